@@ -1,0 +1,43 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { FerryError } from '../../../shared/errors';
+import { createLogger } from '../util/logger';
+import { MIGRATIONS } from './migrations';
+
+const log = createLogger('db');
+
+export type Db = Database.Database;
+
+export interface OpenDatabaseOptions {
+  /** Path of a better-sqlite3 addon built for this runtime (the desktop host passes Electron's). */
+  nativeBinding?: string;
+}
+
+/** Opens (or creates) the metadata database in WAL mode and brings its schema up to date. */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
+  mkdirSync(dirname(file), { recursive: true });
+  const started = performance.now();
+  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  log.debug(`opened ${file} in ${(performance.now() - started).toFixed(1)} ms`);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new FerryError('CONFLICT', `database schema ${current} is newer than this Ferry (${MIGRATIONS.length})`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+    log.info(`migrated database to schema ${version + 1}`);
+  }
+}

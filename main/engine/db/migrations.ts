@@ -1,0 +1,37 @@
+/**
+ * Numbered schema migrations; PRAGMA user_version holds the number applied last.
+ * Never edit a shipped migration: add the next one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: jobs. AUTOINCREMENT so that an id is never reused, even after deletes.
+  `CREATE TABLE jobs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL,
+     name TEXT NOT NULL,
+     state TEXT NOT NULL,
+     priority INTEGER NOT NULL DEFAULT 1,
+     params TEXT NOT NULL DEFAULT '{}',
+     metadata TEXT NOT NULL DEFAULT '{}',
+     destination_id TEXT,
+     stage TEXT,
+     done REAL NOT NULL DEFAULT 0,
+     total REAL NOT NULL DEFAULT 0,
+     unit TEXT NOT NULL DEFAULT 'items',
+     processed INTEGER NOT NULL DEFAULT 0,
+     failed INTEGER NOT NULL DEFAULT 0,
+     result TEXT,
+     error TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     max_attempts INTEGER NOT NULL DEFAULT 3,
+     not_before INTEGER,
+     stop_after_current INTEGER NOT NULL DEFAULT 0,
+     resume_state TEXT,
+     created_at INTEGER NOT NULL,
+     started_at INTEGER,
+     finished_at INTEGER,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX jobs_queue ON jobs(state, priority, id);
+   CREATE INDEX jobs_created ON jobs(created_at);
+   CREATE INDEX jobs_kind ON jobs(kind, id);`,
+];

@@ -1,0 +1,52 @@
+import type { JobRow } from '../db/jobsRepo';
+import type { JobLogWriter } from '../logs/jobLogWriter';
+
+/**
+ * The human log's frame: a readable title, a JSON header, the timestamped lines inside <log>, and a
+ * JSON footer holding the result. A retried job appends a new <log> section and, when it ends
+ * again, a new footer: the last footer is the job's result.
+ */
+export function writeHeader(w: JobLogWriter, row: JobRow, params: Record<string, unknown>): void {
+  const header = {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    created: new Date(row.created_at).toISOString(),
+    destination: row.destination_id,
+    params,
+  };
+  w.raw(
+    `# Ferry job ${row.id}: ${row.name}\n# Kind: ${row.kind}\n# Created: ${header.created}\n\n` +
+      `<header_json>\n${JSON.stringify(header, null, 2)}\n</header_json>\n<log>\n`,
+  );
+}
+
+export function writeFooter(
+  w: JobLogWriter,
+  row: JobRow,
+  result: 'success' | 'partial' | 'failed' | 'canceled',
+  error: string | undefined,
+  summary: Record<string, unknown> | undefined,
+): void {
+  const finished = Date.now();
+  const footer = {
+    result,
+    state: row.state,
+    id: row.id,
+    kind: row.kind,
+    total: row.total,
+    processed: row.processed,
+    failed: row.failed,
+    attempts: row.attempts,
+    durationMs: row.started_at ? finished - row.started_at : 0,
+    finished: new Date(finished).toISOString(),
+    ...(error ? { error } : {}),
+    ...(summary ?? {}),
+  };
+  w.raw(`</log>\n<footer_json>\n${JSON.stringify(footer, null, 2)}\n</footer_json>\n`);
+}
+
+/** Marks the start of another attempt's lines after a footer. */
+export function reopenLog(w: JobLogWriter, attempt: number): void {
+  w.raw(`<log attempt="${attempt}">\n`);
+}

@@ -1,0 +1,49 @@
+import type { JobKind } from '../../../shared/model';
+
+/** Progress a runner reports; the engine derives rate and ETA from it. */
+export interface ProgressUpdate {
+  done: number;
+  total: number;
+  unit?: 'items' | 'bytes';
+  processed?: number;
+  failed?: number;
+}
+
+/** What a running job receives from the engine. */
+export interface RunnerContext<Params = unknown, State = unknown> {
+  readonly jobId: number;
+  readonly params: Params;
+  /** Number of this attempt, from 1. */
+  readonly attempt: number;
+  /** Aborted when the job is canceled (or the engine shuts down); stop promptly. */
+  readonly signal: AbortSignal;
+  /** Appends a line to the job's human log. */
+  log(line: string): void;
+  /** Reports progress; cheap, call it as often as you like. */
+  progress(update: ProgressUpdate): void;
+  /** Names the stage the job is in (logged as an event). */
+  stage(name: string): void;
+  /**
+   * Call between units of work: returns at once while running, blocks while the job is paused,
+   * and throws a CANCELED FerryError when the job was canceled. Persist your state first.
+   */
+  checkpoint(): Promise<void>;
+  /** Saves resume state; after a crash or retry it comes back from `restore()`. */
+  persist(state: State): void;
+  /** The state saved by the last `persist`, or undefined on a fresh start. */
+  restore(): State | undefined;
+}
+
+/** How a job ended, as the runner sees it. */
+export interface RunnerOutcome {
+  /** `partial` when some items failed but the job went through. */
+  result: 'success' | 'partial';
+  /** Extra fields for the log footer. */
+  summary?: Record<string, unknown>;
+}
+
+/** A job kind: validates its params and runs resumably. Throw to fail the attempt. */
+export interface JobRunner<Params = unknown, State = unknown> {
+  readonly kind: JobKind;
+  run(ctx: RunnerContext<Params, State>): Promise<RunnerOutcome>;
+}

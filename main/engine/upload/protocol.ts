@@ -1,0 +1,117 @@
+/**
+ * The one interface every destination (tus, S3 multipart, folder) implements.
+ *
+ * A protocol opens a session per file; the engine (uploadFile) reads the file once, in chunks of
+ * the size the session asks for, and hands each chunk to `sendChunk`. Append-only destinations
+ * (tus, folder) take one chunk at a time in order; S3 takes parts in any order and in parallel
+ * (`maxParallel`). After every acknowledged chunk the engine persists `saved()`, so a later
+ * process can call `begin(file, saved)` and continue where the destination says it stands.
+ */
+
+/** The file as the destination sees it. `relativePath` uses '/' and is checked by relativePath.ts. */
+export interface UploadFileInfo {
+  /** Size in bytes, as stat saw it when the upload began. */
+  size: number;
+  /** Display name, usually the last segment of `relativePath`. */
+  name: string;
+  /** Path inside the dataset, e.g. `run-7/images/0001.tif`. */
+  relativePath: string;
+  /** Extra key/value metadata (e.g. `dataset`); travels as tus Upload-Metadata or S3 user metadata. */
+  metadata: Record<string, string>;
+  /** Hex SHA-256 when known before the upload (manifest, pre-scan); lets the server verify at finish. */
+  sha256?: string;
+}
+
+/** tus: the upload URL is all a resume needs (the server answers HEAD with its offset). */
+export interface SavedTusSession {
+  protocol: 'tus';
+  url: string | null;
+  /** From Upload-Expires, epoch ms; after it the server may answer 404/410. */
+  expiresAt?: number;
+}
+
+/** One part S3 acknowledged; field names follow the S3 API so they pass through unchanged. */
+export interface S3SavedPart {
+  PartNumber: number;
+  ETag: string;
+  /** Base64 SHA-256 of the part, as sent in x-amz-checksum-sha256. */
+  ChecksumSHA256?: string;
+  Size: number;
+}
+
+/** S3: the UploadId plus the parts we know of (ListParts is the truth where the server has it). */
+export interface SavedS3Session {
+  protocol: 's3';
+  bucket: string;
+  key: string;
+  /** null when the file goes as one PutObject (small files): nothing to resume. */
+  uploadId: string | null;
+  partSize: number;
+  parts: S3SavedPart[];
+}
+
+/** Folder: the partial file's size is the resume offset. */
+export interface SavedFolderSession {
+  protocol: 'folder';
+  partialPath: string;
+  targetPath: string;
+}
+
+/** Plain JSON resume state of one file's upload; the engine stores it after every ack. */
+export type SavedSession = SavedTusSession | SavedS3Session | SavedFolderSession;
+
+/** A chunk of the file on its way out. The bytes stay in memory until the chunk is acknowledged. */
+export interface OutgoingChunk {
+  /** Byte offset of `bytes[0]` in the file. */
+  readonly offset: number;
+  readonly bytes: Buffer;
+  /** Raw 32-byte SHA-256 of `bytes`; computed on first call (tus without checksum never pays it). */
+  sha256(): Buffer;
+  /**
+   * The bytes from `from` (relative to the chunk) in slices, each released by the global throttle.
+   * Protocols put these on the wire (or the disk) instead of `bytes`, so the rate limit is smooth.
+   */
+  body(signal: AbortSignal, from?: number): AsyncIterable<Buffer>;
+}
+
+/** What `finish` could check on the destination side. */
+export interface FinishResult {
+  /**
+   * `checksum`: the destination confirmed a SHA-256 (tus Upload-Checksum on every PATCH, S3 part
+   * checksums); `size`: only the byte count was confirmed; `local`: folder copy, fsynced.
+   */
+  verified: 'checksum' | 'size' | 'local';
+  /** Where the file landed (tus URL, s3://bucket/key, absolute path). */
+  location: string;
+}
+
+/** One file's upload on one destination. Every I/O method takes an AbortSignal. */
+export interface UploadSession {
+  /** Chunk size the engine must read (every chunk but the last has exactly this size). */
+  readonly chunkSize: number;
+  /** How many chunks may be in flight at once: 1 for append-only destinations. */
+  readonly maxParallel: number;
+  /**
+   * Bytes from the start the destination already holds (tus HEAD, S3 ListParts prefix, folder
+   * stat). Creates the remote upload when there is none yet (new or expired). The engine re-reads
+   * the file up to here to rebuild the whole-file SHA-256, then sends from here.
+   */
+  resumeOffset(signal: AbortSignal): Promise<number>;
+  /** True when the chunk at `offset` is already on the destination (S3 parts beyond the prefix). */
+  hasChunk(offset: number, length: number): boolean;
+  /** Sends one chunk; resolves once the destination acknowledged it. */
+  sendChunk(chunk: OutgoingChunk, signal: AbortSignal): Promise<void>;
+  /** Completes the upload once every chunk is acknowledged. `sha256` is the whole file's, hex. */
+  finish(sha256: string, signal: AbortSignal): Promise<FinishResult>;
+  /** Discards the unfinished upload on the destination (tus DELETE, S3 AbortMultipartUpload, rm). */
+  abort(signal: AbortSignal): Promise<void>;
+  /** The resume state as of the last acknowledged chunk (a fresh copy each call). */
+  saved(): SavedSession;
+}
+
+/** A configured destination. */
+export interface UploadProtocol {
+  readonly kind: SavedSession['protocol'];
+  /** Opens a session; with `saved`, picks up the upload it describes (if the destination still has it). */
+  begin(file: UploadFileInfo, saved: SavedSession | undefined, signal: AbortSignal): Promise<UploadSession>;
+}

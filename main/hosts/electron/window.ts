@@ -1,0 +1,52 @@
+import { app, BrowserWindow, shell } from 'electron';
+import { join } from 'node:path';
+import { APP_ORIGIN } from './protocol';
+
+/**
+ * The main window: sandboxed, isolated, no Node in the renderer. Navigation away from the app and
+ * new windows are denied; https links open in the user's browser instead.
+ */
+export function createMainWindow(preloadPath: string): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 560,
+    show: false,
+    title: 'Ferry',
+    backgroundColor: '#1b1d22',
+    webPreferences: {
+      preload: preloadPath,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+/** Applies to every web contents the app ever creates, including ones we did not expect. */
+export function hardenWebContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!url.startsWith(APP_ORIGIN + '/')) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!url.startsWith(APP_ORIGIN + '/')) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (url.startsWith('https://')) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+}
+
+export function preloadPath(mainDir: string): string {
+  return join(mainDir, '../preload/index.cjs');
+}

@@ -1,0 +1,65 @@
+/**
+ * `ferry serve`: the engine and the renderer behind HTTP + WebSocket on 127.0.0.1, headless.
+ * Prints the URL (with its token) to open in a browser.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Engine } from '../../engine/engine';
+import { defaultDataDir } from '../../engine/util/dataDir';
+import { createLogger } from '../../engine/util/logger';
+import { removeInstanceFile, writeInstanceFile } from './instanceFile';
+import { startWebHost } from './webHost';
+
+const log = createLogger('serve');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string', default: process.env.FERRY_PORT ?? '0' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log('Usage: ferry serve [--data-dir DIR] [--port N] [--concurrency N]');
+    return;
+  }
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  const here = dirname(fileURLToPath(import.meta.url));
+  const rendererDir = [join(here, '../renderer'), resolve('out/renderer')].find((d) => existsSync(join(d, 'index.html')));
+  if (!rendererDir) throw new Error('the renderer is not built: run `npm run build` first');
+
+  const engine = new Engine({
+    dataDir,
+    ...(values.concurrency ? { limits: { concurrency: Number(values.concurrency) } } : {}),
+  });
+  engine.start();
+  const host = await startWebHost({ engine, rendererDir, port });
+  writeInstanceFile(dataDir, { url: host.url, port: host.port, token: host.token, pid: process.pid, host: 'web' });
+  // The one line scripts and tests read: keep its shape.
+  console.log(`Ferry is serving at ${host.url}`);
+  console.log(`Data directory: ${dataDir}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping`);
+    await host.close();
+    await engine.stop();
+    removeInstanceFile(dataDir);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`ferry serve: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,224 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { wsClientFrame, type WsServerFrame } from '../../../shared/contract';
+import { invalidInput, toWireError } from '../../../shared/errors';
+import { dispatchCommand, openStream } from '../../engine/api/dispatch';
+import type { Engine } from '../../engine/engine';
+import { createLogger } from '../../engine/util/logger';
+import { CSP } from '../csp';
+import { serveStatic } from './staticFiles';
+
+const log = createLogger('web');
+const COOKIE = 'ferry_token';
+const MAX_BODY = 1024 * 1024;
+/** A client this far behind on a socket is dropped rather than buffered without bound. */
+const MAX_WS_BUFFER = 64 * 1024 * 1024;
+
+export interface WebHostOptions {
+  engine: Engine;
+  /** Folder of the built renderer (index.html and assets). */
+  rendererDir: string;
+  port?: number;
+  /** Loopback only: the web host never listens on other interfaces. */
+  host?: '127.0.0.1' | '::1';
+  token?: string;
+}
+
+export interface WebHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+function sameToken(a: string | undefined, b: string): boolean {
+  if (!a) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  const raw = req.headers.cookie ?? '';
+  for (const part of raw.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return undefined;
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7) : undefined;
+}
+
+/**
+ * The engine behind HTTP and WebSocket on loopback. Every request needs the token (query on the
+ * first page load, then an HttpOnly cookie; or a Bearer header for scripts), and the Host header
+ * must name the loopback address, which defeats DNS rebinding.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const host = options.host ?? '127.0.0.1';
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+
+  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  const hostOk = (req: IncomingMessage) => allowedHosts().includes(req.headers.host ?? '');
+  const authorized = (req: IncomingMessage, url: URL) =>
+    sameToken(url.searchParams.get('token') ?? undefined, token) || sameToken(cookieToken(req), token) || sameToken(bearer(req), token);
+
+  const securityHeaders = {
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    const data = JSON.stringify(body);
+    res.writeHead(status, { ...securityHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(data);
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err) => {
+      log.error('request failed', err);
+      if (!res.headersSent) send(res, 500, { ok: false, error: toWireError(err) });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostOk(req)) return send(res, 421, { ok: false, error: { code: 'UNAUTHORIZED', message: 'unexpected Host header' } });
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (!authorized(req, url)) {
+      return send(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'a valid token is required (open the URL Ferry printed at start)' } });
+    }
+    const extra: Record<string, string> = {};
+    if (url.searchParams.has('token')) extra['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    const call = /^\/api\/call\/([A-Za-z]+)$/.exec(url.pathname);
+    if (call) {
+      if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use POST' } });
+      let input: unknown;
+      try {
+        input = JSON.parse((await readBody(req)) || '{}');
+      } catch (err) {
+        return send(res, 400, { ok: false, error: toWireError(err instanceof SyntaxError ? invalidInput(`body is not JSON: ${err.message}`) : err) });
+      }
+      const envelope = await dispatchCommand(options.engine, call[1], input);
+      return send(res, envelope.ok ? 200 : statusFor(envelope.error.code), envelope);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'method not allowed' } });
+    if (await serveStatic(options.rendererDir, url.pathname, res, { ...securityHeaders, ...extra })) return;
+    // Client-side routes fall back to the app shell.
+    if (!url.pathname.includes('.') && (await serveStatic(options.rendererDir, '/index.html', res, { ...securityHeaders, ...extra }))) return;
+    send(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `no such file: ${url.pathname}` } });
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const origin = req.headers.origin;
+    const originOk = !origin || allowedHosts().some((h) => origin === `http://${h}`);
+    if (!hostOk(req) || !originOk || url.pathname !== '/ws' || !authorized(req, url)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    sockets.add(ws);
+    const subs = new Map<number, () => void>();
+    const out = (frame: WsServerFrame) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_WS_BUFFER) {
+        log.warn('dropping a WebSocket client that stopped reading');
+        ws.terminate();
+        return;
+      }
+      ws.send(JSON.stringify(frame));
+    };
+    ws.on('message', (data) => {
+      let frame;
+      try {
+        frame = wsClientFrame.parse(JSON.parse(data.toString()));
+      } catch {
+        out({ t: 'res', id: -1, res: { ok: false, error: { code: 'INVALID_INPUT', message: 'malformed frame' } } });
+        return;
+      }
+      if (frame.t === 'call') {
+        const id = frame.id;
+        void dispatchCommand(options.engine, frame.name, frame.input).then((res) => out({ t: 'res', id, res }));
+      } else if (frame.t === 'sub') {
+        const id = frame.id;
+        subs.get(id)?.();
+        subs.set(id, openStream(options.engine, frame.name, frame.params, (msg) => out({ t: 'msg', id, msg })));
+      } else {
+        subs.get(frame.id)?.();
+        subs.delete(frame.id);
+      }
+    });
+    ws.on('close', () => {
+      for (const close of subs.values()) close();
+      subs.clear();
+      sockets.delete(ws);
+    });
+    ws.on('error', (err) => log.warn(`WebSocket error: ${err.message}`));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const base = host === '::1' ? `http://[::1]:${port}` : `http://127.0.0.1:${port}`;
+  return {
+    url: `${base}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function statusFor(code: string): number {
+  switch (code) {
+    case 'INVALID_INPUT':
+      return 400;
+    case 'NOT_FOUND':
+      return 404;
+    case 'CONFLICT':
+      return 409;
+    case 'UNAUTHORIZED':
+      return 401;
+    default:
+      return 500;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(invalidInput(`body larger than ${MAX_BODY} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

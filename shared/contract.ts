@@ -1,0 +1,197 @@
+/**
+ * The one contract between the engine and every client (renderer over IPC or WebSocket, CLI).
+ * Commands are request/response with a runtime schema for their input; streams are named
+ * subscriptions opened with parameters and closed with the function `subscribe` returns.
+ */
+import { z } from 'zod';
+import type { Envelope, WireError } from './errors';
+import { JOB_KINDS, JOB_STATES, PRIORITIES } from './model';
+import type { EngineStats, JobEvent, JobView, LogChunk } from './model';
+
+const MAX_NAME = 200;
+
+export const jobId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const byteOffset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const priority = z.enum(PRIORITIES);
+const idInput = z.strictObject({ id: jobId });
+
+/** Declares a command by its (phantom) result type, then its input schema. */
+const command =
+  <R>() =>
+  <I extends z.ZodType>(input: I): { input: I; result: R } => ({ input, result: undefined as unknown as R });
+/** Declares a stream by its (phantom) payload type, then its parameter schema. */
+const stream =
+  <T>() =>
+  <P extends z.ZodType>(params: P): { params: P; payload: T } => ({ params, payload: undefined as unknown as T });
+const noInput = z.strictObject({});
+
+export interface JobPage {
+  jobs: JobView[];
+  total: number;
+}
+export interface EventPage {
+  events: JobEvent[];
+  /** Pass back as `since` to continue. */
+  nextSince: number;
+}
+export interface Health {
+  ok: boolean;
+  dataDir: string;
+  freeBytes: number | null;
+  database: 'ok' | string;
+  scheduler: { running: number; queued: number; concurrency: number; paused: boolean };
+  version: string;
+}
+export interface JobsChanged {
+  upserts: JobView[];
+  removed: number[];
+}
+export interface EventBatch {
+  events: JobEvent[];
+  /** The job has finished and every event was delivered. */
+  end: boolean;
+  /** Sent every 5 s when nothing else was, so a follower knows the stream is alive. */
+  heartbeat?: boolean;
+}
+
+export const commands = {
+  /** Starts a demo job that processes simulated items (for trying Ferry out and for tests). */
+  createDemoJob: command<JobView>()(
+    z.strictObject({
+      name: z.string().trim().min(1).max(MAX_NAME).optional(),
+      items: z.number().int().min(1).max(10_000_000).default(20),
+      failRate: z.number().min(0).max(1).default(0.1),
+      itemDelayMs: z.number().int().min(0).max(60_000).default(250),
+      linesPerItem: z.number().int().min(1).max(1000).default(1),
+      priority: priority.default('normal'),
+    }),
+  ),
+  /** Lists jobs, newest first, filtered and paged, with the total that matched. */
+  listJobs: command<JobPage>()(
+    z.strictObject({
+      state: z.array(z.enum(JOB_STATES)).max(JOB_STATES.length).optional(),
+      kind: z.array(z.enum(JOB_KINDS)).max(JOB_KINDS.length).optional(),
+      text: z.string().max(MAX_NAME).optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+      offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+    }),
+  ),
+  /** One job with progress, ETA, attempts and timings. */
+  getJob: command<JobView>()(idInput),
+  /** Pauses a queued or running job; a running one stops at its next checkpoint and frees its slot. */
+  pauseJob: command<JobView>()(idInput),
+  /** Resumes a paused job where it left off. */
+  resumeJob: command<JobView>()(idInput),
+  /** Cancels a job; it writes its footer and keeps its log. */
+  cancelJob: command<JobView>()(idInput),
+  /** Lets a running job finish the item in hand, then pause. */
+  stopAfterCurrent: command<JobView>()(idInput),
+  /** Queues a failed or canceled job again; it resumes from its saved state. */
+  retryJob: command<JobView>()(idInput),
+  /** Changes the priority of a job. */
+  setPriority: command<JobView>()(z.strictObject({ id: jobId, priority })),
+  /** Reads up to `maxBytes` of a job's human log from a byte offset (polling twin of `job.log`). */
+  readLog: command<LogChunk>()(
+    z.strictObject({
+      id: jobId,
+      offset: byteOffset.default(0),
+      maxBytes: z.number().int().min(1).max(4 * 1024 * 1024).default(256 * 1024),
+    }),
+  ),
+  /** Reads a job's events after sequence number `since` (polling twin of `job.events`). */
+  listEvents: command<EventPage>()(
+    z.strictObject({
+      id: jobId,
+      since: byteOffset.default(0),
+      limit: z.number().int().min(1).max(10_000).default(1000),
+    }),
+  ),
+  /** Counts by state and current throughput. */
+  getStats: command<EngineStats>()(noInput),
+  /** Data-directory space, database check and scheduler state. */
+  health: command<Health>()(noInput),
+} as const;
+
+export const streams = {
+  /** Job rows that changed (batched, at most ~10 per second) and ids that were removed. */
+  'jobs.changed': stream<JobsChanged>()(noInput),
+  /** A job's human log from a byte offset, then following; ends with `eof` once the job is finished. */
+  'job.log': stream<LogChunk>()(z.strictObject({ id: jobId, offset: byteOffset.default(0) })),
+  /** A job's events after `since`, then following, with a heartbeat every 5 s. */
+  'job.events': stream<EventBatch>()(z.strictObject({ id: jobId, since: byteOffset.default(0) })),
+  /** Aggregate figures, once a second while anything changes. */
+  stats: stream<EngineStats>()(noInput),
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandInput<K extends CommandName> = z.input<Commands[K]['input']>;
+export type CommandParsed<K extends CommandName> = z.output<Commands[K]['input']>;
+export type CommandResult<K extends CommandName> = Commands[K]['result'];
+
+export type Streams = typeof streams;
+export type StreamName = keyof Streams;
+export type StreamParams<K extends StreamName> = z.input<Streams[K]['params']>;
+export type StreamParsed<K extends StreamName> = z.output<Streams[K]['params']>;
+export type StreamPayload<K extends StreamName> = Streams[K]['payload'];
+
+export const commandNames = Object.keys(commands) as CommandName[];
+export const streamNames = Object.keys(streams) as StreamName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(commands, name);
+}
+export function isStreamName(name: unknown): name is StreamName {
+  return typeof name === 'string' && Object.hasOwn(streams, name);
+}
+
+/** The typed API the renderer and CLI use; errors are thrown as FerryError. */
+export type FerryApi = {
+  [K in CommandName]: (input: CommandInput<K>) => Promise<CommandResult<K>>;
+} & {
+  subscribe<K extends StreamName>(
+    name: K,
+    params: StreamParams<K>,
+    onPayload: (payload: StreamPayload<K>) => void,
+    onError?: (error: Error) => void,
+  ): () => void;
+};
+
+/** What a host exposes before errors are rebuilt: one function per command, answering envelopes. */
+export type FerryBridge = {
+  [K in CommandName]: (input: CommandInput<K>) => Promise<Envelope<CommandResult<K>>>;
+} & {
+  subscribe<K extends StreamName>(
+    name: K,
+    params: StreamParams<K>,
+    onMessage: (message: StreamMessage<K>) => void,
+  ): () => void;
+};
+
+/** One message of an open stream: a payload, or the error that closed it. */
+export type StreamMessage<K extends StreamName> =
+  | { payload: StreamPayload<K> }
+  | { error: WireError };
+
+/** IPC channel names, the only place they are spelled. */
+export const IPC_CHANNELS = {
+  command: (name: CommandName): string => `ferry:cmd:${name}`,
+  subscribe: 'ferry:subscribe',
+  unsubscribe: 'ferry:unsubscribe',
+  streamMessage: 'ferry:stream',
+} as const;
+
+/** WebSocket frames of the web host. */
+export type WsClientFrame =
+  | { t: 'call'; id: number; name: string; input: unknown }
+  | { t: 'sub'; id: number; name: string; params: unknown }
+  | { t: 'unsub'; id: number };
+export type WsServerFrame =
+  | { t: 'res'; id: number; res: Envelope<unknown> }
+  | { t: 'msg'; id: number; msg: { payload: unknown } | { error: WireError } };
+
+export const wsClientFrame = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('call'), id: z.number().int().min(0), name: z.string().max(100), input: z.unknown() }),
+  z.strictObject({ t: z.literal('sub'), id: z.number().int().min(0), name: z.string().max(100), params: z.unknown() }),
+  z.strictObject({ t: z.literal('unsub'), id: z.number().int().min(0) }),
+]);

@@ -1,0 +1,127 @@
+/** Every state a job can be in. `awaiting_approval` is used by pipeline gates. */
+export const JOB_STATES = [
+  'queued',
+  'running',
+  'paused',
+  'awaiting_approval',
+  'completed',
+  'failed',
+  'canceled',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const FINISHED_STATES: readonly JobState[] = ['completed', 'failed', 'canceled'];
+export const isFinished = (state: JobState): boolean => FINISHED_STATES.includes(state);
+
+/** User (and system) actions that move a job between states. */
+export type JobAction = 'start' | 'pause' | 'resume' | 'cancel' | 'complete' | 'fail' | 'retry' | 'approve' | 'reject' | 'requeue';
+
+/**
+ * The one table of allowed transitions. Anything missing is illegal and answers CONFLICT.
+ * `start`, `complete`, `fail` and `requeue` (an automatic retry after backoff) are the scheduler's
+ * own moves; a paused job can still complete or fail when the item in hand was its last.
+ */
+export const TRANSITIONS: Readonly<Record<JobState, Partial<Record<JobAction, JobState>>>> = {
+  queued: { start: 'running', pause: 'paused', cancel: 'canceled' },
+  running: { pause: 'paused', cancel: 'canceled', complete: 'completed', fail: 'failed', requeue: 'queued' },
+  paused: { resume: 'queued', cancel: 'canceled', complete: 'completed', fail: 'failed' },
+  awaiting_approval: { approve: 'queued', reject: 'canceled', cancel: 'canceled' },
+  completed: {},
+  failed: { retry: 'queued' },
+  canceled: { retry: 'queued' },
+};
+
+export function nextState(from: JobState, action: JobAction): JobState | undefined {
+  return TRANSITIONS[from][action];
+}
+
+export const PRIORITIES = ['high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const JOB_KINDS = ['demo', 'upload', 'command', 'download', 'verify'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+/** How a job ended, as its log footer says. */
+export type JobResult = 'success' | 'partial' | 'failed' | 'canceled';
+
+/** What the UI and every client see of a job. */
+export interface JobView {
+  id: number;
+  kind: JobKind;
+  name: string;
+  state: JobState;
+  priority: Priority;
+  stage: string | null;
+  /** Units done and total (items for demo jobs, bytes for uploads). */
+  done: number;
+  total: number;
+  unit: 'items' | 'bytes';
+  /** Smoothed rate in units per second while running, else 0. */
+  rate: number;
+  /** Estimated milliseconds left, or null when unknown. */
+  etaMs: number | null;
+  counts: { processed: number; failed: number };
+  result: JobResult | null;
+  error: string | null;
+  attempts: number;
+  maxAttempts: number;
+  destinationId: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  updatedAt: number;
+  /** True once the current run was asked to stop after the item in hand. */
+  stopAfterCurrent: boolean;
+}
+
+/** A piece of a job's human log, addressed by byte offsets in its file. */
+export interface LogChunk {
+  jobId: number;
+  offset: number;
+  nextOffset: number;
+  text: string;
+  /** The job has finished and the reader has reached the end of the file. */
+  eof: boolean;
+}
+
+export const JOB_EVENT_TYPES = [
+  'created',
+  'started',
+  'stage',
+  'progress',
+  'log',
+  'paused',
+  'resumed',
+  'retried',
+  'stalled',
+  'recovered',
+  'completed',
+  'failed',
+  'canceled',
+  'priority',
+  'approval',
+  'webhook',
+  'heartbeat',
+] as const;
+export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
+
+/** One line of a job's events.jsonl; `seq` starts at 1 and has no gaps. */
+export interface JobEvent {
+  seq: number;
+  ts: number;
+  type: JobEventType;
+  state: JobState;
+  stage: string | null;
+  message: string;
+  payload?: Record<string, unknown>;
+}
+
+/** Aggregate figures for the status bar, tray and stats screen. */
+export interface EngineStats {
+  counts: Record<JobState, number>;
+  running: number;
+  /** Sum of bytes per second of running transfers. */
+  bytesPerSecond: number;
+  /** Overall fraction done of the running jobs, 0..1, or null when none run. */
+  activeProgress: number | null;
+}
