@@ -1,0 +1,194 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { Server, type ServerOptions } from '@tus/server';
+import { FerryError, invalidInput } from '../../shared/errors';
+import { ferryHttpError } from './httpError';
+import { ReceiverStore } from './receiverStore';
+import { stderrLogger, type ReceiverLogger } from './receiverLogger';
+import { UploadFinisher } from './uploadFinisher';
+import { INCOMING_DIR, filingTarget } from './uploadMetadata';
+
+export interface ReceiverOptions {
+  /** Root of the final tree: files land in `<storageDir>/<dataset>/<relativePath>`. */
+  storageDir: string;
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. Anything but loopback requires `token`. */
+  host?: string;
+  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  token?: string;
+  /** How long an unfinished upload stays resumable (announced as Upload-Expires); default 7 days. */
+  expirationMs?: number;
+  /** How often expired uploads are swept; default the smaller of one hour and `expirationMs`. */
+  cleanupIntervalMs?: number;
+  logger?: ReceiverLogger;
+}
+
+export interface Receiver {
+  /** The tus endpoint, e.g. `http://127.0.0.1:PORT/files/`. */
+  url: string;
+  port: number;
+  /** Absolute storage dir. */
+  storageDir: string;
+  /** Removes expired unfinished uploads (and old tombstones) now; resolves how many went. */
+  cleanupExpired(): Promise<number>;
+  /** Stops accepting, cuts open connections, waits for running requests to settle. */
+  close(): Promise<void>;
+}
+
+const TUS_PATH = '/files';
+const DEFAULT_EXPIRATION_MS = 7 * 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+/** Cap on waiting for cut-off requests at close, so a stuck stream cannot hang shutdown. */
+const CLOSE_DRAIN_MS = 5000;
+
+/** Loopback is the only place an unauthenticated receiver is safe to listen on. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  if (net.isIPv4(h)) return h.startsWith('127.');
+  if (net.isIPv6(h)) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
+  return false;
+}
+
+/** Hashing both sides first makes the comparison constant-time even when lengths differ. */
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(header ?? ''), digest(`Bearer ${token}`));
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return net.isIPv6(host) ? `[${host}]` : host;
+}
+
+function plain(res: http.ServerResponse, status: number, body: string, headers: http.OutgoingHttpHeaders = {}): void {
+  // Connection: close, because the request body (possibly gigabytes) is left unread.
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close', ...headers });
+  res.end(`${body}\n`);
+}
+
+/** Starts the built-in tus 1.0 receiver; see ReceiverOptions. */
+export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token;
+  if (token !== undefined && token.length === 0) throw invalidInput('startReceiver: token must not be empty');
+  if (!isLoopbackHost(host) && token === undefined) {
+    throw invalidInput(`startReceiver: binding to ${host} (not loopback) requires a token`, { host });
+  }
+  const log = opts.logger ?? stderrLogger;
+  const storageDir = path.resolve(opts.storageDir);
+  const incomingDir = path.join(storageDir, INCOMING_DIR);
+  // Created here, awaited: FileStore's own mkdir throws from a callback, which would crash the process.
+  await fsp.mkdir(incomingDir, { recursive: true }).catch((err: Error) => {
+    throw new FerryError('IO', `startReceiver: cannot create ${incomingDir}: ${err.message}`);
+  });
+
+  const expirationMs = opts.expirationMs ?? DEFAULT_EXPIRATION_MS;
+  // The store asks the finisher what is busy, and the finisher files through the store.
+  const store: ReceiverStore = new ReceiverStore({
+    directory: incomingDir,
+    expirationMs,
+    isBusy: (id: string): boolean => finisher.isBusy(id),
+  });
+  const finisher: UploadFinisher = new UploadFinisher(store, storageDir, log);
+
+  const hooks: Pick<ServerOptions, 'onUploadCreate' | 'onUploadFinish' | 'onIncomingRequest' | 'onResponseError'> = {
+    // Refuse bad names before any byte is sent, not after gigabytes.
+    async onUploadCreate(_req, upload) {
+      try {
+        filingTarget(upload.metadata);
+      } catch (err) {
+        throw err instanceof FerryError ? ferryHttpError(err) : err;
+      }
+      return {};
+    },
+    async onUploadFinish(_req, upload) {
+      const filed = await finisher.finish(upload.id);
+      return {
+        headers: {
+          'Ferry-Sha256': filed.sha256,
+          'Ferry-Stored-As': encodeURIComponent(filed.storedAs),
+          'Ferry-Duplicate': filed.duplicate ? '1' : '0',
+        },
+      };
+    },
+    async onIncomingRequest(req, id) {
+      if (req.method === 'HEAD') await finisher.settle(id);
+    },
+    onResponseError(req, err) {
+      const status = 'status_code' in err ? err.status_code : 500;
+      if (status >= 500) log.error(`${req.method} ${new URL(req.url).pathname}: ${status} ${'body' in err ? err.body.trim() : err.message}`);
+      return undefined;
+    },
+  };
+  const tus = new Server({
+    path: TUS_PATH,
+    datastore: store,
+    // A finished upload has been filed; DELETE must not pretend to undo that.
+    disableTerminationForFinishedUploads: true,
+    ...hooks,
+  });
+
+  const server = http.createServer((req, res) => {
+    if (token !== undefined && !tokenMatches(req.headers.authorization, token)) {
+      plain(res, 401, 'Unauthorized: Authorization: Bearer <token> required', { 'WWW-Authenticate': 'Bearer realm="ferry"' });
+      return;
+    }
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (pathname !== TUS_PATH && !pathname.startsWith(`${TUS_PATH}/`)) {
+      plain(res, 404, 'Not Found');
+      return;
+    }
+    // GET would serve partial uploads from .incoming; the receiver is a sink, not a file server.
+    if (req.method === 'GET') {
+      plain(res, 405, 'Method Not Allowed', { Allow: 'OPTIONS, HEAD, POST, PATCH, DELETE' });
+      return;
+    }
+    // Not tracked for close(): after a client disconnect this promise never settles (srvx waits
+    // for an end() callback on the dead response), so close() waits on the store and finisher.
+    tus.handle(req, res).catch((err: unknown) => {
+      log.error(`${req.method} ${pathname}: unhandled: ${String(err)}`);
+      if (!res.headersSent) plain(res, 500, 'Internal Server Error');
+      else res.destroy();
+    });
+  });
+  // Malformed or cut requests: drop the socket quietly instead of emitting errors.
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new FerryError('IO', `startReceiver: cannot listen on ${host}:${opts.port ?? 0}: ${err.message}`, { errno: err.code })),
+    );
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
+
+  const cleanupExpired = () => store.deleteExpired();
+  const sweep = () =>
+    void cleanupExpired().catch((err: unknown) => log.warn(`cleanup of expired uploads failed: ${String(err)}`));
+  const timer = setInterval(sweep, opts.cleanupIntervalMs ?? Math.min(HOUR_MS, Math.max(expirationMs, 1000)));
+  timer.unref();
+  sweep(); // uploads that expired while the receiver was down
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(timer);
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await stopped;
+      // Aborted PATCHes still flush what they received; let them, so a restart sees that offset.
+      let drainTimer: NodeJS.Timeout | undefined;
+      const drainCap = new Promise<void>((resolve) => (drainTimer = setTimeout(resolve, CLOSE_DRAIN_MS)));
+      await Promise.race([Promise.all([store.writesSettled(), finisher.settled()]), drainCap]);
+      clearTimeout(drainTimer);
+    })());
+
+  log.info(`listening on ${urlHost(host)}:${port}, storing into ${storageDir}`);
+  return { url: `http://${urlHost(host)}:${port}${TUS_PATH}/`, port, storageDir, cleanupExpired, close };
+}

@@ -1,0 +1,173 @@
+import { createWriteStream } from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { FileStore } from '@tus/file-store';
+import { ERRORS, Upload, isPathInsideDirectory } from '@tus/server';
+import { ioHttpError } from './httpError';
+
+/** What the receiver remembers about an upload once it has been verified and filed. */
+export interface FiledInfo {
+  /** `<dataset>/<relativePath>` (possibly with a ` (n)` suffix) under the storage dir. */
+  storedAs: string;
+  sha256: string;
+  /** True when an identical file was already there and this copy was dropped. */
+  duplicate: boolean;
+}
+
+/** The JSON the config store keeps per upload; `filed` is our addition. */
+type StoredRecord = Upload & { filed?: FiledInfo };
+
+export interface ReceiverStoreOptions {
+  directory: string;
+  expirationMs: number;
+  /** Uploads being verified right now; expiry cleanup leaves them alone. */
+  isBusy: (id: string) => boolean;
+}
+
+/**
+ * FileStore with three changes the receiver needs:
+ * - a filed upload keeps its `<id>.json` as a tombstone, so a client whose final PATCH answer was
+ *   lost sees HEAD report the whole length (done) instead of 404 (which would make it upload again);
+ * - write errors keep their cause: FileStore turns every failure into a generic 500, which hides a
+ *   full disk (ENOSPC) from the client and the user;
+ * - expiry cleanup also removes tombstones and orphaned data files, which FileStore's list() skips.
+ */
+export class ReceiverStore extends FileStore {
+  private readonly isBusy: (id: string) => boolean;
+  private readonly writes = new Set<Promise<number>>();
+
+  constructor(opts: ReceiverStoreOptions) {
+    super({ directory: opts.directory, expirationPeriodInMilliseconds: opts.expirationMs });
+    this.isBusy = opts.isBusy;
+  }
+
+  /** Path of an upload's data file; ids come from URLs, so refuse any that would leave the directory. */
+  dataPath(id: string): string {
+    const file = path.join(this.directory, id);
+    if (!isPathInsideDirectory(this.directory, file)) throw ERRORS.FILE_NOT_FOUND;
+    return file;
+  }
+
+  /** The stored record (metadata, size, filed tombstone), or undefined for an unknown id. */
+  async record(id: string): Promise<StoredRecord | undefined> {
+    return (await this.configstore.get(id)) as StoredRecord | undefined;
+  }
+
+  /** Turns the record into a tombstone; called after the data file has left `.incoming`. */
+  async markFiled(id: string, filed: FiledInfo): Promise<void> {
+    const record = await this.record(id);
+    if (!record) throw ERRORS.FILE_NOT_FOUND;
+    await this.configstore.set(id, { ...record, offset: record.size ?? 0, filed } as StoredRecord);
+  }
+
+  override async getUpload(id: string): Promise<Upload> {
+    const record = await this.record(id);
+    if (record?.filed) {
+      const size = record.size ?? 0;
+      return new Upload({ id, size, offset: size, metadata: record.metadata, creation_date: record.creation_date });
+    }
+    return super.getUpload(id);
+  }
+
+  override write(readable: Readable, id: string, offset: number): Promise<number> {
+    const writing = this.writeData(readable, id, offset);
+    this.writes.add(writing);
+    const forget = () => this.writes.delete(writing);
+    writing.then(forget, forget);
+    return writing;
+  }
+
+  /** Resolves when every write under way has ended (cut-off requests still flush what they got). */
+  async writesSettled(): Promise<void> {
+    await Promise.allSettled([...this.writes]);
+  }
+
+  private async writeData(readable: Readable, id: string, offset: number): Promise<number> {
+    const record = await this.record(id);
+    if (record?.filed) {
+      // Only an empty PATCH at the final offset gets here (tus rejects longer bodies as too large):
+      // answer it like any completed upload instead of failing on the moved data file.
+      for await (const chunk of readable) void chunk;
+      return record.size ?? offset;
+    }
+    return this.appendTo(this.dataPath(id), readable, id, offset);
+  }
+
+  /**
+   * Copies the request body into the data file at `offset`. Not stream.pipeline: it would destroy
+   * the request stream with the raw disk error, and @tus/server would report that one (a generic
+   * 500) before ours. Here the request stream is left alone; the caller's pipeline tears it down
+   * with the HttpError this rejects with.
+   */
+  private appendTo(file: string, readable: Readable, id: string, offset: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      let received = 0;
+      let settled = false;
+      const settle = (done: () => void) => {
+        if (settled) return;
+        settled = true;
+        done();
+      };
+      const sink = createWriteStream(file, { flags: 'r+', start: offset });
+      const onData = (chunk: Buffer) => {
+        received += chunk.length;
+        if (!sink.write(chunk)) {
+          readable.pause();
+          sink.once('drain', () => readable.resume());
+        }
+      };
+      sink.on('error', (err) => {
+        readable.off('data', onData);
+        settle(() => reject(ioHttpError(`write(upload ${id} from offset ${offset})`, err)));
+      });
+      // 'close' after 'finish': the descriptor is released and every byte is in the file.
+      sink.once('close', () => {
+        if (sink.writableFinished) settle(() => resolve(offset + received));
+      });
+      readable.on('data', onData);
+      readable.once('end', () => sink.end());
+      // Request-side errors keep their identity: @tus/server recognises them as a client abort.
+      readable.once('error', (err) => {
+        sink.destroy();
+        settle(() => reject(err));
+      });
+    });
+  }
+
+  override async remove(id: string): Promise<void> {
+    const record = await this.record(id);
+    if (!record) throw ERRORS.FILE_NOT_FOUND;
+    // A tombstone has no data file any more, and a crash may have left a record without one.
+    await fsp.rm(this.dataPath(id), { force: true });
+    await this.configstore.delete(id);
+  }
+
+  override async deleteExpired(): Promise<number> {
+    const ttl = this.getExpiration();
+    if (ttl <= 0) return 0;
+    const now = Date.now();
+    const names = await fsp.readdir(this.directory);
+    const nameSet = new Set(names);
+    let removed = 0;
+    for (const name of names) {
+      if (name.endsWith('.json')) {
+        const id = name.slice(0, -'.json'.length);
+        if (this.isBusy(id)) continue;
+        const record = await this.record(id);
+        const created = record?.creation_date ? Date.parse(record.creation_date) : Number.NaN;
+        if (Number.isNaN(created) || now <= created + ttl) continue;
+        await this.remove(id);
+        removed++;
+      } else if (!nameSet.has(`${name}.json`) && !this.isBusy(name)) {
+        // Data without a record: a crash between creating the file and writing its JSON.
+        const stat = await fsp.stat(path.join(this.directory, name)).catch(() => undefined);
+        if (stat?.isFile() && now > stat.mtimeMs + ttl) {
+          await fsp.rm(path.join(this.directory, name), { force: true });
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+}
