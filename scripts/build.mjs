@@ -1,8 +1,9 @@
 // Builds main, preload and renderer with electron-vite (no Electron binary needed).
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const cli = require.resolve('electron-vite/bin/electron-vite.js');
-const res = spawnSync(process.execPath, [cli, 'build', ...process.argv.slice(2)], { stdio: 'inherit' });
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'node_modules/electron-vite/bin/electron-vite.js');
+const res = spawnSync(process.execPath, [cli, 'build', ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
 process.exit(res.status ?? 1);

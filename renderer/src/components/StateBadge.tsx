@@ -1,0 +1,15 @@
+/** A job state as a small coloured pill. */
+import type { ReactElement } from 'react';
+import type { JobState } from '../../../shared/model';
+import { formatState } from '../format';
+import '../styles/states.css';
+import './StateBadge.css';
+
+export function StateBadge({ state }: { state: JobState }): ReactElement {
+  return (
+    <span className={`state-badge state-${state}`} data-state={state}>
+      <span className="state-badge-dot" aria-hidden="true" />
+      {formatState(state)}
+    </span>
+  );
+}

@@ -1,0 +1,10 @@
+import type { FerryBridge } from '../../shared/contract';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in the web host, where the WebSocket bridge is used. */
+    ferry?: FerryBridge;
+  }
+}
+
+export {};

@@ -1,0 +1,36 @@
+/**
+ * The user controls of a job and when each is legal. Legality comes from the one transition table
+ * in shared/model.ts, so the buttons can never offer a move the engine would answer with CONFLICT.
+ */
+import type { CommandName } from '../../shared/contract';
+import { TRANSITIONS } from '../../shared/model';
+import type { JobAction, JobView } from '../../shared/model';
+
+export type JobControl = 'pause' | 'resume' | 'stopAfterCurrent' | 'cancel' | 'retry';
+
+export interface JobControlSpec {
+  control: JobControl;
+  label: string;
+  /** The engine command the control sends. */
+  command: Extract<CommandName, 'pauseJob' | 'resumeJob' | 'stopAfterCurrent' | 'cancelJob' | 'retryJob'>;
+  /** The transition it asks for; stop-after-current ends in a pause. */
+  action: JobAction;
+  /** Shown as a confirmation toast once the engine accepted it. */
+  done: string;
+}
+
+export const JOB_CONTROLS: readonly JobControlSpec[] = [
+  { control: 'pause', label: 'Pause', command: 'pauseJob', action: 'pause', done: 'paused' },
+  { control: 'resume', label: 'Resume', command: 'resumeJob', action: 'resume', done: 'resumed' },
+  { control: 'stopAfterCurrent', label: 'Stop after current', command: 'stopAfterCurrent', action: 'pause', done: 'will stop after the current item' },
+  { control: 'cancel', label: 'Cancel', command: 'cancelJob', action: 'cancel', done: 'canceled' },
+  { control: 'retry', label: 'Retry', command: 'retryJob', action: 'retry', done: 'queued again' },
+];
+
+/** Whether the control is legal for the job as the UI last saw it. */
+export function isControlAllowed(spec: JobControlSpec, job: Pick<JobView, 'state' | 'stopAfterCurrent'>): boolean {
+  if (TRANSITIONS[job.state][spec.action] === undefined) return false;
+  // Stopping after the item in hand only means something while an item is in hand.
+  if (spec.control === 'stopAfterCurrent') return job.state === 'running' && !job.stopAfterCurrent;
+  return true;
+}

@@ -1,0 +1,21 @@
+/** Renderer entry: applies the saved theme before the first paint, connects the store, renders. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import './styles/base.css';
+import { App } from './components/App';
+import { startBridge } from './store/bridge';
+import { useFerryStore } from './store/store';
+import { applyTheme, loadTheme } from './theme';
+
+const theme = loadTheme();
+applyTheme(theme);
+useFerryStore.getState().setThemeState(theme);
+startBridge();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('renderer: #root is missing from index.html');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,55 @@
+import { expect, test } from './fixtures';
+import { JobsPage } from './pages/jobsPage';
+
+test.describe('demo job in the web host', () => {
+  test('streams its log; pause stops lines, resume restarts them, cancel writes the canceled footer', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    await jobs.open(ferry.url);
+    // The token must not linger in the address bar.
+    await expect.poll(() => page.url()).not.toContain('token=');
+    const id = await jobs.newDemoJob();
+    await jobs.waitForItemLines(3);
+
+    await jobs.control('Pause', id).click();
+    await jobs.expectState('paused');
+    // Let the item in hand finish, then no new line may arrive for a second.
+    await page.waitForTimeout(400);
+    const atPause = await jobs.itemLines();
+    await page.waitForTimeout(1000);
+    expect(await jobs.itemLines()).toBe(atPause);
+
+    await jobs.control('Resume', id).click();
+    await jobs.expectState('running');
+    await jobs.waitForItemLines(atPause + 2);
+
+    await jobs.control('Cancel', id).click();
+    await jobs.expectState('canceled');
+    await expect(jobs.log).toHaveAttribute('data-eof', 'true');
+    await expect(jobs.log).toContainText('"result": "canceled"');
+    await expect(page.getByTestId(`job-row-${id}`)).toHaveAttribute('data-state', 'canceled');
+    await page.screenshot({ path: 'test-results/screens/demo-canceled.png' });
+  });
+
+  test('a second page attached to the same job sees the same lines', async ({ page, context, ferry }) => {
+    const first = new JobsPage(page);
+    await first.open(ferry.url);
+    const id = await first.newDemoJob();
+    await first.waitForItemLines(2);
+
+    const second = new JobsPage(await context.newPage());
+    await second.open(ferry.url);
+    await second.select(id);
+    await second.waitForItemLines(4);
+    await first.control('Cancel', id).click();
+    await expect(first.log).toHaveAttribute('data-eof', 'true');
+    await expect(second.log).toHaveAttribute('data-eof', 'true');
+    expect(await second.logText()).toBe(await first.logText());
+    expect(await first.logText()).toContain('<footer_json>');
+  });
+
+  test('refuses the app without the token', async ({ page, ferry }) => {
+    const bare = ferry.url.replace(/\?token=.*/, '');
+    const res = await page.goto(bare);
+    expect(res?.status()).toBe(401);
+  });
+});
