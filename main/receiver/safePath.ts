@@ -11,7 +11,6 @@ import { invalidInput } from '../../shared/errors';
 const MAX_PATH_BYTES = 4096;
 /** Longest accepted path segment, in UTF-8 bytes (NAME_MAX on Linux and macOS). */
 const MAX_SEGMENT_BYTES = 255;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const DRIVE_PREFIX = /^[A-Za-z]:/;
 /** Characters Windows refuses in names; checked only there so POSIX names like `12:30.tif` stay valid. */

@@ -7,7 +7,10 @@ import { localPath } from './pathGuard';
 export interface ScannedFile {
   /** Absolute path on disk. */
   path: string;
-  /** Path inside the dataset, with '/' separators, starting with the dropped folder's name. */
+  /**
+   * Path inside the dataset, with '/' separators. One dropped folder is the dataset itself, so its
+   * name is not repeated; several dropped items each keep their own name at the top.
+   */
   relativePath: string;
   size: number;
   mtimeMs: number;
@@ -100,8 +103,8 @@ export async function scanPaths(paths: string[], options: ScanOptions = {}): Pro
     const abs = localPath('scan', raw);
     const info = await lstat(abs).catch(() => undefined);
     if (!info) throw new FerryError('NOT_FOUND', `scan: ${abs} does not exist`);
-    // A dropped folder keeps its own name as the first segment; a dropped file sits at the root.
-    await visit(abs, join(abs, '..'), new Set());
+    const datasetIsThisFolder = paths.length === 1 && info.isDirectory();
+    await visit(abs, datasetIsThisFolder ? abs : join(abs, '..'), new Set());
   }
   files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   for (let i = 1; i < files.length; i++) {

@@ -13,12 +13,14 @@ export class ActiveJob {
   /** Set while the job should hold at its next checkpoint. */
   private gate: { promise: Promise<void>; release: () => void; fail: (e: Error) => void } | undefined;
   private onPark: () => void = () => {};
+  private readonly pauseListeners = new Set<(paused: boolean) => void>();
 
   constructor(readonly jobId: number) {}
 
   /** Makes the next checkpoint block until `open` (or `cancel`). */
   close(): void {
     if (this.gate) return;
+    for (const l of this.pauseListeners) l(true);
     let release!: () => void;
     let fail!: (e: Error) => void;
     const promise = new Promise<void>((res, rej) => {
@@ -39,6 +41,13 @@ export class ActiveJob {
     this.gate = undefined;
     this.parked = false;
     g?.release();
+    if (g) for (const l of this.pauseListeners) l(false);
+  }
+
+  /** Listens to pause (true) and resume (false); returns the function that stops listening. */
+  onPauseChange(listener: (paused: boolean) => void): () => void {
+    this.pauseListeners.add(listener);
+    return () => this.pauseListeners.delete(listener);
   }
 
   /** Cancels: aborts the signal and wakes a parked runner with a CANCELED error. */

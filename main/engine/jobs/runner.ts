@@ -32,6 +32,11 @@ export interface RunnerContext<Params = unknown, State = unknown> {
   persist(state: State): void;
   /** The state saved by the last `persist`, or undefined on a fresh start. */
   restore(): State | undefined;
+  /**
+   * Told when the job is paused or resumed, for runners whose unit of work is long (a big file, a
+   * child process) and must react before their next checkpoint. Returns the unsubscribe function.
+   */
+  onPauseChange(listener: (paused: boolean) => void): () => void;
 }
 
 /** How a job ended, as the runner sees it. */

@@ -81,5 +81,8 @@ export function makeRunnerContext(row: JobRow, active: ActiveJob, deps: ContextD
     restore() {
       return saved as never;
     },
+    onPauseChange(listener) {
+      return active.onPauseChange(listener);
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { app, Menu, nativeImage, Tray } from 'electron';
 import { join } from 'node:path';
 import type { EngineStats } from '../../../shared/model';
-import { formatRate } from './format';
+import { formatRate } from '../../../shared/format';
 
 export interface TrayActions {
   show(): void;
@@ -48,7 +48,7 @@ export function trayTooltip(stats: EngineStats): string {
   if (stats.running > 0) {
     const pct = stats.activeProgress === null ? '' : `, ${Math.floor(stats.activeProgress * 100)}%`;
     parts.push(`${stats.running} running${pct}`);
-    if (stats.bytesPerSecond > 0) parts.push(formatRate(stats.bytesPerSecond));
+    if (stats.bytesPerSecond > 0) parts.push(formatRate(stats.bytesPerSecond, 'bytes'));
   }
   if (stats.counts.queued > 0) parts.push(`${stats.counts.queued} queued`);
   if (stats.counts.paused > 0) parts.push(`${stats.counts.paused} paused`);

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import type { ReactElement } from 'react';
 import type { JobView } from '../../../shared/model';
-import { formatState } from '../format';
+import { formatState } from '../../../shared/format';
 import { isControlAllowed, JOB_CONTROLS } from '../jobControls';
 import type { JobControl } from '../jobControls';
 import { runJobControl } from '../store/actions';

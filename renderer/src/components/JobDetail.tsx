@@ -10,7 +10,7 @@ import {
   formatRate,
   formatTimestamp,
   progressFraction,
-} from '../format';
+} from '../../../shared/format';
 import { selectSelectedId, selectSelectedJob } from '../store/selectors';
 import { useFerryStore } from '../store/store';
 import { EmptyState } from './EmptyState';

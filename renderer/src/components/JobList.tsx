@@ -6,7 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { CSSProperties, KeyboardEvent, ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatCount } from '../format';
+import { formatCount } from '../../../shared/format';
 import { moveSelection } from '../store/actions';
 import { selectJobIds, selectListStatus, selectSelectedId } from '../store/selectors';
 import { useFerryStore } from '../store/store';

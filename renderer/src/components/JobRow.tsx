@@ -1,7 +1,7 @@
 /** One row of the job list. It reads its own job from the store, so only changed rows re-render. */
 import { memo, useMemo } from 'react';
 import type { ReactElement } from 'react';
-import { formatEta, formatFullTimestamp, formatPercent, formatRate, formatState, formatTimestamp, progressFraction } from '../format';
+import { formatEta, formatFullTimestamp, formatPercent, formatRate, formatState, formatTimestamp, progressFraction } from '../../../shared/format';
 import { selectJob } from '../store/actions';
 import { selectIsSelected, selectJobById } from '../store/selectors';
 import { useFerryStore } from '../store/store';

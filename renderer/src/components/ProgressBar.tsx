@@ -1,7 +1,7 @@
 /** A thin progress bar coloured by job state, with an optional percentage beside it. */
 import type { ReactElement } from 'react';
 import type { JobState } from '../../../shared/model';
-import { formatPercent } from '../format';
+import { formatPercent } from '../../../shared/format';
 import '../styles/states.css';
 import './ProgressBar.css';
 

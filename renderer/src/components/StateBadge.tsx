@@ -1,7 +1,7 @@
 /** A job state as a small coloured pill. */
 import type { ReactElement } from 'react';
 import type { JobState } from '../../../shared/model';
-import { formatState } from '../format';
+import { formatState } from '../../../shared/format';
 import '../styles/states.css';
 import './StateBadge.css';
 

@@ -2,7 +2,7 @@
 import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { JobState } from '../../../shared/model';
-import { formatCount, formatState } from '../format';
+import { formatCount, formatState } from '../../../shared/format';
 import { selectConnection, selectStateCounts } from '../store/selectors';
 import { useFerryStore } from '../store/store';
 import '../styles/states.css';

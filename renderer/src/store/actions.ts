@@ -7,7 +7,7 @@ import type { JobControlSpec } from '../jobControls';
 import { applyTheme, saveTheme } from '../theme';
 import type { Theme } from '../theme';
 import { ferry } from '../transport';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../../shared/format';
 import { useFerryStore } from './store';
 import type { ToastKind } from './uiSlice';
 

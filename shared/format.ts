@@ -1,4 +1,4 @@
-/** Small pure formatting helpers shared by the job list, the detail panel and the status bar. */
+/** Small pure formatting helpers shared by the renderer, the desktop shell and the engine's logs. */
 
 const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
 const DASH = '—';

@@ -1,0 +1,43 @@
+import type { DestinationConfig } from '../../../shared/destinations';
+import { FerryError } from '../../../shared/errors';
+import { FolderProtocol } from '../upload/folderProtocol';
+import type { UploadProtocol } from '../upload/protocol';
+import { S3Protocol } from '../upload/s3Protocol';
+import { TusProtocol } from '../upload/tusProtocol';
+
+const MiB = 1024 * 1024;
+
+/** A destination with everything needed to reach it, secrets included (engine-internal). */
+export type ResolvedDestination = DestinationConfig & {
+  id: string;
+  name: string;
+  secret: Record<string, string> | undefined;
+  builtinUrl: string | undefined;
+};
+
+/** Turns a saved destination into the protocol that talks to it. */
+export function createProtocol(dest: ResolvedDestination): UploadProtocol {
+  switch (dest.kind) {
+    case 'receiver':
+      if (!dest.builtinUrl) throw new FerryError('UNAVAILABLE', 'the built-in receiver is not running');
+      return new TusProtocol({ endpoint: dest.builtinUrl, chunkSize: 16 * MiB });
+    case 'tus': {
+      const headers = { ...dest.config.headers };
+      if (dest.secret?.headerName && dest.secret.value !== undefined) headers[dest.secret.headerName] = dest.secret.value;
+      return new TusProtocol({ endpoint: dest.config.endpoint, headers, chunkSize: dest.config.chunkSizeMiB * MiB });
+    }
+    case 's3':
+      return new S3Protocol({
+        bucket: dest.config.bucket,
+        prefix: dest.config.prefix,
+        region: dest.config.region,
+        ...(dest.config.endpoint ? { endpoint: dest.config.endpoint } : {}),
+        forcePathStyle: dest.config.forcePathStyle,
+        credentials: { accessKeyId: dest.config.accessKeyId, secretAccessKey: dest.secret?.secretAccessKey ?? '' },
+        partSize: dest.config.partSizeMiB * MiB,
+        maxParallel: dest.config.parallelParts,
+      });
+    case 'folder':
+      return new FolderProtocol({ root: dest.config.path });
+  }
+}

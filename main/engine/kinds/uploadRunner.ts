@@ -1,0 +1,188 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatasetMetadata } from '../../../shared/destinations';
+import { FerryError } from '../../../shared/errors';
+import type { ItemRow, ItemsRepo } from '../db/itemsRepo';
+import type { DestinationService } from '../destinations/destinationService';
+import { scanPaths } from '../files/scan';
+import type { JobRunner, RunnerContext } from '../jobs/runner';
+import type { UploadProtocol } from '../upload/protocol';
+import { uploadFile, type UploadState } from '../upload/uploadFile';
+import { formatBytes } from '../../../shared/format';
+
+export interface UploadParams {
+  paths: string[];
+  destinationId: string;
+  dataset: string;
+  metadata: DatasetMetadata;
+  /** Files in flight at once (small files are pipelined this way). */
+  parallelFiles: number;
+  /** A source file that changes while it is sent: fail its item, or start it over (up to 3 times). */
+  onSourceChange: 'fail' | 'restart';
+}
+
+export interface UploadRunnerDeps {
+  destinations: DestinationService;
+  items: ItemsRepo;
+  /** Where the job's own files live (the manifest is written there before it is sent). */
+  jobDir: (jobId: number) => string;
+}
+
+export const MANIFEST_NAME = 'manifest-sha256.txt';
+const PAUSED = Symbol('paused');
+const MAX_SOURCE_RESTARTS = 3;
+
+/** A problem with the file being read (vanished, changed, unreadable), not with the destination. */
+function isSourceProblem(err: unknown): boolean {
+  return err instanceof FerryError && err.code === 'IO' && (err.details as { source?: boolean } | undefined)?.source === true;
+}
+
+function sourceChanged(err: unknown): boolean {
+  return isSourceProblem(err) && (err as FerryError & { details: { reason?: string } }).details.reason === 'changed';
+}
+
+/** Where a dataset file goes: the receiver files by dataset itself; elsewhere it is a folder. */
+function remotePath(protocol: UploadProtocol, params: UploadParams, relativePath: string): string {
+  return protocol.kind === 'tus' ? relativePath : `${params.dataset}/${relativePath}`;
+}
+
+function uploadMetadata(params: UploadParams): Record<string, string> {
+  const m = params.metadata;
+  return {
+    dataset: params.dataset,
+    sensorType: m.sensorType,
+    convert: String(m.convert),
+    public: String(m.public),
+    ...(m.team ? { team: m.team } : {}),
+    ...(m.folder ? { folder: m.folder } : {}),
+    ...(m.description ? { description: m.description } : {}),
+  };
+}
+
+/**
+ * Uploads a dataset: scans once into per-file items, sends files in parallel (each resumable from
+ * its saved session), pauses mid-file, skips files already done on a retry, and sends
+ * `manifest-sha256.txt` last. A source file that vanishes or changes fails only its item; a
+ * destination that stays unreachable fails the attempt, and the scheduler retries it.
+ */
+export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadParams> {
+  return {
+    kind: 'upload',
+    async run(ctx) {
+      const { params, jobId } = ctx;
+      if (deps.items.count(jobId) === 0) await scan(ctx, deps);
+      const protocol = deps.destinations.protocol(params.destinationId);
+      const totals = deps.items.totals(jobId);
+      let doneBytes = totals.doneBytes;
+      let doneFiles = totals.doneFiles;
+      let failedFiles = 0;
+      const inflight = new Map<number, number>();
+      const report = () => {
+        let moving = 0;
+        for (const b of inflight.values()) moving += b;
+        ctx.progress({ done: doneBytes + moving, total: totals.bytes, unit: 'bytes', processed: doneFiles, failed: failedFiles });
+      };
+      report();
+      if (doneFiles > 0) ctx.log(`Resuming: ${doneFiles} of ${totals.files} files already sent and verified`);
+      ctx.stage('uploading');
+      const queue = deps.items.unfinished(jobId);
+      const metadata = uploadMetadata(params);
+
+      const sendItem = async (item: ItemRow): Promise<void> => {
+        let saved: UploadState | undefined = item.session ? (JSON.parse(item.session) as UploadState) : undefined;
+        let restarts = 0;
+        for (;;) {
+          await ctx.checkpoint();
+          const ctrl = new AbortController();
+          const onCancel = () => ctrl.abort(ctx.signal.reason);
+          ctx.signal.addEventListener('abort', onCancel, { once: true });
+          const stopListening = ctx.onPauseChange((paused) => paused && ctrl.abort(PAUSED));
+          deps.items.start(jobId, item.seq);
+          try {
+            const res = await uploadFile({
+              protocol,
+              path: item.path,
+              relativePath: remotePath(protocol, params, item.relative_path),
+              metadata,
+              ...(saved ? { resume: saved } : {}),
+              signal: ctrl.signal,
+              onAck: (state, confirmed) => {
+                saved = state;
+                deps.items.ack(jobId, item.seq, state, confirmed);
+                inflight.set(item.seq, confirmed);
+                report();
+              },
+              onRetry: (err, attempt, delayMs) =>
+                ctx.log(`  retry ${item.relative_path}: ${err instanceof Error ? err.message : String(err)} (attempt ${attempt}, next in ${(delayMs / 1000).toFixed(1)} s)`),
+            });
+            deps.items.done(jobId, item.seq, { sha256: res.sha256, location: res.location, verified: res.verified, size: res.size });
+            inflight.delete(item.seq);
+            doneBytes += res.size;
+            doneFiles++;
+            report();
+            const resumed = res.resumedFrom > 0 ? `, resumed at ${formatBytes(res.resumedFrom)}` : '';
+            ctx.log(`OK    ${item.relative_path}  ${formatBytes(res.size)}  sha256 ${res.sha256} (${res.verified}${resumed})`);
+            return;
+          } catch (err) {
+            if (ctrl.signal.reason === PAUSED && !ctx.signal.aborted) continue; // parks at the checkpoint, then resumes this file
+            if (ctx.signal.aborted) throw ctx.signal.reason;
+            if (sourceChanged(err) && params.onSourceChange === 'restart' && restarts < MAX_SOURCE_RESTARTS) {
+              restarts++;
+              saved = undefined;
+              ctx.log(`  ${item.relative_path} changed while it was sent; starting it over (${restarts} of ${MAX_SOURCE_RESTARTS})`);
+              continue;
+            }
+            if (isSourceProblem(err)) {
+              deps.items.fail(jobId, item.seq, (err as Error).message, false);
+              inflight.delete(item.seq);
+              failedFiles++;
+              report();
+              ctx.log(`FAIL  ${item.relative_path}: ${(err as Error).message}`);
+              return;
+            }
+            throw err;
+          } finally {
+            stopListening();
+            ctx.signal.removeEventListener('abort', onCancel);
+          }
+        }
+      };
+
+      const workers = Array.from({ length: Math.max(1, Math.min(params.parallelFiles, queue.length)) }, async () => {
+        for (let item = queue.shift(); item; item = queue.shift()) await sendItem(item);
+      });
+      await Promise.all(workers);
+
+      ctx.stage('manifest');
+      await ctx.checkpoint();
+      const manifest = deps.items.manifest(jobId);
+      const dir = deps.jobDir(jobId);
+      mkdirSync(dir, { recursive: true });
+      const manifestPath = join(dir, MANIFEST_NAME);
+      writeFileSync(manifestPath, manifest.map((m) => `${m.sha256}  ${m.relative_path}\n`).join(''));
+      const sent = await uploadFile({ protocol, path: manifestPath, relativePath: remotePath(protocol, params, MANIFEST_NAME), metadata, signal: ctx.signal });
+      ctx.log(`OK    ${MANIFEST_NAME}  ${manifest.length} files  sha256 ${sent.sha256}`);
+      const failed = deps.items.totals(jobId).failedFiles;
+      ctx.log(`Sent ${doneFiles} files (${formatBytes(doneBytes)}) to ${deps.destinations.get(params.destinationId).name}${failed ? `; ${failed} failed` : ''}`);
+      return {
+        result: failed > 0 ? 'partial' : 'success',
+        summary: { files: totals.files, bytes: totals.bytes, failedFiles: failed, destination: params.destinationId, dataset: params.dataset, manifestSha256: sent.sha256 },
+      };
+    },
+  };
+}
+
+async function scan(ctx: RunnerContext<UploadParams>, deps: UploadRunnerDeps): Promise<void> {
+  ctx.stage('scanning');
+  ctx.log(`Scanning ${ctx.params.paths.length === 1 ? ctx.params.paths[0] : `${ctx.params.paths.length} items`}`);
+  const result = await scanPaths(ctx.params.paths, {
+    signal: ctx.signal,
+    onProgress: (files, bytes) => ctx.progress({ done: 0, total: bytes, unit: 'bytes', processed: 0, failed: 0 }),
+  });
+  for (const s of result.skipped) ctx.log(`SKIP  ${s.path}: ${s.reason}`);
+  if (result.files.length === 0) {
+    throw new FerryError('INVALID_INPUT', `upload(job ${ctx.jobId}): nothing to upload in ${ctx.params.paths.join(', ')}`, { retriable: false });
+  }
+  deps.items.insertAll(ctx.jobId, result.files);
+  ctx.log(`Found ${result.files.length} files, ${formatBytes(result.bytes)}`);
+}
