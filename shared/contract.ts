@@ -7,6 +7,9 @@ import { z } from 'zod';
 import type { Envelope, WireError } from './errors';
 import { JOB_KINDS, JOB_STATES, PRIORITIES } from './model';
 import type { EngineStats, JobEvent, JobView, LogChunk } from './model';
+import { datasetMetadata, destinationInput, type DestinationTest, type DestinationView } from './destinations';
+import type { DirectoryListing, FolderSummary, Place, UploadPreview } from './files';
+import { settingsPatch, type Settings } from './settings';
 
 const MAX_NAME = 200;
 
@@ -14,6 +17,9 @@ export const jobId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const byteOffset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const priority = z.enum(PRIORITIES);
 const idInput = z.strictObject({ id: jobId });
+const destinationId = z.string().min(1).max(64);
+const localPath = z.string().min(1).max(4096);
+const localPaths = z.array(localPath).min(1).max(10_000);
 
 /** Declares a command by its (phantom) result type, then its input schema. */
 const command =
@@ -110,7 +116,87 @@ export const commands = {
   getStats: command<EngineStats>()(noInput),
   /** Data-directory space, database check and scheduler state. */
   health: command<Health>()(noInput),
+
+  /** Every destination, the default first; secrets are never included. */
+  listDestinations: command<DestinationView[]>()(noInput),
+  /** Creates (no id) or edits a destination; a secret given here is stored and never returned. */
+  saveDestination: command<DestinationView>()(destinationInput),
+  /** Removes a destination and its secret; refused while unfinished jobs use it. */
+  deleteDestination: command<{ id: string }>()(z.strictObject({ id: destinationId })),
+  /** Makes a destination the default for new uploads. */
+  setDefaultDestination: command<DestinationView>()(z.strictObject({ id: destinationId })),
+  /** Checks that a destination answers and accepts uploads, without uploading. */
+  testDestination: command<DestinationTest>()(z.strictObject({ id: destinationId })),
+  /** Counts what a set of local paths amounts to (files, bytes, skipped) before uploading. */
+  previewUpload: command<UploadPreview>()(z.strictObject({ paths: localPaths })),
+  /** Creates a dataset upload job from local files and folders. */
+  createUpload: command<JobView>()(
+    z.strictObject({
+      paths: localPaths,
+      destinationId: destinationId.optional(),
+      name: z.string().trim().min(1).max(MAX_NAME).optional(),
+      metadata: datasetMetadata.default(datasetMetadata.parse({})),
+      priority: priority.default('normal'),
+    }),
+  ),
+  /** The files of a dataset job with per-file state, bytes and SHA-256, in pages. */
+  listJobItems: command<JobItemPage>()(
+    z.strictObject({
+      id: jobId,
+      offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+      state: z.enum(['pending', 'uploading', 'done', 'failed']).optional(),
+    }),
+  ),
+  /** Places to browse from: home, mounted volumes, the file system root. */
+  listPlaces: command<Place[]>()(noInput),
+  /** One local folder's entries (folders first). */
+  listDirectory: command<DirectoryListing>()(z.strictObject({ path: localPath, showHidden: z.boolean().default(false) })),
+  /** Files and bytes under a local folder (counted on request; capped for huge trees). */
+  summarizeFolder: command<FolderSummary>()(z.strictObject({ path: localPath })),
+  /** What this host can do beyond the engine (dialogs, reveal in folder, dropped file paths). */
+  capabilities: command<Capabilities>()(noInput),
+  /** Opens the OS file dialog (desktop only) and answers the chosen paths, or [] if dismissed. */
+  pickPaths: command<string[]>()(z.strictObject({ kind: z.enum(['files', 'folders']) })),
+  /** Shows a job's log file, or a dataset file's source, in the OS file manager (desktop only). */
+  revealPath: command<{ path: string }>()(
+    z.strictObject({ id: jobId, what: z.enum(['log', 'source', 'folder']), seq: z.number().int().min(0).optional() }),
+  ),
+  /** Reserves a staging area for files a browser streams to the engine (web host drops). */
+  beginStaging: command<{ stagingId: string; path: string; uploadUrl: string }>()(noInput),
+  /** The settings, with their defaults filled in. */
+  getSettings: command<Settings>()(noInput),
+  /** Changes some settings; answers all of them. */
+  updateSettings: command<Settings>()(settingsPatch),
 } as const;
+
+/** What a host offers beyond the engine. */
+export interface Capabilities {
+  host: 'desktop' | 'web';
+  pickPaths: boolean;
+  reveal: boolean;
+  /** Dropped files come with their paths (desktop); otherwise they are streamed (web). */
+  dropPaths: boolean;
+  /** Where the built-in receiver files what it receives. */
+  receiverDir: string | null;
+}
+
+export interface JobItemView {
+  seq: number;
+  relativePath: string;
+  size: number;
+  state: 'pending' | 'uploading' | 'done' | 'failed';
+  bytesDone: number;
+  sha256: string | null;
+  verified: string | null;
+  location: string | null;
+  error: string | null;
+}
+
+export interface JobItemPage {
+  items: JobItemView[];
+  total: number;
+}
 
 export const streams = {
   /** Job rows that changed (batched, at most ~10 per second) and ids that were removed. */

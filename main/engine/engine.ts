@@ -10,6 +10,14 @@ import { demoRunner } from './kinds/demoRunner';
 import { followEvents, followLog } from './logs/followers';
 import { LogStore } from './logs/logStore';
 import { createLogger } from './util/logger';
+import { transferCommands, stagingPath } from './api/transferCommands';
+import { ItemsRepo } from './db/itemsRepo';
+import { DestinationService } from './destinations/destinationService';
+import { HEADLESS_HOST, type HostServices } from './hostServices';
+import { createUploadRunner } from './kinds/uploadRunner';
+import { FileSecretStore, type SecretStore } from './secrets/secretStore';
+import { SettingsService } from './settings/settingsService';
+import { BandwidthGovernor } from './settings/bandwidth';
 
 const log = createLogger('engine');
 export const ENGINE_VERSION = '0.1.0';
@@ -21,6 +29,14 @@ export interface EngineOptions {
   limits?: Partial<SchedulerLimits>;
   /** Extra job kinds (tests register their own). */
   runners?: JobRunner[];
+  /** Where destination secrets live; default: a 0600 file in the data directory. */
+  secrets?: SecretStore;
+  /** The built-in receiver's tus endpoint, when the host runs one. */
+  receiverUrl?: string;
+  /** Where the built-in receiver files what it receives (shown to the user). */
+  receiverDir?: string;
+  /** Dialogs and the file manager, where the host has them. */
+  host?: HostServices;
 }
 
 export type CommandHandlers = { [K in CommandName]: (input: CommandParsed<K>) => Promise<CommandResult<K>> | CommandResult<K> };
@@ -34,6 +50,11 @@ export class Engine {
   readonly repo: JobsRepo;
   readonly logs: LogStore;
   readonly jobs: JobManager;
+  readonly items: ItemsRepo;
+  readonly destinations: DestinationService;
+  readonly settings: SettingsService;
+  readonly host: HostServices;
+  private readonly bandwidth = new BandwidthGovernor();
   readonly commands: CommandHandlers;
   readonly streams: StreamHandlers;
   private statsListeners = new Set<(s: EngineStats) => void>();
@@ -44,13 +65,31 @@ export class Engine {
     this.db = openDatabase(join(options.dataDir, 'ferry.db'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     this.repo = new JobsRepo(this.db);
     this.logs = new LogStore(options.dataDir);
+    this.items = new ItemsRepo(this.db);
+    this.settings = new SettingsService(this.db);
+    this.host = options.host ?? HEADLESS_HOST;
+    const secrets = options.secrets ?? new FileSecretStore(join(options.dataDir, 'secrets.json'));
+    this.destinations = new DestinationService(this.db, secrets, () => this.options.receiverUrl);
+    const uploadRunner = createUploadRunner({ destinations: this.destinations, items: this.items, jobDir: (id) => this.logs.paths(id).dir });
     const runners = new Map<JobKind, JobRunner>();
-    for (const r of [demoRunner as JobRunner, ...(options.runners ?? [])]) runners.set(r.kind, r);
+    for (const r of [demoRunner as JobRunner, uploadRunner as JobRunner, ...(options.runners ?? [])]) runners.set(r.kind, r);
     this.jobs = new JobManager(this.repo, this.logs, runners, {
-      limits: { concurrency: 4, ...options.limits },
+      limits: { concurrency: this.settings.get().concurrency, ...options.limits },
+    });
+    this.settings.onChange((s, changed) => {
+      if (changed.includes('concurrency') && !options.limits?.concurrency) {
+        this.jobs.limits.concurrency = s.concurrency;
+        this.jobs.pump();
+      }
+      if (changed.includes('bandwidthLimit') || changed.includes('bandwidthSchedule')) this.bandwidth.apply(s);
     });
     this.commands = this.buildCommands();
     this.streams = this.buildStreams();
+  }
+
+  /** Where a browser's dropped files are written before they are uploaded (web host). */
+  stagingDir(id: string): string {
+    return stagingPath(this.options.dataDir, id);
   }
 
   start(): void {
@@ -60,6 +99,7 @@ export class Engine {
 
   async stop(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
+    this.bandwidth.stop();
     await this.jobs.stop();
     this.logs.close();
     this.db.close();
@@ -106,6 +146,7 @@ export class Engine {
         const events = await this.logs.readEvents(id, since, limit);
         return { events, nextSince: events.length ? events[events.length - 1]!.seq : since };
       },
+      ...transferCommands(this),
       getStats: () => this.stats(),
       health: async () => {
         let freeBytes: number | null = null;

@@ -2,6 +2,8 @@
  * Numbered schema migrations; PRAGMA user_version holds the number applied last.
  * Never edit a shipped migration: add the next one.
  */
+import { UPLOAD_SCHEMA } from './uploadSchema';
+
 export const MIGRATIONS: readonly string[] = [
   // 1: jobs. AUTOINCREMENT so that an id is never reused, even after deletes.
   `CREATE TABLE jobs (
@@ -34,4 +36,6 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_queue ON jobs(state, priority, id);
    CREATE INDEX jobs_created ON jobs(created_at);
    CREATE INDEX jobs_kind ON jobs(kind, id);`,
+  // 2: destinations, the files of dataset jobs, settings.
+  UPLOAD_SCHEMA,
 ];

@@ -33,7 +33,7 @@ export async function listPlaces(): Promise<Place[]> {
 }
 
 /** One folder's entries, folders first; sizes of files only (folder sizes come lazily). */
-export async function listDirectory(rawPath: string, showHidden: boolean): Promise<DirectoryListing> {
+export async function browseDirectory(rawPath: string, showHidden: boolean): Promise<DirectoryListing> {
   const path = localPath('listDirectory', rawPath);
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') throw notFound(`listDirectory: ${path} does not exist`);

@@ -34,7 +34,10 @@ const MAX_SOURCE_RESTARTS = 3;
 
 /** A problem with the file being read (vanished, changed, unreadable), not with the destination. */
 function isSourceProblem(err: unknown): boolean {
-  return err instanceof FerryError && err.code === 'IO' && (err.details as { source?: boolean } | undefined)?.source === true;
+  if (!(err instanceof FerryError) || err.code !== 'IO') return false;
+  const d = err.details as { source?: boolean; reason?: string } | undefined;
+  // fileSource names every failure of the local read `read(<path>)`.
+  return d?.source === true || d?.reason === 'vanished' || d?.reason === 'changed' || err.message.startsWith('read(');
 }
 
 function sourceChanged(err: unknown): boolean {

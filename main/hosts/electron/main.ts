@@ -6,7 +6,8 @@ import { app, BrowserWindow, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Engine } from '../../engine/engine';
+import type { Engine } from '../../engine/engine';
+import { startServices, type FerryServices } from '../bootstrap';
 import { createLogger } from '../../engine/util/logger';
 import { registerIpc } from './ipc';
 import { registerAppScheme, serveRenderer } from './protocol';
@@ -22,6 +23,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let win: BrowserWindow | undefined;
   let engine: Engine | undefined;
+  let services: FerryServices | undefined;
 
   app.on('second-instance', () => {
     if (!win) return;
@@ -32,14 +34,14 @@ if (!app.requestSingleInstanceLock()) {
 
   hardenWebContents();
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     const dataDir = process.env.FERRY_DATA_DIR ?? app.getPath('userData');
     // In development `npm start` builds better-sqlite3 for Electron's ABI beside the Node one.
     const devBinding = resolve('.electron-native/better_sqlite3.node');
     const nativeBinding = !app.isPackaged && existsSync(devBinding) ? devBinding : undefined;
-    engine = new Engine({ dataDir, ...(nativeBinding ? { nativeBinding } : {}) });
-    engine.start();
+    services = await startServices({ dataDir, ...(nativeBinding ? { nativeBinding } : {}) });
+    engine = services.engine;
     serveRenderer(join(here, '../renderer'));
     registerIpc(engine, () => win?.webContents);
     win = createMainWindow(preloadPath(here));
@@ -57,9 +59,9 @@ if (!app.requestSingleInstanceLock()) {
 
   let quitting = false;
   app.on('before-quit', (event) => {
-    if (quitting || !engine) return;
+    if (quitting || !services) return;
     event.preventDefault();
     quitting = true;
-    void engine.stop().finally(() => app.quit());
+    void services!.stop().finally(() => app.quit());
   });
 }

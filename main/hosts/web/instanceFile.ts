@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where a running instance tells local clients (the CLI) its address and token; mode 0600. */
@@ -16,4 +17,18 @@ export function writeInstanceFile(dataDir: string, info: { url: string; port: nu
 
 export function removeInstanceFile(dataDir: string): void {
   rmSync(instanceFilePath(dataDir), { force: true });
+}
+
+/** The web host's token: made once, kept in a 0600 file of the data directory. */
+export function loadOrCreateToken(dataDir: string): string {
+  const path = join(dataDir, 'web-token');
+  if (existsSync(path)) {
+    const token = readFileSync(path, 'utf8').trim();
+    if (/^[A-Za-z0-9_-]{32,}$/.test(token)) return token;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(path, token + '\n', { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return token;
 }

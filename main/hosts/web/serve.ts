@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Engine } from '../../engine/engine';
+import { startServices } from '../bootstrap';
 import { defaultDataDir } from '../../engine/util/dataDir';
 import { createLogger } from '../../engine/util/logger';
-import { removeInstanceFile, writeInstanceFile } from './instanceFile';
+import { loadOrCreateToken, removeInstanceFile, writeInstanceFile } from './instanceFile';
 import { startWebHost } from './webHost';
 
 const log = createLogger('serve');
@@ -34,12 +34,13 @@ async function main(): Promise<void> {
   const rendererDir = [join(here, '../renderer'), resolve('out/renderer')].find((d) => existsSync(join(d, 'index.html')));
   if (!rendererDir) throw new Error('the renderer is not built: run `npm run build` first');
 
-  const engine = new Engine({
+  const services = await startServices({
     dataDir,
     ...(values.concurrency ? { limits: { concurrency: Number(values.concurrency) } } : {}),
   });
-  engine.start();
-  const host = await startWebHost({ engine, rendererDir, port });
+  const engine = services.engine;
+  // The token survives restarts (a 0600 file), so an open tab reconnects after `ferry serve` restarts.
+  const host = await startWebHost({ engine, rendererDir, port, token: loadOrCreateToken(dataDir) });
   writeInstanceFile(dataDir, { url: host.url, port: host.port, token: host.token, pid: process.pid, host: 'web' });
   // The one line scripts and tests read: keep its shape.
   console.log(`Ferry is serving at ${host.url}`);
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`${signal}: stopping`);
     await host.close();
-    await engine.stop();
+    await services.stop();
     removeInstanceFile(dataDir);
     process.exit(0);
   };

@@ -1,0 +1,35 @@
+/** User settings: one schema gives the defaults, the validation and the type. */
+import { z } from 'zod';
+
+export const scheduleEntry = z.strictObject({
+  days: z.array(z.number().int().min(0).max(6)).min(1).max(7),
+  from: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+  to: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+  bytesPerSecond: z.number().int().min(0),
+});
+
+export const settingsSchema = z.strictObject({
+  /** Jobs running at once. */
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Files of one dataset sent at once. */
+  parallelFiles: z.number().int().min(1).max(64).default(4),
+  /** Bytes per request for tus and per S3 part (MiB). */
+  chunkSizeMiB: z.number().int().min(1).max(1024).default(16),
+  /** Global bandwidth limit in bytes per second; 0 means none. */
+  bandwidthLimit: z.number().int().min(0).default(0),
+  /** Weekly limits that override `bandwidthLimit` while they apply. */
+  bandwidthSchedule: z.array(scheduleEntry).max(50).default([]),
+  notifyOnComplete: z.boolean().default(true),
+  notifyOnFailure: z.boolean().default(true),
+  /** Finished jobs older than this are deleted with their logs (0 keeps them forever). */
+  retentionDays: z.number().int().min(0).max(3650).default(30),
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  startAtLogin: z.boolean().default(false),
+  /** A source file that changes while it is sent: fail its item, or start it over. */
+  onSourceChange: z.enum(['fail', 'restart']).default('fail'),
+});
+
+export type Settings = z.output<typeof settingsSchema>;
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+export const settingsPatch = settingsSchema.partial().strict();
+export type SettingsPatch = z.input<typeof settingsPatch>;

@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dispatchCommand } from '../../../main/engine/api/dispatch';
+import { waitForJob } from '../../helpers/engineFixture';
+import { makeDataset, sha256Of, startFerryServices } from '../../helpers/servicesFixture';
+
+describe('upload jobs to the built-in receiver', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('uploads a folder as one dataset: every file lands byte-identical, with a manifest last', async () => {
+    const ferry = await startFerryServices();
+    cleanups.push(ferry.dispose);
+    const src = makeDataset({ 'a.bin': 0, 'b.bin': 1, 'sub/c.bin': 3 * 1024 * 1024 + 7, 'sub/deeper/ünï code & space.txt': 4096 });
+    cleanups.push(() => rmSync(src, { recursive: true, force: true }));
+    const res = await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], metadata: { sensorType: 'microscope', team: 'lab' } });
+    expect(res.ok).toBe(true);
+    const job = (res as { value: { id: number } }).value;
+    const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
+    expect(done).toMatchObject({ state: 'completed', result: 'success', unit: 'bytes' });
+    expect(done.done).toBe(done.total);
+    const dataset = basename(src);
+    const landed = join(ferry.dataDir, 'received', dataset);
+    for (const rel of ['a.bin', 'b.bin', 'sub/c.bin', 'sub/deeper/ünï code & space.txt']) {
+      expect(sha256Of(join(landed, rel))).toBe(sha256Of(join(src, rel)));
+    }
+    const manifest = readFileSync(join(landed, 'manifest-sha256.txt'), 'utf8').trim().split('\n');
+    expect(manifest).toHaveLength(4);
+    expect(manifest).toContain(`${sha256Of(join(src, 'sub/c.bin'))}  sub/c.bin`);
+    const items = await dispatchCommand(ferry.engine, 'listJobItems', { id: job.id });
+    expect(items).toMatchObject({ ok: true, value: { total: 4 } });
+    const log = readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8');
+    expect(log).toMatch(/OK {4}sub\/c\.bin/);
+    expect(log).toContain('"result": "success"');
+  });
+
+  it('does not follow symlinks by default and says so in the log', async () => {
+    const ferry = await startFerryServices();
+    cleanups.push(ferry.dispose);
+    const src = makeDataset({ 'real.bin': 100 });
+    symlinkSync(join(src, 'real.bin'), join(src, 'link.bin'));
+    mkdirSync(join(src, 'loop'));
+    symlinkSync(src, join(src, 'loop', 'back'));
+    cleanups.push(() => rmSync(src, { recursive: true, force: true }));
+    const preview = await dispatchCommand(ferry.engine, 'previewUpload', { paths: [src] });
+    expect(preview).toMatchObject({ ok: true, value: { files: 1, bytes: 100 } });
+    const job = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src] }) as { value: { id: number } }).value;
+    const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
+    expect(done, readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatchObject({ state: 'completed', counts: { processed: 1 } });
+    expect(readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatch(/SKIP .*link\.bin: symbolic link/);
+  });
+
+  it('fails only the item whose file vanished, and finishes the rest as partial', async () => {
+    const ferry = await startFerryServices();
+    cleanups.push(ferry.dispose);
+    const src = makeDataset({ 'keep.bin': 2048, 'gone.bin': 2048 });
+    cleanups.push(() => rmSync(src, { recursive: true, force: true }));
+    ferry.engine.jobs.limits.concurrency = 0;
+    const job = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src] }) as { value: { id: number } }).value;
+    // Scan first (concurrency back to 1), then pull the file away before it is read.
+    ferry.engine.jobs.limits.concurrency = 1;
+    const orig = ferry.engine.items.insertAll.bind(ferry.engine.items);
+    ferry.engine.items.insertAll = (id, items) => {
+      orig(id, items);
+      rmSync(join(src, 'gone.bin'));
+    };
+    ferry.engine.jobs.pump();
+    const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
+    expect(done, readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatchObject({ state: 'completed', result: 'partial', counts: { processed: 1, failed: 1 } });
+    expect(readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatch(/FAIL {2}gone\.bin: .*vanished|FAIL {2}gone\.bin: .*no such file/);
+  });
+
+  it('answers typed errors for bad paths and unknown destinations', async () => {
+    const ferry = await startFerryServices();
+    cleanups.push(ferry.dispose);
+    expect(await dispatchCommand(ferry.engine, 'createUpload', { paths: ['relative/path'] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatchCommand(ferry.engine, 'createUpload', { paths: [] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dispatchCommand(ferry.engine, 'createUpload', { paths: ['/tmp'], destinationId: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await dispatchCommand(ferry.engine, 'previewUpload', { paths: ['/definitely/not/here'] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const file = join(ferry.dataDir, 'x.txt');
+    writeFileSync(file, 'x');
+    expect(existsSync(file)).toBe(true);
+  });
+});
