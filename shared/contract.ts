@@ -170,6 +170,9 @@ export const commands = {
   updateSettings: command<Settings>()(settingsPatch),
 } as const;
 
+/** Something the host asks the interface to show. */
+export type NavigateRequest = { view: 'job'; jobId: number } | { view: 'newUpload' } | { view: 'settings' };
+
 /** What a host offers beyond the engine. */
 export interface Capabilities {
   host: 'desktop' | 'web';
@@ -207,6 +210,8 @@ export const streams = {
   'job.events': stream<EventBatch>()(z.strictObject({ id: jobId, since: byteOffset.default(0) })),
   /** Aggregate figures, once a second while anything changes. */
   stats: stream<EngineStats>()(noInput),
+  /** Requests from the host to show something (a notification or a menu item was clicked). */
+  'app.navigate': stream<NavigateRequest>()(noInput),
 } as const;
 
 export type Commands = typeof commands;

@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CommandName, CommandParsed, CommandResult, StreamName, StreamParsed, StreamPayload } from '../../shared/contract';
+import type { CommandName, CommandParsed, CommandResult, NavigateRequest, StreamName, StreamParsed, StreamPayload } from '../../shared/contract';
 import { JOB_STATES, type EngineStats, type JobKind, type JobState } from '../../shared/model';
 import { openDatabase, type Db } from './db/database';
 import { JobsRepo } from './db/jobsRepo';
@@ -58,6 +58,7 @@ export class Engine {
   readonly commands: CommandHandlers;
   readonly streams: StreamHandlers;
   private statsListeners = new Set<(s: EngineStats) => void>();
+  private navigateListeners = new Set<(r: NavigateRequest) => void>();
   private statsTimer: NodeJS.Timeout | undefined;
   private lastStats = '';
 
@@ -85,6 +86,11 @@ export class Engine {
     });
     this.commands = this.buildCommands();
     this.streams = this.buildStreams();
+  }
+
+  /** Asks every open interface to show something (the host calls this). */
+  navigate(request: NavigateRequest): void {
+    for (const l of this.navigateListeners) l(request);
   }
 
   /** Where a browser's dropped files are written before they are uploaded (web host). */
@@ -181,6 +187,10 @@ export class Engine {
       'job.events': ({ id, since }, emit, fail) => {
         jobs.get(id);
         return followEvents(this.logs, id, since, () => jobs.isDone(id), emit, fail);
+      },
+      'app.navigate': (_params, emit) => {
+        this.navigateListeners.add(emit);
+        return () => this.navigateListeners.delete(emit);
       },
       stats: (_params, emit) => {
         emit(this.stats());

@@ -6,14 +6,16 @@ import { APP_ORIGIN } from './protocol';
  * The main window: sandboxed, isolated, no Node in the renderer. Navigation away from the app and
  * new windows are denied; https links open in the user's browser instead.
  */
-export function createMainWindow(preloadPath: string): BrowserWindow {
+export function createMainWindow(preloadPath: string, bounds?: Electron.Rectangle): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
+    width: bounds?.width ?? 1280,
+    height: bounds?.height ?? 820,
+    ...(bounds ? { x: bounds.x, y: bounds.y } : {}),
     minWidth: 900,
     minHeight: 560,
     show: false,
     title: 'Ferry',
+    icon: join(app.getAppPath(), 'resources/icon.png'),
     backgroundColor: '#1b1d22',
     webPreferences: {
       preload: preloadPath,

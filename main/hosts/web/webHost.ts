@@ -8,6 +8,7 @@ import { dispatchCommand, openStream } from '../../engine/api/dispatch';
 import type { Engine } from '../../engine/engine';
 import { createLogger } from '../../engine/util/logger';
 import { CSP } from '../csp';
+import { receiveStagedFile } from './staging';
 import { serveStatic } from './staticFiles';
 
 const log = createLogger('web');
@@ -100,6 +101,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const extra: Record<string, string> = {};
     if (url.searchParams.has('token')) extra['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    const staged = /^\/api\/stage\/([^/]+)\/(.+)$/.exec(url.pathname);
+    if (staged) {
+      if (req.method !== 'PUT') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use PUT' } });
+      try {
+        const file = await receiveStagedFile((id) => options.engine.stagingDir(id), staged[1]!, staged[2]!, req);
+        return send(res, 200, { ok: true, value: file });
+      } catch (err) {
+        const wire = toWireError(err);
+        return send(res, statusFor(wire.code), { ok: false, error: wire });
+      }
+    }
     const call = /^\/api\/call\/([A-Za-z]+)$/.exec(url.pathname);
     if (call) {
       if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use POST' } });
