@@ -77,8 +77,9 @@ export interface OutgoingChunk {
 /** What `finish` could check on the destination side. */
 export interface FinishResult {
   /**
-   * `checksum`: the destination confirmed a SHA-256 (tus Upload-Checksum on every PATCH, S3 part
-   * checksums); `size`: only the byte count was confirmed; `local`: folder copy, fsynced.
+   * `checksum`: the destination checked a checksum of every byte (tus Upload-Checksum on every
+   * PATCH or the receiver's Ferry-Sha256, S3 echoed part checksums or the composite object
+   * checksum); `size`: only the byte count was confirmed; `local`: folder copy, fsynced.
    */
   verified: 'checksum' | 'size' | 'local';
   /** Where the file landed (tus URL, s3://bucket/key, absolute path). */
@@ -103,7 +104,11 @@ export interface UploadSession {
   sendChunk(chunk: OutgoingChunk, signal: AbortSignal): Promise<void>;
   /** Completes the upload once every chunk is acknowledged. `sha256` is the whole file's, hex. */
   finish(sha256: string, signal: AbortSignal): Promise<FinishResult>;
-  /** Discards the unfinished upload on the destination (tus DELETE, S3 AbortMultipartUpload, rm). */
+  /**
+   * Discards the unfinished upload on the destination (tus DELETE, S3 AbortMultipartUpload, rm of
+   * the partial). Call it on cancel, after the engine's sends have settled; not on pause or
+   * shutdown, where the point is to resume.
+   */
   abort(signal: AbortSignal): Promise<void>;
   /** The resume state as of the last acknowledged chunk (a fresh copy each call). */
   saved(): SavedSession;
@@ -114,4 +119,11 @@ export interface UploadProtocol {
   readonly kind: SavedSession['protocol'];
   /** Opens a session; with `saved`, picks up the upload it describes (if the destination still has it). */
   begin(file: UploadFileInfo, saved: SavedSession | undefined, signal: AbortSignal): Promise<UploadSession>;
+  /**
+   * Discards the unfinished upload a saved state describes, without opening a session (cancel of
+   * a job whose process is gone). Gone already is fine; a destination that cannot discard is REMOTE.
+   */
+  discard(saved: SavedSession, signal: AbortSignal): Promise<void>;
+  /** Releases pooled connections once the destination is no longer used. */
+  close(): void;
 }

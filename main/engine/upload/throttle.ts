@@ -1,8 +1,12 @@
 import { invalidInput } from '../../../shared/errors';
 import { canceledError } from './transferErrors';
 
-/** Bytes released per grant while pacing a chunk: small enough that a low limit stays smooth. */
+/**
+ * Bytes released per grant while pacing a chunk: an eighth of a second's worth, between 4 and
+ * 64 KiB, so a low limit stays smooth and the socket never sits idle long enough to time out.
+ */
 const SLICE_BYTES = 64 * 1024;
+const MIN_SLICE_BYTES = 4 * 1024;
 
 interface Waiter {
   bytes: number;
@@ -75,12 +79,18 @@ export class Throttle {
   }
 
   /** Yields `bytes` in slices, each after the bucket granted it (views, no copies). */
-  async *paced(bytes: Buffer, signal: AbortSignal, sliceBytes = SLICE_BYTES): AsyncGenerator<Buffer> {
-    for (let at = 0; at < bytes.length; at += sliceBytes) {
-      const slice = bytes.subarray(at, Math.min(bytes.length, at + sliceBytes));
+  async *paced(bytes: Buffer, signal: AbortSignal): AsyncGenerator<Buffer> {
+    for (let at = 0; at < bytes.length; ) {
+      const slice = bytes.subarray(at, Math.min(bytes.length, at + this.sliceBytes()));
       await this.take(slice.length, signal);
+      at += slice.length;
       yield slice;
     }
+  }
+
+  private sliceBytes(): number {
+    if (this.bytesPerSecond === 0) return SLICE_BYTES;
+    return Math.round(Math.min(SLICE_BYTES, Math.max(MIN_SLICE_BYTES, this.bytesPerSecond / 8)));
   }
 
   private capacity(): number {

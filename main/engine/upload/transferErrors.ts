@@ -13,6 +13,11 @@ export interface TransferErrorDetails {
   [key: string]: unknown;
 }
 
+/** HTTP statuses worth another try: server trouble, throttling, a lock held by a dying request. */
+export function retriableStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 423;
+}
+
 /** A server answered something we cannot accept. */
 export function remoteError(message: string, details?: TransferErrorDetails): FerryError {
   return new FerryError('REMOTE', message, details);

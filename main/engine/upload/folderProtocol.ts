@@ -1,0 +1,214 @@
+import { constants } from 'node:fs';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { FerryError, conflict, invalidInput } from '../../../shared/errors';
+import type { FinishResult, OutgoingChunk, SavedFolderSession, SavedSession, UploadFileInfo, UploadProtocol, UploadSession } from './protocol';
+import { checkRelativePath } from './relativePath';
+import { ioError, throwIfAborted } from './transferErrors';
+
+export interface FolderOptions {
+  /** The destination directory (local or a NAS mount); it must exist. */
+  root: string;
+  /** Replace an existing file of the same name; otherwise that is a CONFLICT. Default false. */
+  overwrite?: boolean;
+  /** Bytes per write + fdatasync. Default 8 MiB. */
+  chunkSize?: number;
+}
+
+const PARTIAL_SUFFIX = '.ferry-part';
+const DEFAULT_CHUNK = 8 * 1024 * 1024;
+
+/** Whether `p` lies strictly inside `root` (both absolute). */
+function inside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel !== '' && !path.isAbsolute(rel) && rel.split(path.sep)[0] !== '..';
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    (err: { code?: string }) => {
+      if (err.code === 'ENOENT') return false;
+      throw ioError(`upload(folder stat ${p})`, err);
+    },
+  );
+}
+
+/**
+ * Copies into a directory: bytes go to `<target>.ferry-part`, the partial's size is the resume
+ * offset, and the finished file appears under its name by one atomic rename, so readers never see
+ * half a file.
+ */
+export class FolderProtocol implements UploadProtocol {
+  readonly kind = 'folder' as const;
+  readonly root: string;
+  readonly chunkSize: number;
+
+  constructor(readonly options: FolderOptions) {
+    this.root = path.resolve(options.root);
+    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+    if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize <= 0) throw invalidInput(`folder: bad chunk size ${options.chunkSize}`);
+  }
+
+  async begin(file: UploadFileInfo, saved: SavedSession | undefined, signal: AbortSignal): Promise<UploadSession> {
+    const op = `upload(folder ${file.relativePath})`;
+    const rel = checkRelativePath(file.relativePath, op);
+    const target = path.join(this.root, ...rel.split('/'));
+    if (!inside(this.root, target)) throw invalidInput(`${op}: resolves outside ${this.root}`);
+    const partial = target + PARTIAL_SUFFIX;
+    throwIfAborted(signal, op);
+    // Never create the root: an unmounted NAS must fail, not fill the local mount point.
+    const rootStat = await stat(this.root).catch((err) => {
+      throw ioError(`${op}: destination folder ${this.root}`, err);
+    });
+    if (!rootStat.isDirectory()) throw new FerryError('IO', `${op}: destination ${this.root} is not a directory`);
+    await mkdir(path.dirname(target), { recursive: true }).catch((err) => {
+      throw ioError(`${op}: create folder ${path.dirname(target)}`, err);
+    });
+    if (!this.options.overwrite && (await exists(target))) throw conflict(`${op}: ${target} already exists`);
+    const resuming = saved?.protocol === 'folder' && saved.partialPath === partial;
+    // Without our saved state a leftover partial may hold anyone's bytes: start it afresh.
+    if (!resuming) await rm(partial, { force: true }).catch((err) => Promise.reject(ioError(`${op}: remove ${partial}`, err)));
+    return new FolderSession(this, file, target, partial);
+  }
+
+  /** Removes the partial a saved state names, if it is one of ours under this root. */
+  async discard(saved: SavedSession, signal: AbortSignal): Promise<void> {
+    if (saved.protocol !== 'folder') return;
+    const partial = path.resolve(saved.partialPath);
+    const op = `upload(folder remove ${partial})`;
+    throwIfAborted(signal, op);
+    if (!inside(this.root, partial) || !partial.endsWith(PARTIAL_SUFFIX)) {
+      throw invalidInput(`${op}: not a ${PARTIAL_SUFFIX} file under ${this.root}`);
+    }
+    await rm(partial, { force: true }).catch((err) => {
+      throw ioError(op, err);
+    });
+  }
+
+  close(): void {
+    // Nothing pooled: every session closes its own file.
+  }
+}
+
+class FolderSession implements UploadSession {
+  readonly chunkSize: number;
+  readonly maxParallel = 1;
+  private fd: FileHandle | undefined;
+  /** Bytes in the partial file, or undefined when unknown (not opened yet, or after an error). */
+  private size: number | undefined;
+
+  constructor(
+    private readonly folder: FolderProtocol,
+    private readonly file: UploadFileInfo,
+    private readonly target: string,
+    private readonly partial: string,
+  ) {
+    this.chunkSize = folder.chunkSize;
+  }
+
+  private op(what: string): string {
+    return `upload(folder ${what} ${this.partial})`;
+  }
+
+  /** Opens (or creates) the partial without truncating, learning its size. */
+  private async openPartial(): Promise<number> {
+    if (this.fd && this.size !== undefined) return this.size;
+    await this.closeFd();
+    try {
+      this.fd = await open(this.partial, constants.O_RDWR | constants.O_CREAT, 0o644);
+      let { size } = await this.fd.stat();
+      if (size > this.file.size) {
+        await this.fd.truncate(0);
+        size = 0;
+      }
+      this.size = size;
+      return size;
+    } catch (err) {
+      await this.closeFd();
+      throw ioError(this.op('open'), err);
+    }
+  }
+
+  private async closeFd(): Promise<void> {
+    const fd = this.fd;
+    this.fd = undefined;
+    this.size = undefined;
+    await fd?.close().catch(() => undefined);
+  }
+
+  async resumeOffset(signal: AbortSignal): Promise<number> {
+    throwIfAborted(signal, this.op('open'));
+    await this.closeFd();
+    return this.openPartial();
+  }
+
+  hasChunk(offset: number, length: number): boolean {
+    return this.size !== undefined && offset + length <= this.size;
+  }
+
+  async sendChunk(chunk: OutgoingChunk, signal: AbortSignal): Promise<void> {
+    const size = await this.openPartial();
+    if (chunk.offset > size) {
+      throw new FerryError('IO', `${this.op(`write at ${chunk.offset}`)}: partial holds only ${size} bytes`, { retriable: true, restart: true });
+    }
+    const fd = this.fd!;
+    let position = chunk.offset;
+    try {
+      for await (const slice of chunk.body(signal)) {
+        for (let done = 0; done < slice.length; ) {
+          const { bytesWritten } = await fd.write(slice, done, slice.length - done, position);
+          done += bytesWritten;
+          position += bytesWritten;
+        }
+      }
+      // Durable before we report it: after a crash the partial's size must not claim bytes that
+      // never reached the disk (a resume trusts that size).
+      await fd.datasync();
+    } catch (err) {
+      await this.closeFd();
+      throw ioError(this.op(`write at ${position}`), err);
+    }
+    this.size = Math.max(size, position);
+  }
+
+  async finish(_sha256: string, signal: AbortSignal): Promise<FinishResult> {
+    throwIfAborted(signal, this.op('finish'));
+    const size = await this.openPartial();
+    if (size !== this.file.size) throw new FerryError('IO', `${this.op('finish')}: partial holds ${size} of ${this.file.size} bytes`);
+    try {
+      await this.fd!.sync();
+    } catch (err) {
+      throw ioError(this.op('fsync'), err);
+    }
+    await this.closeFd();
+    if (!this.folder.options.overwrite && (await exists(this.target))) throw conflict(`${this.op('finish')}: ${this.target} appeared meanwhile`);
+    await rename(this.partial, this.target).catch((err) => {
+      throw ioError(`upload(folder rename ${this.partial} → ${this.target})`, err);
+    });
+    await this.syncDirectory();
+    return { verified: 'local', location: this.target };
+  }
+
+  /** Makes the rename itself durable; some platforms cannot fsync a directory, which is fine. */
+  private async syncDirectory(): Promise<void> {
+    let dir: FileHandle | undefined;
+    try {
+      dir = await open(path.dirname(this.target), 'r');
+      await dir.sync();
+    } catch {
+      // Windows and some network file systems refuse this; the rename has happened either way.
+    } finally {
+      await dir?.close().catch(() => undefined);
+    }
+  }
+
+  async abort(signal: AbortSignal): Promise<void> {
+    await this.closeFd();
+    await this.folder.discard(this.saved(), signal);
+  }
+
+  saved(): SavedFolderSession {
+    return { protocol: 'folder', partialPath: this.partial, targetPath: this.target };
+  }
+}

@@ -1,0 +1,119 @@
+import http from 'node:http';
+import https from 'node:https';
+import { networkError, throwIfAborted } from './transferErrors';
+
+/** The part of an answer tus needs: status, headers, and a short body for error messages. */
+export interface HttpAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface HttpCall {
+  method: string;
+  url: URL;
+  headers: Record<string, string | number>;
+  /** Streamed as it is produced (a throttled chunk body); never collected in memory. */
+  body?: AsyncIterable<Buffer>;
+  signal: AbortSignal;
+}
+
+/** Error bodies can be anything a proxy returns; keep what a message needs. */
+const MAX_ANSWER_BODY = 16 * 1024;
+
+/** Resolves once `req` drains, or closes (the failure then surfaces through its 'error'). */
+function drained(req: http.ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      req.off('drain', done);
+      req.off('close', done);
+      resolve();
+    };
+    req.on('drain', done);
+    req.on('close', done);
+  });
+}
+
+/**
+ * A small HTTP/1.1 client over node's http/https with keep-alive agents, so sequential PATCHes
+ * reuse one connection. Request bodies are streamed with backpressure; a server that answers
+ * before the body is complete (409, 460, 5xx) is heard at once and the half-used connection is
+ * dropped instead of returned to the pool.
+ */
+export class HttpClient {
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+
+  /** `idleTimeoutMs`: a socket silent this long (no byte either way) fails the call as retriable. */
+  constructor(private readonly idleTimeoutMs = 120_000) {
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+  }
+
+  request(op: string, call: HttpCall): Promise<HttpAnswer> {
+    throwIfAborted(call.signal, op);
+    const secure = call.url.protocol === 'https:';
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      let settled = false;
+      let bodySent = call.body === undefined;
+      const req = (secure ? https : http).request(call.url, {
+        method: call.method,
+        headers: call.headers,
+        agent: secure ? this.httpsAgent : this.httpAgent,
+        signal: call.signal,
+        timeout: this.idleTimeoutMs,
+      });
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        req.destroy();
+        reject(networkError(op, err, call.signal));
+      };
+      req.on('timeout', () => {
+        const err = Object.assign(new Error(`no traffic for ${this.idleTimeoutMs} ms`), { code: 'ETIMEDOUT' });
+        req.destroy(err);
+      });
+      req.on('error', fail);
+      req.on('response', (res) => {
+        const parts: Buffer[] = [];
+        let kept = 0;
+        res.on('data', (data: Buffer) => {
+          if (kept < MAX_ANSWER_BODY) {
+            parts.push(data);
+            kept += data.length;
+          }
+        });
+        res.on('error', fail);
+        res.on('aborted', () => fail(new Error('answer cut short')));
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          // An early answer leaves our body half-written: that socket must not be reused.
+          if (!bodySent) req.destroy();
+          const body = Buffer.concat(parts).subarray(0, MAX_ANSWER_BODY).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        });
+      });
+      if (call.body === undefined) {
+        req.end();
+        return;
+      }
+      const body = call.body;
+      (async () => {
+        for await (const slice of body) {
+          if (settled || req.destroyed) return;
+          if (!req.write(slice)) await drained(req);
+        }
+        if (settled || req.destroyed) return;
+        bodySent = true;
+        req.end();
+      })().catch(fail);
+    });
+  }
+
+  /** Closes idle keep-alive sockets (call when the destination is no longer used). */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}

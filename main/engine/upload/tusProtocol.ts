@@ -1,0 +1,367 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { FerryError, invalidInput } from '../../../shared/errors';
+import { HttpClient, type HttpAnswer } from './httpClient';
+import type { FinishResult, OutgoingChunk, SavedSession, SavedTusSession, UploadFileInfo, UploadProtocol, UploadSession } from './protocol';
+import { checkRelativePath } from './relativePath';
+import { remoteError, retriableStatus } from './transferErrors';
+
+export interface TusOptions {
+  /** The creation URL (where POST creates uploads). */
+  endpoint: string;
+  /** Sent with every request (e.g. Authorization); cannot replace the tus headers. */
+  headers?: Record<string, string>;
+  /** Bytes per PATCH; one chunk is held in memory (plus one read ahead). Default 8 MiB. */
+  chunkSize?: number;
+  /** Send files no larger than one chunk in the creation POST when offered. Default true. */
+  creationWithUpload?: boolean;
+  /** Socket idle timeout. */
+  timeoutMs?: number;
+}
+
+/** What OPTIONS told us about the server. */
+export interface TusServerInfo {
+  extensions: Set<string>;
+  /** The algorithm we will use for Upload-Checksum, if the server offers one we have. */
+  checksum?: 'sha256' | 'sha1';
+  maxSize?: number;
+}
+
+const TUS_VERSION = '1.0.0';
+const DEFAULT_CHUNK = 8 * 1024 * 1024;
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+/** A non-negative integer header; anything else is a server answering garbage. */
+function numberHeader(answer: HttpAnswer, name: string, op: string): number {
+  const raw = header(answer.headers, name.toLowerCase());
+  const value = raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isSafeInteger(value)) {
+    throw remoteError(`${op}: server answered ${answer.status} with ${raw === undefined ? `no ${name}` : `a malformed ${name} ${JSON.stringify(raw)}`}`, {
+      status: answer.status,
+      header: name,
+      value: raw,
+    });
+  }
+  return value;
+}
+
+/** The error for an answer we did not expect; 5xx, 423 and 429 are worth another try. */
+function unexpected(op: string, answer: HttpAnswer): FerryError {
+  const { status } = answer;
+  const retriable = retriableStatus(status);
+  const excerpt = answer.body.trim().slice(0, 200);
+  if (status === 412) {
+    const versions = header(answer.headers, 'tus-version') ?? 'none listed';
+    return remoteError(`${op}: server answered 412, it does not speak tus ${TUS_VERSION} (Tus-Version: ${versions})`, { status });
+  }
+  return remoteError(`${op}: server answered ${status}${excerpt ? `: ${excerpt}` : ''}`, { status, retriable });
+}
+
+/** Upload-Metadata: comma-separated `key base64(value)`; keys may hold neither spaces nor commas. */
+export function encodeTusMetadata(entries: Record<string, string>): string {
+  return Object.entries(entries)
+    .map(([key, value]) => {
+      if (!/^[^\s,]+$/.test(key)) throw invalidInput(`upload(tus): metadata key ${JSON.stringify(key)} may not be empty or hold spaces or commas`);
+      // The spec lets a key stand alone when its value is empty.
+      return value === '' ? key : `${key} ${Buffer.from(value, 'utf8').toString('base64')}`;
+    })
+    .join(',');
+}
+
+/** A tus 1.0 destination (creation, creation-with-upload, checksum, termination, expiration). */
+export class TusProtocol implements UploadProtocol {
+  readonly kind = 'tus' as const;
+  readonly http: HttpClient;
+  readonly endpoint: URL;
+  readonly chunkSize: number;
+  private info: Promise<TusServerInfo> | undefined;
+
+  constructor(readonly options: TusOptions) {
+    this.endpoint = new URL(options.endpoint);
+    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+    if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize <= 0) throw invalidInput(`tus: bad chunk size ${options.chunkSize}`);
+    this.http = new HttpClient(options.timeoutMs);
+  }
+
+  /** Headers every request carries; the protocol's own win over custom ones. */
+  headers(extra: Record<string, string | number> = {}): Record<string, string | number> {
+    return { ...this.options.headers, 'Tus-Resumable': TUS_VERSION, ...extra };
+  }
+
+  /** OPTIONS once per destination (a failure is not remembered, so the next file asks again). */
+  discover(signal: AbortSignal): Promise<TusServerInfo> {
+    this.info ??= this.askOptions(signal).catch((err) => {
+      this.info = undefined;
+      throw err;
+    });
+    return this.info;
+  }
+
+  private async askOptions(signal: AbortSignal): Promise<TusServerInfo> {
+    const op = `upload(tus OPTIONS ${this.endpoint.href})`;
+    const answer = await this.http.request(op, { method: 'OPTIONS', url: this.endpoint, headers: this.headers(), signal });
+    if (retriableStatus(answer.status)) throw unexpected(op, answer);
+    // A proxy that refuses OPTIONS hides the server's features: assume core + creation only.
+    if (answer.status >= 300) return { extensions: new Set(['creation']) };
+    const versions = (header(answer.headers, 'tus-version') ?? TUS_VERSION).split(',').map((v) => v.trim());
+    if (!versions.includes(TUS_VERSION)) throw remoteError(`${op}: server speaks tus ${versions.join(', ')}, not ${TUS_VERSION}`);
+    const list = (name: string) => new Set((header(answer.headers, name) ?? '').split(',').map((v) => v.trim().toLowerCase()).filter(Boolean));
+    const extensions = list('tus-extension');
+    const algorithms = list('tus-checksum-algorithm');
+    const checksum = !extensions.has('checksum') ? undefined : algorithms.has('sha256') ? 'sha256' : algorithms.has('sha1') ? 'sha1' : undefined;
+    const maxSize = header(answer.headers, 'tus-max-size') === undefined ? undefined : numberHeader(answer, 'Tus-Max-Size', op);
+    return { extensions, checksum, maxSize };
+  }
+
+  async begin(file: UploadFileInfo, saved: SavedSession | undefined, signal: AbortSignal): Promise<UploadSession> {
+    checkRelativePath(file.relativePath, `upload(tus ${file.relativePath})`);
+    const info = await this.discover(signal);
+    if (info.maxSize !== undefined && info.maxSize > 0 && file.size > info.maxSize) {
+      throw invalidInput(`upload(tus ${file.relativePath}): ${file.size} bytes exceed the server's Tus-Max-Size of ${info.maxSize}`);
+    }
+    return new TusSession(this, info, file, saved?.protocol === 'tus' ? saved : undefined);
+  }
+
+  async discard(saved: SavedSession, signal: AbortSignal): Promise<void> {
+    if (saved.protocol !== 'tus' || !saved.url) return;
+    const op = `upload(tus DELETE ${saved.url})`;
+    const info = await this.discover(signal);
+    if (!info.extensions.has('termination')) throw remoteError(`${op}: server does not offer termination; the upload stays until it expires`);
+    const answer = await this.http.request(op, { method: 'DELETE', url: new URL(saved.url), headers: this.headers(), signal });
+    if (![200, 204, 404, 410].includes(answer.status)) throw unexpected(op, answer);
+  }
+
+  close(): void {
+    this.http.close();
+  }
+}
+
+/** One file's tus upload. Sends strictly in order; the server's offset is the only truth. */
+class TusSession implements UploadSession {
+  readonly chunkSize: number;
+  readonly maxParallel = 1;
+  private url: URL | null;
+  private expiresAt: number | undefined;
+  /** Bytes the server holds, valid while `known`; any doubtful exchange clears `known` (→ HEAD). */
+  private offset = 0;
+  private known = false;
+  /** Whether every byte went with an Upload-Checksum the server checked. */
+  private checksummed: boolean;
+  /** SHA-256 the server says it stored (Ferry's receiver answers it when the upload completes). */
+  private storedSha256: string | undefined;
+  private readonly deferCreation: boolean;
+
+  constructor(
+    private readonly tus: TusProtocol,
+    private readonly info: TusServerInfo,
+    private readonly file: UploadFileInfo,
+    saved: SavedTusSession | undefined,
+  ) {
+    this.chunkSize = tus.chunkSize;
+    this.url = saved?.url ? new URL(saved.url) : null;
+    this.expiresAt = saved?.expiresAt;
+    this.checksummed = info.checksum !== undefined;
+    this.deferCreation =
+      tus.options.creationWithUpload !== false && info.extensions.has('creation-with-upload') && file.size > 0 && file.size <= this.chunkSize;
+  }
+
+  private op(what: string): string {
+    return `upload(tus ${what} ${this.file.relativePath})`;
+  }
+
+  async resumeOffset(signal: AbortSignal): Promise<number> {
+    if (this.url && (await this.head(signal)) !== 'gone') return this.offset;
+    this.url = null;
+    if (this.deferCreation) {
+      this.offset = 0;
+      return 0;
+    }
+    await this.create(signal, undefined);
+    return this.offset;
+  }
+
+  hasChunk(offset: number, length: number): boolean {
+    return this.url !== null && this.known && offset + length <= this.offset;
+  }
+
+  async sendChunk(chunk: OutgoingChunk, signal: AbortSignal): Promise<void> {
+    const end = chunk.offset + chunk.bytes.length;
+    if (!this.url) await this.create(signal, this.deferCreation && chunk.offset === 0 ? chunk : undefined);
+    for (let conflicts = 0; ; ) {
+      if (!this.known && (await this.head(signal)) === 'gone') throw this.gone('HEAD');
+      if (this.offset >= end) return;
+      if (this.offset < chunk.offset) {
+        throw remoteError(`${this.op(`PATCH at ${chunk.offset}`)}: server holds only ${this.offset} bytes`, { retriable: true, restart: true });
+      }
+      const from = this.offset;
+      const answer = await this.patch(chunk, from, signal);
+      const op = this.op(`PATCH at ${from}`);
+      if (answer.status === 204 || answer.status === 200) {
+        const next = numberHeader(answer, 'Upload-Offset', op);
+        if (next <= from || next > end) {
+          throw remoteError(`${op}: server answered Upload-Offset ${next} after ${end - from} bytes sent from ${from}`, {
+            status: answer.status,
+            retriable: next <= from,
+          });
+        }
+        this.offset = next;
+        this.known = true;
+        this.noteAnswer(answer);
+      } else if (answer.status === 409) {
+        // Our offset was stale (a lost answer, another writer): ask the server and go on from there.
+        if (++conflicts > 3) throw remoteError(`${op}: server answered 409 ${conflicts} times in a row`, { status: 409, retriable: true });
+      } else if (answer.status === 404 || answer.status === 410) {
+        throw this.gone(`PATCH at ${from}`, answer.status);
+      } else if (answer.status === 460) {
+        throw remoteError(`${op}: server answered 460, checksum mismatch; the chunk was discarded`, { status: 460, retriable: true });
+      } else {
+        throw unexpected(op, answer);
+      }
+    }
+  }
+
+  private patch(chunk: OutgoingChunk, from: number, signal: AbortSignal): Promise<HttpAnswer> {
+    const skip = from - chunk.offset;
+    const headers: Record<string, string | number> = {
+      'Upload-Offset': from,
+      'Content-Type': 'application/offset+octet-stream',
+      'Content-Length': chunk.bytes.length - skip,
+    };
+    if (this.info.checksum) headers['Upload-Checksum'] = `${this.info.checksum} ${this.digest(chunk, skip)}`;
+    this.known = false;
+    return this.tus.http.request(this.op(`PATCH at ${from}`), {
+      method: 'PATCH',
+      url: this.url!,
+      headers: this.tus.headers(headers),
+      body: chunk.body(signal, skip),
+      signal,
+    });
+  }
+
+  private digest(chunk: OutgoingChunk, skip: number): string {
+    if (this.info.checksum === 'sha256' && skip === 0) return chunk.sha256().toString('base64');
+    return createHash(this.info.checksum ?? 'sha256').update(chunk.bytes.subarray(skip)).digest('base64');
+  }
+
+  /** POST; with `chunk`, the first bytes ride along (creation-with-upload). */
+  private async create(signal: AbortSignal, chunk: OutgoingChunk | undefined): Promise<void> {
+    const op = this.op('POST');
+    const metadata = {
+      ...this.file.metadata,
+      filename: this.file.name,
+      relativePath: this.file.relativePath,
+      ...(this.file.sha256 ? { sha256: this.file.sha256 } : {}),
+    };
+    const headers: Record<string, string | number> = { 'Upload-Length': this.file.size, 'Upload-Metadata': encodeTusMetadata(metadata) };
+    if (chunk) {
+      headers['Content-Type'] = 'application/offset+octet-stream';
+      headers['Content-Length'] = chunk.bytes.length;
+      this.checksummed = false;
+    }
+    const answer = await this.tus.http.request(op, {
+      method: 'POST',
+      url: this.tus.endpoint,
+      headers: this.tus.headers(headers),
+      ...(chunk ? { body: chunk.body(signal) } : {}),
+      signal,
+    });
+    if (answer.status === 413) throw remoteError(`${op}: server refuses ${this.file.size} bytes (413)`, { status: 413 });
+    if (answer.status !== 201 && answer.status !== 200) throw unexpected(op, answer);
+    const location = header(answer.headers, 'location');
+    let url: URL | undefined;
+    try {
+      url = location ? new URL(location, this.tus.endpoint) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw remoteError(`${op}: server answered ${answer.status} with ${location ? `an unusable Location ${JSON.stringify(location)}` : 'no Location'}`, {
+        status: answer.status,
+        location,
+      });
+    }
+    this.url = url;
+    this.noteAnswer(answer);
+    if (!chunk) {
+      this.offset = 0;
+      this.known = true;
+    } else if (header(answer.headers, 'upload-offset') !== undefined) {
+      this.offset = numberHeader(answer, 'Upload-Offset', op);
+      this.known = this.offset <= this.file.size;
+    } else {
+      this.known = false;
+    }
+  }
+
+  /** Learns the server's offset; 'gone' when the upload expired or was removed (404, 410). */
+  private async head(signal: AbortSignal): Promise<number | 'gone'> {
+    const op = this.op('HEAD');
+    const answer = await this.tus.http.request(op, {
+      method: 'HEAD',
+      url: this.url!,
+      headers: this.tus.headers({ 'Cache-Control': 'no-store' }),
+      signal,
+    });
+    if (answer.status === 404 || answer.status === 410) return 'gone';
+    if (answer.status !== 200 && answer.status !== 204) throw unexpected(op, answer);
+    const offset = numberHeader(answer, 'Upload-Offset', op);
+    const length = header(answer.headers, 'upload-length');
+    if (length !== undefined && numberHeader(answer, 'Upload-Length', op) !== this.file.size) {
+      throw new FerryError('CONFLICT', `${op}: the upload at ${this.url!.href} is ${length} bytes long, the file ${this.file.size}`);
+    }
+    if (offset > this.file.size) throw remoteError(`${op}: server claims ${offset} bytes of a ${this.file.size}-byte file`, { status: answer.status });
+    this.offset = offset;
+    this.known = true;
+    this.noteAnswer(answer);
+    return offset;
+  }
+
+  private gone(what: string, status?: number): FerryError {
+    this.url = null;
+    this.known = false;
+    return remoteError(`${this.op(what)}: the upload is gone${status ? ` (${status})` : ''}, starting a new one`, {
+      status,
+      retriable: true,
+      restart: true,
+    });
+  }
+
+  private noteAnswer(answer: HttpAnswer): void {
+    const expires = header(answer.headers, 'upload-expires');
+    const at = expires ? Date.parse(expires) : NaN;
+    if (Number.isFinite(at)) this.expiresAt = at;
+    const stored = header(answer.headers, 'ferry-sha256');
+    if (stored) this.storedSha256 = stored.trim().toLowerCase();
+  }
+
+  async finish(sha256: string, signal: AbortSignal): Promise<FinishResult> {
+    if (!this.url) throw new FerryError('INTERNAL', `${this.op('finish')}: no upload was created`);
+    if (!this.known || this.offset !== this.file.size) {
+      const offset = await this.head(signal);
+      if (offset === 'gone') throw this.gone('finish');
+      if (offset !== this.file.size) {
+        throw remoteError(`${this.op('finish')}: server holds ${offset} of ${this.file.size} bytes`, { retriable: true, restart: true });
+      }
+    }
+    // Ferry's receiver hashes what it stored; any other tus server leaves us per-chunk checksums.
+    if (this.storedSha256 !== undefined && this.storedSha256 !== sha256) {
+      throw remoteError(`${this.op('finish')}: server stored SHA-256 ${this.storedSha256}, the file has ${sha256}`, { stored: this.storedSha256 });
+    }
+    const verified = this.storedSha256 !== undefined || (this.checksummed && this.file.size > 0) ? 'checksum' : 'size';
+    return { verified, location: this.url.href };
+  }
+
+  async abort(signal: AbortSignal): Promise<void> {
+    await this.tus.discard(this.saved(), signal);
+    this.url = null;
+    this.known = false;
+  }
+
+  saved(): SavedTusSession {
+    return { protocol: 'tus', url: this.url?.href ?? null, ...(this.expiresAt !== undefined ? { expiresAt: this.expiresAt } : {}) };
+  }
+}
