@@ -1,0 +1,186 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FerryError } from '../../shared/errors';
+import { JOB_KINDS, JOB_STATES, PRIORITIES, type JobKind, type JobState, type JobView, type Priority } from '../../shared/model';
+import { jobIdArg, listArg, type CommandLine } from './args';
+import { CliError, EXIT, usageError } from './cliError';
+import type { Connection } from './connection';
+import { healthText, jobsTable, stateText } from './format';
+
+/** Where the CLI writes; a stream's `drain` is awaited so a big log never piles up in memory. */
+export interface Output {
+  write(chunk: string): boolean | void;
+  once?(event: 'drain', listener: () => void): unknown;
+}
+
+export interface CliIo {
+  stdout: Output;
+  stderr: Output;
+  /** Defaults to process.env (FERRY_DATA_DIR is read from here). */
+  env?: Record<string, string | undefined>;
+  /** Relative paths (upload, --out) resolve from here; defaults to process.cwd(). */
+  cwd?: string;
+}
+
+export async function write(out: Output, text: string): Promise<void> {
+  if (out.write(text) === false && out.once) await new Promise<void>((r) => out.once!('drain', r));
+}
+
+interface Ctx {
+  io: CliIo;
+  conn: Connection;
+  line: CommandLine;
+  cwd: string;
+}
+
+const LOG_PAGE = 1024 * 1024;
+
+/** Exit 0 for a job that completed, 1 for one that failed or was canceled, so scripts can chain. */
+async function jobExit(job: JobView, io: CliIo): Promise<number> {
+  if (job.state === 'completed') return EXIT.ok;
+  await write(io.stderr, `ferry: job ${job.id} ${stateText(job)}${job.error ? `: ${job.error}` : ''}\n`);
+  return EXIT.jobFailed;
+}
+
+/** Calls a command the instance may not offer yet, with a message that says so. */
+async function callOptional(ctx: Ctx, command: string, name: string, input: unknown): Promise<unknown> {
+  try {
+    return await ctx.conn.callByName(name, input);
+  } catch (err) {
+    if (err instanceof FerryError && err.code === 'NOT_FOUND' && /^unknown command/.test(err.message)) {
+      throw new CliError(EXIT.server, `ferry ${command}: this Ferry instance does not offer it yet (${err.message})`);
+    }
+    throw err;
+  }
+}
+
+async function status({ io, conn, line }: Ctx): Promise<number> {
+  const health = await conn.call('health', {});
+  await write(io.stdout, line.values.json ? `${JSON.stringify(health, null, 2)}\n` : healthText(health, conn.instance));
+  return health.ok ? EXIT.ok : EXIT.server;
+}
+
+async function jobs({ io, conn, line }: Ctx): Promise<number> {
+  const state = listArg(line.values, 'state', JOB_STATES, 'jobs') as JobState[] | undefined;
+  const kind = listArg(line.values, 'kind', JOB_KINDS, 'jobs') as JobKind[] | undefined;
+  const limit = line.values.limit === undefined ? 50 : Number(line.values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw usageError(`ferry jobs: --limit must be 1..500, got ${String(line.values.limit)}`);
+  const text = line.values.text as string | undefined;
+  const page = await conn.call('listJobs', { limit, offset: 0, ...(state ? { state } : {}), ...(kind ? { kind } : {}), ...(text ? { text } : {}) });
+  await write(io.stdout, line.values.json ? `${JSON.stringify(page, null, 2)}\n` : jobsTable(page.jobs, page.total));
+  return EXIT.ok;
+}
+
+async function logs({ io, conn, line }: Ctx): Promise<number> {
+  const id = jobIdArg(line.positionals[0], 'logs');
+  let offset = 0;
+  // A log cut to its size cap starts a new epoch; passing ours back lets the engine map the offset.
+  let epoch: number | undefined;
+  const at = () => ({ id, offset, ...(epoch !== undefined ? { epoch } : {}) });
+  if (!line.values.follow) {
+    for (;;) {
+      const chunk = await conn.call('readLog', { ...at(), maxBytes: LOG_PAGE });
+      await write(io.stdout, chunk.text);
+      if (chunk.eof || chunk.nextOffset === offset) return EXIT.ok;
+      offset = chunk.nextOffset;
+      epoch = chunk.epoch;
+    }
+  }
+  await conn.follow('job.log', at, (chunk) => {
+    io.stdout.write(chunk.text);
+    offset = chunk.nextOffset;
+    epoch = chunk.epoch;
+    return chunk.eof ? 'done' : undefined;
+  });
+  return jobExit(await conn.call('getJob', { id }), io);
+}
+
+/** Follows a job's events until it ends, telling stderr what happens; answers the exit code. */
+async function waitFor(ctx: Ctx, id: number): Promise<number> {
+  let since = 0;
+  await ctx.conn.follow(
+    'job.events',
+    () => ({ id, since }),
+    (batch) => {
+      for (const e of batch.events) {
+        since = e.seq;
+        if (e.type !== 'progress' && e.type !== 'log' && e.type !== 'heartbeat') ctx.io.stderr.write(`${new Date(e.ts).toISOString()} ${e.message}\n`);
+      }
+      return batch.end ? 'done' : undefined;
+    },
+  );
+  const job = await ctx.conn.call('getJob', { id });
+  await write(ctx.io.stdout, `Job ${id} ${stateText(job)}\n`);
+  return jobExit(job, ctx.io);
+}
+
+/** `--to` names a destination by id or by name. */
+async function destinationFor(ctx: Ctx, to: string): Promise<string> {
+  const all = await ctx.conn.call('listDestinations', {});
+  const found = all.find((d) => d.id === to) ?? all.filter((d) => d.name.toLowerCase() === to.toLowerCase())[0];
+  if (!found) throw usageError(`ferry upload: no destination ${JSON.stringify(to)} (there are: ${all.map((d) => `${d.name} [${d.id}]`).join(', ') || 'none'})`);
+  return found.id;
+}
+
+async function upload(ctx: Ctx): Promise<number> {
+  const { values, positionals } = ctx.line;
+  const priority = values.priority as string | undefined;
+  if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority)) throw usageError(`ferry upload: --priority must be one of ${PRIORITIES.join(', ')}`);
+  const destinationId = typeof values.to === 'string' ? await destinationFor(ctx, values.to) : undefined;
+  const job = await ctx.conn.call('createUpload', {
+    paths: positionals.map((p) => resolve(ctx.cwd, p)),
+    ...(destinationId ? { destinationId } : {}),
+    ...(typeof values.name === 'string' ? { name: values.name } : {}),
+    ...(priority ? { priority: priority as Priority } : {}),
+  });
+  await write(ctx.io.stdout, `Job ${job.id} ${stateText(job)}: ${job.name}\n`);
+  return values.wait ? waitFor(ctx, job.id) : EXIT.ok;
+}
+
+const ACTIONS: Record<string, string> = { pause: 'pauseJob', resume: 'resumeJob', cancel: 'cancelJob', retry: 'retryJob', approve: 'approveJob', reject: 'rejectJob' };
+
+async function action(ctx: Ctx): Promise<number> {
+  const { command, positionals } = ctx.line;
+  const id = jobIdArg(positionals[0], command);
+  const job = (await callOptional(ctx, command, ACTIONS[command]!, { id })) as JobView;
+  await write(ctx.io.stdout, `Job ${id}: ${stateText(job)}\n`);
+  return EXIT.ok;
+}
+
+/**
+ * The instance writes the export (the same machine, so the same paths): with --out straight to
+ * that file, else to a private temporary file that is then printed and removed.
+ */
+async function exportJobs(ctx: Ctx): Promise<number> {
+  const { values } = ctx.line;
+  const format = values.format;
+  if (format !== 'csv' && format !== 'json') throw usageError('ferry export: --format csv or --format json is required');
+  const state = listArg(values, 'state', JOB_STATES, 'export') as JobState[] | undefined;
+  const out = typeof values.out === 'string' ? resolve(ctx.cwd, values.out) : undefined;
+  const scratch = out ? undefined : await mkdtemp(join(tmpdir(), 'ferry-export-'));
+  try {
+    const path = out ?? join(scratch!, `jobs.${format}`);
+    const result = await ctx.conn.call('exportJobs', { format, path, ...(state ? { state } : {}) });
+    if (out) {
+      await write(ctx.io.stderr, `Exported ${result.count} jobs (${result.bytes} bytes) to ${result.path}\n`);
+      return EXIT.ok;
+    }
+    for await (const chunk of createReadStream(result.path, { encoding: 'utf8' })) await write(ctx.io.stdout, chunk as string);
+    return EXIT.ok;
+  } finally {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+export const HANDLERS: Record<string, (ctx: Ctx) => Promise<number>> = {
+  status,
+  jobs,
+  logs,
+  upload,
+  export: exportJobs,
+  ...Object.fromEntries(Object.keys(ACTIONS).map((k) => [k, action])),
+};
+
+export type { Ctx as CommandContext };

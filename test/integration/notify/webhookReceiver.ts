@@ -1,0 +1,82 @@
+import http from 'node:http';
+import type net from 'node:net';
+import { verifySignature } from '../../../main/engine/notify/signing';
+
+export interface Received {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  /** The body exactly as it came off the wire. */
+  raw: Buffer;
+  at: number;
+  /** Signature checked with the receiver's secret over the raw bytes. */
+  verified: boolean;
+}
+
+/** How to answer request number `n` (from 0): a status, or never (to test timeouts). */
+export type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+
+export interface WebhookReceiver {
+  port: number;
+  url(path?: string): string;
+  readonly received: Received[];
+  /** Resolves once `n` requests arrived. */
+  waitFor(n: number, timeoutMs?: number): Promise<Received[]>;
+  close(): Promise<void>;
+}
+
+/** A real HTTP receiver on 127.0.0.1 that checks Ferry's signature the way a user's service would. */
+export async function startWebhookReceiver(secret: string, answer: (n: number, r: Received) => Answer = () => ({ status: 200 })): Promise<WebhookReceiver> {
+  const received: Received[] = [];
+  const waiters = new Set<() => void>();
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(parts);
+      const r: Received = {
+        path: req.url ?? '/',
+        headers: req.headers,
+        raw,
+        at: Date.now(),
+        verified: verifySignature(secret, String(req.headers['ferry-timestamp']), raw, req.headers['ferry-signature'] as string | undefined, { toleranceSeconds: 300 }),
+      };
+      const a = answer(received.length, r);
+      received.push(r);
+      for (const w of [...waiters]) w();
+      if (a === 'hang') return;
+      res.writeHead(a.status, a.headers ?? {});
+      res.end(a.body ?? '');
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    url: (path = '/hook') => `http://127.0.0.1:${port}${path}`,
+    received,
+    waitFor: (n, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (received.length < n) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(received.slice());
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`webhook receiver: ${received.length} of ${n} requests after ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
