@@ -25,6 +25,8 @@ export const settingsSchema = z.strictObject({
   retentionDays: z.number().int().min(0).max(3650).default(30),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   startAtLogin: z.boolean().default(false),
+  /** Command jobs run programs on this computer: off until the user turns them on. */
+  allowCommandJobs: z.boolean().default(false),
   /** A source file that changes while it is sent: fail its item, or start it over. */
   onSourceChange: z.enum(['fail', 'restart']).default('fail'),
 });

@@ -82,10 +82,13 @@ export function transferCommands(engine: Engine): Pick<CommandHandlers, Transfer
         parallelFiles: settings.parallelFiles,
         onSourceChange: settings.onSourceChange,
       };
-      return engine.jobs.create(
+      const steps = engine.pipelines.check(input.then);
+      const job = engine.jobs.create(
         { kind: 'upload', name: dataset, priority: input.priority, params, metadata: input.metadata, destinationId, unit: 'bytes', maxAttempts: 5 },
-        { paths, destination: destinationId, dataset, metadata: input.metadata },
+        { paths, destination: destinationId, dataset, metadata: input.metadata, ...(steps.length ? { then: steps.map((s) => s.kind) } : {}) },
       );
+      engine.pipelines.attach(job.id, params, steps);
+      return job;
     },
     listJobItems: ({ id, offset, limit, state }) => {
       engine.jobs.get(id);

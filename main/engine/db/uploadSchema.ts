@@ -1,5 +1,5 @@
 /**
- * Schema for destinations, the files of dataset jobs and settings. Kept in its own module so the
+ * Schema for destinations, the files of dataset jobs, webhooks, pipelines and settings. Kept in its own module so the
  * numbered list in migrations.ts stays readable; it is one entry of that list.
  */
 export const UPLOAD_SCHEMA = `
@@ -31,6 +31,20 @@ export const UPLOAD_SCHEMA = `
     PRIMARY KEY (job_id, seq)
   );
   CREATE INDEX job_items_state ON job_items(job_id, state, seq);
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    events TEXT NOT NULL,
+    destination_id TEXT,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  -- Pipelines: the steps still to come after this job, the job it follows, and a gate's deadline.
+  ALTER TABLE jobs ADD COLUMN pipeline TEXT;
+  ALTER TABLE jobs ADD COLUMN parent_id INTEGER;
+  ALTER TABLE jobs ADD COLUMN gate TEXT;
+  ALTER TABLE jobs ADD COLUMN gate_deadline INTEGER;
   CREATE TABLE settings (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL

@@ -12,8 +12,9 @@ import { signPayload } from './signing';
 
 const log = createLogger('webhooks');
 
-export const WEBHOOK_EVENTS = ['job.started', 'job.paused', 'job.completed', 'job.failed', 'job.canceled'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+import { WEBHOOK_EVENTS, type WebhookEvent } from '../../../shared/automation';
+
+export { WEBHOOK_EVENTS, type WebhookEvent };
 
 /** A webhook as configured (the contract's saveWebhook input has the same shape). */
 export const webhookConfigSchema = z.strictObject({

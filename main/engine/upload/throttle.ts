@@ -80,6 +80,12 @@ export class Throttle {
 
   /** Yields `bytes` in slices, each after the bucket granted it (views, no copies). */
   async *paced(bytes: Buffer, signal: AbortSignal): AsyncGenerator<Buffer> {
+    // Unlimited: one write of the whole chunk, so the socket (not this loop) sets the pace.
+    if (this.bytesPerSecond === 0) {
+      await this.take(bytes.length, signal);
+      if (bytes.length > 0) yield bytes;
+      return;
+    }
     for (let at = 0; at < bytes.length; ) {
       const slice = bytes.subarray(at, Math.min(bytes.length, at + this.sliceBytes()));
       await this.take(slice.length, signal);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { FileSecretStore } from '../../engine/secrets/secretStore';
 import { createLogger } from '../../engine/util/logger';
 import { startServices, type FerryServices } from '../bootstrap';
-import { pauseAll, pauseRunning, resumeAll, resumeSome } from './bulk';
+import { bulkAction } from '../../engine/jobs/bulkActions';
 import { desktopHostServices } from './hostServices';
 import { registerIpc } from './ipc';
 import { installAppMenu } from './menu';
@@ -88,16 +88,17 @@ if (!app.requestSingleInstanceLock()) {
       quitting = true;
       app.quit();
     };
-    const tray = createTray({ show: () => openWindow(), pauseAll: () => pauseAll(engine), resumeAll: () => resumeAll(engine), quit });
+    const bulk = (action: 'pause' | 'resume', ids?: number[]) => bulkAction(engine.jobs, engine.repo, action, ids).affected;
+    const tray = createTray({ show: () => openWindow(), pauseAll: () => bulk('pause'), resumeAll: () => bulk('resume'), quit });
     const power = watchPower({
       pauseRunning: (reason) => {
-        const ids = pauseRunning(engine);
+        const ids = bulk('pause', engine.repo.idsByState(['running']));
         if (ids.length) log.info(`paused ${ids.length} job(s): ${reason}`);
         return ids;
       },
       resume: (ids, reason) => {
         log.info(`resuming ${ids.length} job(s): ${reason}`);
-        resumeSome(engine, ids);
+        bulk('resume', ids);
       },
     });
     installAppMenu({

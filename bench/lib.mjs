@@ -1,0 +1,83 @@
+// Small helpers shared by the benchmarks: temp dirs, timing, files, table printing.
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const MiB = 1024 * 1024;
+export const GiB = 1024 * MiB;
+
+export function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), `ferry-bench-${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A file of `size` bytes of incompressible data (a random block repeated). */
+export function randomFile(path, size) {
+  const block = randomBytes(8 * MiB);
+  const fd = openSync(path, 'w');
+  for (let written = 0; written < size; ) {
+    const n = Math.min(block.length, size - written);
+    writeSync(fd, block, 0, n);
+    written += n;
+  }
+  closeSync(fd);
+  return path;
+}
+
+/** A sparse file: reads as zeros, costs no disk until written elsewhere. */
+export function sparseFile(path, size) {
+  const fd = openSync(path, 'w');
+  ftruncateSync(fd, size);
+  closeSync(fd);
+  return path;
+}
+
+export async function timed(fn) {
+  const started = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - started, value };
+}
+
+/** Median of `runs` timings of `fn` (each run gets its index). */
+export async function median(runs, fn) {
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push((await timed(() => fn(i))).ms);
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+export const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000);
+
+/** Prints rows as an aligned table; returns the text for the README. */
+export function table(title, header, rows) {
+  const all = [header, ...rows].map((r) => r.map(String));
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r) => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  const text = [`\n${title}`, line(all[0]), '| ' + widths.map((w) => '-'.repeat(w)).join(' | ') + ' |', ...all.slice(1).map(line)].join('\n');
+  console.log(text);
+  return text;
+}
+
+/** One verdict line: the ratio, the target and whether it was met. */
+export function verdict(name, ratio, target, higherIsBetter = true) {
+  const ok = higherIsBetter ? ratio >= target : ratio <= target;
+  const line = `${ok ? 'MET ' : 'MISS'} ${name}: ${ratio.toFixed(2)}× (target ${higherIsBetter ? '≥' : '≤'} ${target}×)`;
+  console.log(line);
+  return { name, ratio, target, ok, line };
+}
+
+/** One verdict line for an absolute figure against its limit (lower is better). */
+export function limit(name, value, unit, max) {
+  const ok = value <= max;
+  const line = `${ok ? 'MET ' : 'MISS'} ${name}: ${value.toFixed(value < 10 ? 2 : 0)} ${unit} (target ≤ ${max} ${unit})`;
+  console.log(line);
+  return { name, value, unit, target: max, ok, line };
+}
+
+/** The value at quantile q (0..1) of numbers, nearest rank. */
+export function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}

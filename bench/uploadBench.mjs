@@ -1,0 +1,259 @@
+// Upload benchmarks: Ferry against curl, tus-js-client and @aws-sdk/lib-storage, measured in the
+// same run against the same servers on 127.0.0.1. `node bench/uploadBench.mjs [--quick]`.
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { Upload as S3Upload } from '@aws-sdk/lib-storage';
+import S3rver from '@20minutes/s3rver';
+import * as tus from 'tus-js-client';
+import { GiB, MiB, mbps, median, randomFile, sparseFile, table, tempDir, timed, verdict } from './lib.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const bench = await import(join(here, '../out/main/bench.js'));
+const quick = process.argv.includes('--quick');
+
+// ---- child modes (peak RSS, kill -9) --------------------------------------------------------
+if (process.argv[2] === 'rss-child') {
+  const [, , , endpoint, file] = process.argv;
+  const protocol = new bench.TusProtocol({ endpoint, chunkSize: 16 * MiB });
+  await bench.uploadFile({ protocol, path: file, relativePath: `rss/${Date.now()}.bin`, metadata: { dataset: 'rss' }, signal: new AbortController().signal });
+  console.log(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));
+  process.exit(0);
+}
+if (process.argv[2] === 'engine-child') {
+  const [, , , dataDir, endpoint, file] = process.argv;
+  const engine = new bench.Engine({ dataDir });
+  engine.start();
+  if (file) {
+    const dest = await bench.dispatchCommand(engine, 'saveDestination', { name: 'proxy', kind: 'tus', config: { endpoint, chunkSizeMiB: 16 } });
+    const job = await bench.dispatchCommand(engine, 'createUpload', { paths: [file], destinationId: dest.value.id, name: 'kill9' });
+    console.log(JSON.stringify({ job: job.value.id }));
+  }
+  engine.jobs.onFinished((j) => {
+    console.log(JSON.stringify({ finished: j.state }));
+    void engine.stop().then(() => process.exit(0));
+  });
+  await new Promise(() => {});
+}
+
+/** Runs a program without blocking the event loop (the servers live in this process). */
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const results = [];
+const sections = [];
+const { dir, cleanup } = tempDir('upload');
+const receiver = await bench.startReceiver({ storageDir: join(dir, 'received'), port: 0 });
+const endpoint = receiver.url;
+let seq = 0;
+const meta = (name) => ({ dataset: 'bench', relativePath: `${name}-${++seq}.bin`, filename: `${name}-${seq}.bin` });
+const b64 = (s) => Buffer.from(s).toString('base64');
+
+async function viaCurl(file, size) {
+  const m = meta('curl');
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(size), 'Upload-Metadata': Object.entries(m).map(([k, v]) => `${k} ${b64(v)}`).join(',') },
+  });
+  const url = new URL(res.headers.get('location'), endpoint).toString();
+  // Asynchronous: the receiver answers from this very process.
+  const r = await run('curl', ['-sS', '-f', '-X', 'PATCH', '-T', file, '-H', 'Tus-Resumable: 1.0.0', '-H', 'Upload-Offset: 0', '-H', 'Content-Type: application/offset+octet-stream', '-H', 'Expect:', url]);
+  if (r.status !== 0) throw new Error(`curl failed: ${r.stderr}`);
+}
+
+function viaTusJs(file, size, name = 'tusjs') {
+  return new Promise((resolve, reject) => {
+    const upload = new tus.Upload(createReadStream(file), {
+      endpoint,
+      uploadSize: size,
+      metadata: meta(name),
+      retryDelays: [0, 1000, 3000],
+      onError: reject,
+      onSuccess: resolve,
+    });
+    upload.start();
+  });
+}
+
+const ferryTus = new bench.TusProtocol({ endpoint, chunkSize: 16 * MiB });
+const viaFerry = (file, name = 'ferry', protocol = ferryTus) =>
+  bench.uploadFile({ protocol, path: file, relativePath: meta(name).relativePath, metadata: { dataset: 'bench' }, signal: new AbortController().signal });
+
+// ---- 1 GiB to the built-in receiver ---------------------------------------------------------
+{
+  const size = quick ? 256 * MiB : GiB;
+  const file = randomFile(join(dir, 'big.bin'), size);
+  const runs = quick ? 1 : 3;
+  await viaFerry(file, 'warmup');
+  const curlMs = await median(runs, () => viaCurl(file, size));
+  const tusMs = await median(runs, () => viaTusJs(file, size));
+  const ferryMs = await median(runs, () => viaFerry(file));
+  sections.push(
+    table(`${size / MiB} MiB to the built-in receiver (SHA-256 verified at the receiver; median of ${runs})`, ['client', 'MB/s', 'Ferry ÷ it'], [
+      ['curl, one PATCH', mbps(size, curlMs).toFixed(0), (curlMs / ferryMs).toFixed(2)],
+      ['tus-js-client (Node)', mbps(size, tusMs).toFixed(0), (tusMs / ferryMs).toFixed(2)],
+      ['Ferry (16 MiB chunks, SHA-256 while reading)', mbps(size, ferryMs).toFixed(0), '1.00'],
+    ]),
+  );
+  results.push(verdict('1 GiB vs curl', curlMs / ferryMs, 0.95), verdict('1 GiB vs tus-js-client', tusMs / ferryMs, 1.4));
+}
+
+// ---- peak RSS: 4 GiB vs 256 MiB -------------------------------------------------------------
+{
+  const rssOf = async (file) => {
+    const r = await run(process.execPath, [fileURLToPath(import.meta.url), 'rss-child', endpoint, file]);
+    if (r.status !== 0) throw new Error(`rss child failed: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()).maxRssKiB * 1024;
+  };
+  const small = await rssOf(sparseFile(join(dir, 'small.sparse'), 256 * MiB));
+  const big = await rssOf(sparseFile(join(dir, 'big.sparse'), quick ? GiB : 4 * GiB));
+  sections.push(
+    table('Peak RSS of a process uploading one file', ['file', 'peak RSS'], [
+      ['256 MiB', `${(small / MiB).toFixed(0)} MiB`],
+      [quick ? '1 GiB' : '4 GiB', `${(big / MiB).toFixed(0)} MiB`],
+    ]),
+  );
+  results.push(verdict('peak RSS big ÷ 256 MiB', big / small, 1.1, false), verdict('peak RSS big (MB ÷ 200)', big / 1e6 / 200, 1, false));
+}
+
+// ---- S3 multipart vs lib-storage ------------------------------------------------------------
+{
+  const s3dir = join(dir, 's3');
+  mkdirSync(s3dir);
+  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
+  const { port } = await s3rver.run();
+  const s3endpoint = `http://127.0.0.1:${port}`;
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const client = new S3Client({ endpoint: s3endpoint, region: 'us-east-1', forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  await client.send(new CreateBucketCommand({ Bucket: 'bench' }));
+  const size = quick ? 64 * MiB : 256 * MiB;
+  const file = randomFile(join(dir, 's3.bin'), size);
+  const partSize = 16 * MiB;
+  const runs = quick ? 1 : 3;
+  const libMs = await median(runs, (i) =>
+    new S3Upload({ client, params: { Bucket: 'bench', Key: `lib-${i}.bin`, Body: createReadStream(file) }, partSize, queueSize: 4 }).done(),
+  );
+  const s3 = new bench.S3Protocol({ bucket: 'bench', endpoint: s3endpoint, region: 'us-east-1', forcePathStyle: true, credentials, partSize, maxParallel: 4 });
+  const ferryMs = await median(runs, () => viaFerry(file, 's3', s3));
+  sections.push(
+    table(`S3 multipart, ${size / MiB} MiB, 16 MiB parts, 4 in flight (s3rver)`, ['client', 'MB/s'], [
+      ['@aws-sdk/lib-storage', mbps(size, libMs).toFixed(0)],
+      ['Ferry (per-part SHA-256)', mbps(size, ferryMs).toFixed(0)],
+    ]),
+  );
+  results.push(verdict('S3 multipart vs lib-storage', libMs / ferryMs, 1.0));
+  client.destroy();
+  await s3rver.close();
+}
+
+// ---- 10 000 small files ---------------------------------------------------------------------
+{
+  const count = quick ? 2000 : 10_000;
+  const src = join(dir, 'many');
+  mkdirSync(src);
+  const block = Buffer.alloc(4096, 7);
+  for (let i = 0; i < count; i++) {
+    block.writeUInt32BE(i, 0);
+    writeFileSync(join(src, `f${String(i).padStart(5, '0')}.bin`), block);
+  }
+  const files = readdirSync(src).map((n) => join(src, n));
+  const pool = async (n, work) => {
+    const queue = [...files];
+    await Promise.all(Array.from({ length: n }, async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) await work(f);
+    }));
+  };
+  const tusMs = (await timed(() => pool(4, (f) => viaTusJs(f, 4096, 'small-tus')))).ms;
+  const data = tempDir('many-engine');
+  const engine = new bench.Engine({ dataDir: data.dir, receiverUrl: endpoint });
+  engine.start();
+  const ferryMs = (
+    await timed(async () => {
+      const job = await bench.dispatchCommand(engine, 'createUpload', { paths: [src], name: `many-${Date.now()}` });
+      await new Promise((resolve) => engine.jobs.onFinished((j) => j.id === job.value.id && resolve(j)));
+    })
+  ).ms;
+  await engine.stop();
+  data.cleanup();
+  const rows = [
+    ['tus-js-client, 4 in parallel', (count / (tusMs / 1000)).toFixed(0), (tusMs / ferryMs).toFixed(2)],
+    ['Ferry dataset job (scan, SHA-256, manifest, 4 in parallel)', (count / (ferryMs / 1000)).toFixed(0), '1.00'],
+  ];
+  results.push(verdict(`${count} × 4 KiB vs tus-js-client`, tusMs / ferryMs, 3));
+  // To a folder: Ferry's folder destination against rclone copy.
+  const folderDest = tempDir('folder');
+  const folder = new bench.FolderProtocol({ root: folderDest.dir });
+  const folderMs = (await timed(() => pool(4, (f) => bench.uploadFile({ protocol: folder, path: f, relativePath: `ferry/${f.split('/').pop()}`, signal: new AbortController().signal })))).ms;
+  rows.push(['Ferry to a folder (fsync, atomic rename)', (count / (folderMs / 1000)).toFixed(0), '']);
+  if (spawnSync('rclone', ['version']).status === 0) {
+    const rcloneMs = (await timed(() => run('rclone', ['copy', src, join(folderDest.dir, 'rclone'), '--transfers', '4', '--checkers', '8']))).ms;
+    rows.push(['rclone copy (no fsync)', (count / (rcloneMs / 1000)).toFixed(0), '']);
+    results.push(verdict(`${count} × 4 KiB to a folder vs rclone copy`, rcloneMs / folderMs, 0.5));
+  } else console.log('rclone is not installed: folder comparison skipped');
+  folderDest.cleanup();
+  sections.push(table(`${count} files of 4 KiB to the built-in receiver`, ['client', 'files/s', 'Ferry ÷ it'], rows));
+}
+
+// ---- kill -9 mid-upload, then restart -------------------------------------------------------
+{
+  const size = quick ? 256 * MiB : 512 * MiB;
+  const file = randomFile(join(dir, 'kill.bin'), size);
+  let up = 0;
+  let firstByteAfterRestart = 0;
+  let restartedAt = 0;
+  const target = new URL(endpoint);
+  const proxy = createServer((client) => {
+    const server = connect(Number(target.port), target.hostname);
+    client.on('data', (d) => {
+      up += d.length;
+      if (restartedAt && !firstByteAfterRestart && d.length > 1024) firstByteAfterRestart = performance.now();
+    });
+    client.pipe(server).pipe(client);
+    client.on('error', () => server.destroy());
+    server.on('error', () => client.destroy());
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  const proxied = `http://127.0.0.1:${proxy.address().port}${target.pathname}`;
+  const data = tempDir('kill9');
+  const self = fileURLToPath(import.meta.url);
+  const first = spawn(process.execPath, [self, 'engine-child', data.dir, proxied, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  while (up < size * 0.45) await new Promise((r) => setTimeout(r, 20));
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  const beforeRestart = up;
+  restartedAt = performance.now();
+  const second = spawn(process.execPath, [self, 'engine-child', data.dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  second.stdout.on('data', (d) => (out += d));
+  await new Promise((r) => second.once('exit', r));
+  proxy.close();
+  data.cleanup();
+  const resent = Math.max(0, up - size);
+  sections.push(
+    table(`kill -9 at ${(beforeRestart / MiB).toFixed(0)} MiB of ${size / MiB} MiB (16 MiB chunks), then restart`, ['measure', 'value'], [
+      ['result after restart', /"finished":"completed"/.test(out) ? 'completed' : `NOT completed: ${out.trim()}`],
+      ['bytes sent in all (incl. HTTP headers)', `${(up / MiB).toFixed(1)} MiB`],
+      ['bytes sent twice', `${(resent / MiB).toFixed(1)} MiB`],
+      ['restart to first resumed byte', `${((firstByteAfterRestart - restartedAt) / 1000).toFixed(2)} s`],
+    ]),
+  );
+  results.push(verdict('bytes re-sent ÷ one chunk', resent / (16 * MiB), 1, false), verdict('seconds to resume ÷ 2 s', (firstByteAfterRestart - restartedAt) / 2000, 1, false));
+}
+
+await receiver.close();
+cleanup();
+console.log('\nSummary');
+for (const r of results) console.log(r.line);
+if (process.env.FERRY_BENCH_OUT) writeFileSync(process.env.FERRY_BENCH_OUT, sections.join('\n') + '\n\n' + results.map((r) => `- ${r.line}`).join('\n') + '\n');
+process.exit(0);

@@ -1,0 +1,133 @@
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dispatchCommand } from '../../../main/engine/api/dispatch';
+import { verifySignature } from '../../../main/engine/notify/signing';
+import type { JobView } from '../../../shared/model';
+import { waitForJob } from '../../helpers/engineFixture';
+import { makeDataset, startFerryServices } from '../../helpers/servicesFixture';
+
+type Ferry = Awaited<ReturnType<typeof startFerryServices>>;
+const ok = <T>(res: unknown): T => {
+  expect(res).toMatchObject({ ok: true });
+  return (res as { value: T }).value;
+};
+/** The job that follows `parent` in its pipeline, once it exists. */
+async function nextStep(ferry: Ferry, parent: number): Promise<JobView> {
+  for (let i = 0; i < 200; i++) {
+    const row = ferry.engine.db.prepare('SELECT id FROM jobs WHERE parent_id = ?').get(parent) as { id: number } | undefined;
+    if (row) return ferry.engine.jobs.view(row.id);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no step followed job ${parent}`);
+}
+const logOf = (ferry: Ferry, id: number) => readFileSync(ferry.engine.logs.paths(id).log, 'utf8');
+
+describe('pipelines, approval gates, verify jobs and webhooks', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  async function setup(): Promise<{ ferry: Ferry; src: string }> {
+    const ferry = await startFerryServices();
+    cleanups.push(ferry.dispose);
+    const src = makeDataset({ 'a.bin': 5000, 'b/c.bin': 70_000 });
+    cleanups.push(() => rmSync(src, { recursive: true, force: true }));
+    return { ferry, src };
+  }
+
+  it('runs upload → verify: the verify job follows by itself and checks every file', async () => {
+    const { ferry, src } = await setup();
+    const up = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], then: [{ kind: 'verify' }] }));
+    await waitForJob(ferry.engine, up.id, (j) => j.state === 'completed', 30_000);
+    const verify = await nextStep(ferry, up.id);
+    const done = await waitForJob(ferry.engine, verify.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
+    expect(done).toMatchObject({ kind: 'verify', state: 'completed', result: 'success', counts: { processed: 2, failed: 0 } });
+    expect(logOf(ferry, verify.id)).toMatch(/OK {8}b\/c\.bin \(sha256\)/);
+    expect(logOf(ferry, up.id)).toMatch(new RegExp(`Next step: verify as job ${verify.id}`));
+  });
+
+  it('holds a gated step in awaiting_approval until approved, and a rejected one ends canceled', async () => {
+    const { ferry, src } = await setup();
+    const up = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], then: [{ kind: 'verify', gate: { prompt: 'Check the run first' } }] }));
+    await waitForJob(ferry.engine, up.id, (j) => j.state === 'completed', 30_000);
+    const gated = await nextStep(ferry, up.id);
+    expect(gated.state).toBe('awaiting_approval');
+    expect(await dispatchCommand(ferry.engine, 'pauseJob', { id: gated.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    ok(await dispatchCommand(ferry.engine, 'approveJob', { id: gated.id }));
+    await waitForJob(ferry.engine, gated.id, (j) => j.state === 'completed', 30_000);
+    expect(logOf(ferry, gated.id)).toMatch(/Waiting for approval: Check the run first[\s\S]*Approved by the user/);
+
+    const up2 = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], name: 'second', then: [{ kind: 'verify', gate: {} }] }));
+    await waitForJob(ferry.engine, up2.id, (j) => j.state === 'completed', 30_000);
+    const second = await nextStep(ferry, up2.id);
+    ok(await dispatchCommand(ferry.engine, 'rejectJob', { id: second.id }));
+    expect(ferry.engine.jobs.view(second.id)).toMatchObject({ state: 'canceled' });
+    expect(logOf(ferry, second.id)).toMatch(/Rejected by the user/);
+    expect(await dispatchCommand(ferry.engine, 'approveJob', { id: second.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  });
+
+  it('lets a timeout rule decide a gate, and says so in the log', async () => {
+    const { ferry, src } = await setup();
+    const up = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], then: [{ kind: 'verify', gate: { timeoutMs: 1000, onTimeout: 'approve' } }] }));
+    await waitForJob(ferry.engine, up.id, (j) => j.state === 'completed', 30_000);
+    const gated = await nextStep(ferry, up.id);
+    await waitForJob(ferry.engine, gated.id, (j) => j.state === 'completed', 30_000);
+    expect(logOf(ferry, gated.id)).toMatch(/Approval timed out after 1 s: approved by the timeout rule/);
+  });
+
+  it('fails a verify job when a received file was altered, naming the file', async () => {
+    const { ferry, src } = await setup();
+    const up = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src] }));
+    await waitForJob(ferry.engine, up.id, (j) => j.state === 'completed', 30_000);
+    appendFileSync(join(ferry.dataDir, 'received', basename(src), 'a.bin'), 'tampered');
+    const verify = ok<JobView>(await dispatchCommand(ferry.engine, 'createVerifyJob', { sourceJobId: up.id }));
+    const done = await waitForJob(ferry.engine, verify.id, (j) => j.state === 'failed', 30_000);
+    expect(done.error).toMatch(/1 of 2 files differ/);
+    expect(logOf(ferry, verify.id)).toMatch(/MISMATCH {2}a\.bin: size 5008, expected 5000/);
+  });
+
+  it('refuses command steps until the setting allows them, then templates the dataset into the command', async () => {
+    const { ferry, src } = await setup();
+    const step = { kind: 'command', program: '/bin/sh', args: ['-c', 'echo "dataset=$0 team=$1"', '{name}', '{meta.team}'] };
+    expect(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], then: [step] })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    ok(await dispatchCommand(ferry.engine, 'updateSettings', { allowCommandJobs: true }));
+    const up = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], name: 'run42', metadata: { team: 'optics' }, then: [step] }));
+    await waitForJob(ferry.engine, up.id, (j) => j.state === 'completed', 30_000);
+    const cmd = await nextStep(ferry, up.id);
+    await waitForJob(ferry.engine, cmd.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
+    expect(logOf(ferry, cmd.id)).toContain('[out] dataset=run42 team=optics');
+  });
+
+  it('delivers a signed job.completed webhook and records the delivery as a job event', async () => {
+    const { ferry, src } = await setup();
+    const received: { headers: IncomingMessage['headers']; body: Buffer }[] = [];
+    const server = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (c: Buffer) => parts.push(c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(parts) });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const secret = 'a-very-secret-signing-key';
+    const hook = ok<{ id: string; hasSecret: boolean }>(
+      await dispatchCommand(ferry.engine, 'saveWebhook', { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, secret, events: ['job.completed'] }),
+    );
+    expect(hook.hasSecret).toBe(true);
+    expect(JSON.stringify(ok(await dispatchCommand(ferry.engine, 'listWebhooks', {})))).not.toContain(secret);
+    const up = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src] }));
+    await waitForJob(ferry.engine, up.id, (j) => j.state === 'completed', 30_000);
+    for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(received).toHaveLength(1);
+    const [d] = received;
+    expect(verifySignature(secret, String(d!.headers['ferry-timestamp']), d!.body, String(d!.headers['ferry-signature']))).toBe(true);
+    expect(JSON.parse(d!.body.toString())).toMatchObject({ event: 'job.completed', job: { id: up.id, state: 'completed' } });
+    for (let i = 0; i < 100 && !/Webhook job.completed: delivered/.test(logOf(ferry, up.id)); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(logOf(ferry, up.id)).toMatch(/Webhook job\.completed: delivered \(HTTP 204\)/);
+  });
+});
