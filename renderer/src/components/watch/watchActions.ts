@@ -1,0 +1,99 @@
+/** What the watch screen does: follow the live feed, save, enable, delete rules. */
+import type { WatchRule, WatchRuleInput } from '../../../../shared/watch';
+import { confirmAction } from '../../store/actions/dialogs';
+import { fieldErrors } from '../../store/actions/settings';
+import { asFerryError, describeError, showError, showToast } from '../../store/actions/toasts';
+import { ferry } from '../../transport';
+import type { WatchEditorTarget } from '../../store/watchSlice';
+import { watchState } from './watchStore';
+
+const RESUBSCRIBE_MS = 2000;
+
+/**
+ * Follows `watch.changed` while the screen is open: its first message is the full picture (also
+ * after a reconnect), later ones what changed. Answers the function that stops following.
+ */
+export function followWatch(): () => void {
+  let stopped = false;
+  let stop: () => void = () => undefined;
+  let retry: number | undefined;
+  const open = () => {
+    let first = true;
+    stop = ferry.subscribe(
+      'watch.changed',
+      {},
+      (batch) => {
+        if (first) watchState().applyWatchSnapshot(batch.rules, batch.statuses);
+        else watchState().applyWatchChanges(batch);
+        first = false;
+      },
+      (err) => {
+        watchState().failWatch(describeError(err));
+        if (!stopped) retry = window.setTimeout(open, RESUBSCRIBE_MS);
+      },
+    );
+  };
+  open();
+  return () => {
+    stopped = true;
+    window.clearTimeout(retry);
+    stop();
+  };
+}
+
+export async function reloadWatch(): Promise<void> {
+  try {
+    const [rules, statuses] = await Promise.all([ferry.listWatchRules({}), ferry.watchStatus({})]);
+    watchState().applyWatchSnapshot(rules, statuses);
+  } catch (err) {
+    watchState().failWatch(describeError(err));
+  }
+}
+
+export const openWatchEditor = (target: WatchEditorTarget): void => watchState().setWatchEditor(target);
+export const closeWatchEditor = (): void => watchState().setWatchEditor(null);
+
+/** Saves; answers field errors (keyed by input path, e.g. `path`, `metadata.nameTemplate`) when refused. */
+export async function saveWatchRule(input: WatchRuleInput): Promise<{ saved: WatchRule | null; errors: Record<string, string> }> {
+  try {
+    const saved = await ferry.saveWatchRule(input);
+    watchState().applyWatchChanges({ rules: [saved], statuses: [], removed: [] });
+    showToast('success', input.id ? 'Rule saved' : 'Watching a new folder', `${saved.name}: ${saved.path}`);
+    return { saved, errors: {} };
+  } catch (err) {
+    const error = asFerryError(err);
+    const errors = error.code === 'INVALID_INPUT' ? fieldErrors(error.details) : {};
+    // Folder problems (missing, a file, inside Ferry's data) come with the path: show them there.
+    if ((error.details as { path?: unknown } | undefined)?.path !== undefined) errors.path = error.message.replace(/^saveWatchRule: /, '');
+    else if (/placeholder/.test(error.message)) errors['metadata.nameTemplate'] = error.message.replace(/^saveWatchRule: /, '');
+    else if (/glob /.test(error.message)) errors.include = error.message.replace(/^saveWatchRule: /, '');
+    if (Object.keys(errors).length === 0) showError('Could not save the rule', error);
+    return { saved: null, errors };
+  }
+}
+
+export async function setWatchRuleEnabled(rule: WatchRule, enabled: boolean): Promise<void> {
+  try {
+    const saved = await ferry.setWatchRuleEnabled({ id: rule.id, enabled });
+    watchState().applyWatchChanges({ rules: [saved], statuses: [], removed: [] });
+  } catch (err) {
+    showError(`Could not ${enabled ? 'enable' : 'pause'} “${rule.name}”`, err);
+  }
+}
+
+export async function deleteWatchRule(rule: WatchRule): Promise<void> {
+  const ok = await confirmAction({
+    title: `Stop watching “${rule.name}”?`,
+    message: `Ferry forgets this rule and which files of ${rule.path} it already sent. Upload jobs it created carry on.`,
+    confirmLabel: 'Delete rule',
+    danger: true,
+  });
+  if (!ok) return;
+  try {
+    await ferry.deleteWatchRule({ id: rule.id });
+    watchState().applyWatchChanges({ rules: [], statuses: [], removed: [rule.id] });
+    showToast('success', 'Rule deleted', rule.name);
+  } catch (err) {
+    showError(`Could not delete “${rule.name}”`, err);
+  }
+}
