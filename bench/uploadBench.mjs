@@ -1,7 +1,7 @@
 // Upload benchmarks: Ferry against curl, tus-js-client and @aws-sdk/lib-storage, measured in the
 // same run against the same servers on 127.0.0.1. `node bench/uploadBench.mjs [--quick]`.
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
