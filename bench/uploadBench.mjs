@@ -5,7 +5,7 @@ import { createReadStream, mkdirSync, readdirSync, writeFileSync } from 'node:fs
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { Upload as S3Upload } from '@aws-sdk/lib-storage';
 import S3rver from '@20minutes/s3rver';
 import * as tus from 'tus-js-client';
@@ -131,12 +131,11 @@ const viaFerry = (file, name = 'ferry', protocol = ferryTus) =>
 {
   const s3dir = join(dir, 's3');
   mkdirSync(s3dir);
-  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
+  const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir, configureBuckets: [{ name: 'bench' }] });
   const { port } = await s3rver.run();
   const s3endpoint = `http://127.0.0.1:${port}`;
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   const client = new S3Client({ endpoint: s3endpoint, region: 'us-east-1', forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED' });
-  await client.send(new CreateBucketCommand({ Bucket: 'bench' }));
   const size = quick ? 64 * MiB : 256 * MiB;
   const file = randomFile(join(dir, 's3.bin'), size);
   const partSize = 16 * MiB;
