@@ -15,6 +15,10 @@ export default defineConfig({
         input: {
           index: resolve('main/hosts/electron/main.ts'),
           serve: resolve('main/hosts/web/serve.ts'),
+          engine: resolve('main/engine/index.ts'),
+          cli: resolve('main/cli/ferry.ts'),
+          // Not part of the app: the benchmarks' handle on the built engine.
+          bench: resolve('bench/entry.ts'),
         },
       },
     },

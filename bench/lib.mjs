@@ -81,3 +81,20 @@ export function quantile(values, q) {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
+
+/**
+ * The machine's state when a figure was taken (load average over the CPUs and, on Linux, the
+ * share of time something waited for a CPU): absolute timings mean little on a busy machine.
+ */
+export async function conditions() {
+  const { loadavg, cpus } = await import('node:os');
+  let pressure = '';
+  try {
+    const { readFileSync } = await import('node:fs');
+    const some = /some avg10=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    if (some) pressure = `, CPU pressure ${some[1]} %`;
+  } catch {
+    // Not Linux, or no pressure information: the load average has to do.
+  }
+  return `load ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs${pressure}`;
+}

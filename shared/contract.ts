@@ -6,10 +6,12 @@
 import { z } from 'zod';
 import type { Envelope, WireError } from './errors';
 import { JOB_KINDS, JOB_STATES, PRIORITIES } from './model';
-import type { EngineStats, JobEvent, JobView, LogChunk } from './model';
+import type { EngineStats, JobEvent, JobState, JobStats, JobView, LogChunk } from './model';
 import { datasetMetadata, destinationInput, type DestinationTest, type DestinationView } from './destinations';
 import type { DirectoryListing, FolderSummary, Place, UploadPreview } from './files';
 import { settingsPatch, type Settings } from './settings';
+import { pipelineSteps, webhookInput, type WebhookView } from './automation';
+import { watchRuleInput, type WatchChanged, type WatchRule, type WatchRuleStatus } from './watch';
 
 const MAX_NAME = 200;
 
@@ -30,10 +32,66 @@ const stream =
   <T>() =>
   <P extends z.ZodType>(params: P): { params: P; payload: T } => ({ params, payload: undefined as unknown as T });
 const noInput = z.strictObject({});
+/** Milliseconds since the epoch (up to the year 275760, as Date allows). */
+const timestamp = z.number().int().min(0).max(8.64e15);
+const logEpoch = z.number().int().min(0).max(1_000_000_000);
+
+/** Columns a job list can be sorted by; `created` is the job id order. */
+export const JOB_SORTS = ['created', 'updated', 'finished', 'name', 'priority', 'state', 'progress', 'duration'] as const;
+export type JobSort = (typeof JOB_SORTS)[number];
+
+/** The filters shared by listJobs and exportJobs; all optional, combined with AND. */
+const jobFilter = {
+  state: z.array(z.enum(JOB_STATES)).max(JOB_STATES.length).optional(),
+  kind: z.array(z.enum(JOB_KINDS)).max(JOB_KINDS.length).optional(),
+  priority: z.array(priority).max(PRIORITIES.length).optional(),
+  destinationId: z.array(destinationId).max(100).optional(),
+  createdFrom: timestamp.optional(),
+  createdTo: timestamp.optional(),
+  finishedFrom: timestamp.optional(),
+  finishedTo: timestamp.optional(),
+  /** Matches names (substring), metadata and, unless `textScope` is `names`, log lines (full text). */
+  text: z.string().max(MAX_NAME).optional(),
+  textScope: z.enum(['all', 'names']).default('all'),
+  sort: z.enum(JOB_SORTS).default('created'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+};
 
 export interface JobPage {
   jobs: JobView[];
   total: number;
+}
+/** What a bulk action did: the jobs it changed, and why the others were left alone. */
+export interface BulkResult {
+  action: BulkAction;
+  affected: number[];
+  skipped: { id: number; reason: string }[];
+}
+export const BULK_ACTIONS = ['retry', 'cancel', 'pause', 'resume', 'delete'] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+export interface SearchHit {
+  jobId: number;
+  name: string;
+  state: JobState;
+  /** Where the words were found. */
+  where: 'name' | 'metadata' | 'log';
+  /** The matching log line (or null when it could not be read back). */
+  snippet: string | null;
+  /** Byte offset in the job's log of the block that matched, for readLog. */
+  offset: number | null;
+}
+export interface ExportResult {
+  path: string;
+  format: 'csv' | 'json';
+  count: number;
+  bytes: number;
+}
+export interface PruneResult {
+  dryRun: boolean;
+  /** Jobs deleted (or, in a dry run, that would be). */
+  count: number;
+  /** Their ids, at most 1000. */
+  ids: number[];
 }
 export interface EventPage {
   events: JobEvent[];
@@ -45,8 +103,24 @@ export interface Health {
   dataDir: string;
   freeBytes: number | null;
   database: 'ok' | string;
-  scheduler: { running: number; queued: number; concurrency: number; paused: boolean };
+  scheduler: {
+    running: number;
+    queued: number;
+    concurrency: number;
+    paused: boolean;
+    perKind?: Record<string, number>;
+    perDestination?: number | null;
+    stalled?: number;
+    /** The earliest a job waiting out a retry backoff starts again. */
+    nextRetryAt?: number | null;
+  };
   version: string;
+  /** When the database check ran (it is cached for a minute unless `deep`). */
+  databaseCheckedAt?: number;
+  logs?: { openWriters: number; followers: number; bufferedBytes: number };
+  retention?: { days: number; keepNewest: number | null; lastRunAt: number | null; lastDeleted: number };
+  /** Things a user should look at (low disk space, a failed check). */
+  warnings?: string[];
 }
 export interface JobsChanged {
   upserts: JobView[];
@@ -72,12 +146,10 @@ export const commands = {
       priority: priority.default('normal'),
     }),
   ),
-  /** Lists jobs, newest first, filtered and paged, with the total that matched. */
+  /** Lists jobs (newest first unless sorted otherwise), filtered and paged, with the total that matched. */
   listJobs: command<JobPage>()(
     z.strictObject({
-      state: z.array(z.enum(JOB_STATES)).max(JOB_STATES.length).optional(),
-      kind: z.array(z.enum(JOB_KINDS)).max(JOB_KINDS.length).optional(),
-      text: z.string().max(MAX_NAME).optional(),
+      ...jobFilter,
       limit: z.number().int().min(1).max(500).default(100),
       offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
     }),
@@ -102,6 +174,7 @@ export const commands = {
       id: jobId,
       offset: byteOffset.default(0),
       maxBytes: z.number().int().min(1).max(4 * 1024 * 1024).default(256 * 1024),
+      epoch: logEpoch.optional(),
     }),
   ),
   /** Reads a job's events after sequence number `since` (polling twin of `job.events`). */
@@ -114,8 +187,37 @@ export const commands = {
   ),
   /** Counts by state and current throughput. */
   getStats: command<EngineStats>()(noInput),
-  /** Data-directory space, database check and scheduler state. */
-  health: command<Health>()(noInput),
+  /** Data-directory space, database check and scheduler state; `deep` runs a full integrity check. */
+  health: command<Health>()(z.strictObject({ deep: z.boolean().default(false) })),
+  /** Deletes a finished, queued or paused job with its log and files; a running job must be canceled first. */
+  deleteJob: command<{ id: number }>()(idInput),
+  /**
+   * One action on many jobs: the given ids, or else every job it applies to (retry: all failed;
+   * cancel: all unfinished; pause: queued and running; resume: paused; delete needs ids).
+   */
+  bulkAction: command<BulkResult>()(
+    z.strictObject({ action: z.enum(BULK_ACTIONS), ids: z.array(jobId).min(1).max(10_000).optional() }),
+  ),
+  /** Full-text search over job names, metadata and log lines; best matches first. */
+  searchJobs: command<{ hits: SearchHit[] }>()(
+    z.strictObject({ text: z.string().trim().min(1).max(MAX_NAME), limit: z.number().int().min(1).max(200).default(50) }),
+  ),
+  /** Success rate, duration percentiles by kind, bytes moved and hourly throughput (default: last 24 h). */
+  jobStats: command<JobStats>()(z.strictObject({ from: timestamp.optional(), to: timestamp.optional() })),
+  /** Writes the jobs that match a filter to a CSV or JSON file (default: the data directory's exports/). */
+  exportJobs: command<ExportResult>()(
+    z.strictObject({ format: z.enum(['csv', 'json']), path: localPath.optional(), ...jobFilter }),
+  ),
+  /** Deletes finished jobs older than N days or beyond the newest M (defaults: the retention settings). */
+  pruneJobs: command<PruneResult>()(
+    z.strictObject({
+      olderThanDays: z.number().int().min(0).max(3650).optional(),
+      keepNewest: z.number().int().min(0).max(10_000_000).optional(),
+      dryRun: z.boolean().default(false),
+    }),
+  ),
+  /** Holds the queue (running jobs go on, nothing new starts) or releases it; survives restarts. */
+  setQueuePaused: command<{ paused: boolean }>()(z.strictObject({ paused: z.boolean() })),
 
   /** Every destination, the default first; secrets are never included. */
   listDestinations: command<DestinationView[]>()(noInput),
@@ -137,6 +239,8 @@ export const commands = {
       name: z.string().trim().min(1).max(MAX_NAME).optional(),
       metadata: datasetMetadata.default(datasetMetadata.parse({})),
       priority: priority.default('normal'),
+      /** Steps to run after the upload completes (verify, command), each optionally gated. */
+      then: pipelineSteps.optional(),
     }),
   ),
   /** The files of a dataset job with per-file state, bytes and SHA-256, in pages. */
@@ -168,6 +272,54 @@ export const commands = {
   getSettings: command<Settings>()(noInput),
   /** Changes some settings; answers all of them. */
   updateSettings: command<Settings>()(settingsPatch),
+  /** Every watched-folder rule, by name. */
+  listWatchRules: command<WatchRule[]>()(noInput),
+  /** Creates (no id) or replaces a watched-folder rule; the folder must exist. Its watcher restarts. */
+  saveWatchRule: command<WatchRule>()(watchRuleInput),
+  /** Removes a watched-folder rule and its ledger; jobs it already created carry on. */
+  deleteWatchRule: command<{ id: string }>()(z.strictObject({ id: z.string().min(1).max(64) })),
+  /** Starts or stops watching a rule's folder; enabling scans it for files that arrived meanwhile. */
+  setWatchRuleEnabled: command<WatchRule>()(z.strictObject({ id: z.string().min(1).max(64), enabled: z.boolean() })),
+  /** How each watched folder is doing (all rules, or one). */
+  watchStatus: command<WatchRuleStatus[]>()(z.strictObject({ id: z.string().min(1).max(64).optional() })),
+  /** Downloads one http(s) URL to a local file: resumable, retried, checked against an optional SHA-256. */
+  createDownloadJob: command<JobView>()(
+    z.strictObject({
+      url: z.string().max(8192).url().refine((u) => /^https?:\/\//i.test(u), 'use an http:// or https:// address'),
+      dest: localPath,
+      expectedSha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 is 64 hex digits').optional(),
+      headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/), z.string().max(8192).refine((v) => !/[\r\n\0]/.test(v), 'no line breaks')).optional(),
+      name: z.string().trim().min(1).max(MAX_NAME).optional(),
+      priority: priority.default('normal'),
+    }),
+  ),
+  /** Runs a program (no shell) as a job: output in its log; pause stops it, cancel ends its whole tree. Needs the setting. */
+  createCommandJob: command<JobView>()(
+    z.strictObject({
+      program: z.string().min(1).max(4096),
+      args: z.array(z.string().max(131072)).max(4096).default([]),
+      cwd: z.string().min(1).max(4096).optional(),
+      env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/), z.string().max(131072)).optional(),
+      timeoutMs: z.number().int().min(1).max(604_800_000).optional(),
+      graceMs: z.number().int().min(0).max(600_000).default(5000),
+      template: z.record(z.string().regex(/^(path|name|meta\.[A-Za-z0-9_.-]{1,100})$/), z.string().max(65536)).optional(),
+      name: z.string().trim().min(1).max(MAX_NAME).optional(),
+      priority: priority.default('normal'),
+      maxAttempts: z.number().int().min(1).max(20).default(1),
+    }),
+  ),
+  /** Checks that a destination holds an upload job's files (size and SHA-256 against its manifest). */
+  createVerifyJob: command<JobView>()(z.strictObject({ sourceJobId: jobId, priority: priority.default('normal') })),
+  /** Approves a job waiting at an approval gate: it is queued. */
+  approveJob: command<JobView>()(idInput),
+  /** Rejects a job waiting at an approval gate: it is canceled. */
+  rejectJob: command<JobView>()(idInput),
+  /** The webhooks, without their secrets. */
+  listWebhooks: command<WebhookView[]>()(noInput),
+  /** Creates (no id) or edits a webhook; a secret given here is stored and never returned. */
+  saveWebhook: command<WebhookView>()(webhookInput),
+  /** Removes a webhook; deliveries still pending for it are dropped. */
+  deleteWebhook: command<{ id: string }>()(z.strictObject({ id: z.string().min(1).max(64) })),
 } as const;
 
 /** Something the host asks the interface to show. */
@@ -205,13 +357,15 @@ export const streams = {
   /** Job rows that changed (batched, at most ~10 per second) and ids that were removed. */
   'jobs.changed': stream<JobsChanged>()(noInput),
   /** A job's human log from a byte offset, then following; ends with `eof` once the job is finished. */
-  'job.log': stream<LogChunk>()(z.strictObject({ id: jobId, offset: byteOffset.default(0) })),
+  'job.log': stream<LogChunk>()(z.strictObject({ id: jobId, offset: byteOffset.default(0), epoch: logEpoch.optional() })),
   /** A job's events after `since`, then following, with a heartbeat every 5 s. */
   'job.events': stream<EventBatch>()(z.strictObject({ id: jobId, since: byteOffset.default(0) })),
   /** Aggregate figures, once a second while anything changes. */
   stats: stream<EngineStats>()(noInput),
   /** Requests from the host to show something (a notification or a menu item was clicked). */
   'app.navigate': stream<NavigateRequest>()(noInput),
+  /** Watched-folder rules and statuses: everything on subscribe, then what changed (at most ~10 per second). */
+  'watch.changed': stream<WatchChanged>()(noInput),
 } as const;
 
 export type Commands = typeof commands;

@@ -72,6 +72,14 @@ export interface JobView {
   updatedAt: number;
   /** True once the current run was asked to stop after the item in hand. */
   stopAfterCurrent: boolean;
+  /** Milliseconds spent running over all attempts (queued and paused time excluded). */
+  runMs?: number;
+  /** When the runner last reported progress, or null. */
+  lastProgressAt?: number | null;
+  /** No progress for longer than the kind's stall time while running. */
+  stalled?: boolean;
+  /** When a queued job waiting out a retry backoff may start again, or null. */
+  nextAttemptAt?: number | null;
 }
 
 /** A piece of a job's human log, addressed by byte offsets in its file. */
@@ -82,6 +90,11 @@ export interface LogChunk {
   text: string;
   /** The job has finished and the reader has reached the end of the file. */
   eof: boolean;
+  /**
+   * How many times the log was cut to its size cap (head and tail kept, a marker between). Offsets
+   * belong to one epoch; pass it back so an offset from an older epoch is mapped onto the new file.
+   */
+  epoch?: number;
 }
 
 export const JOB_EVENT_TYPES = [
@@ -94,6 +107,8 @@ export const JOB_EVENT_TYPES = [
   'resumed',
   'retried',
   'stalled',
+  'unstalled',
+  'stop_requested',
   'recovered',
   'completed',
   'failed',
@@ -124,4 +139,42 @@ export interface EngineStats {
   bytesPerSecond: number;
   /** Overall fraction done of the running jobs, 0..1, or null when none run. */
   activeProgress: number | null;
+  /** The queue is held: running jobs go on, nothing new starts. */
+  queuePaused?: boolean;
+  /** Running jobs that made no progress for longer than their stall time. */
+  stalled?: number;
+}
+
+/** Duration figures of finished jobs of one kind, in milliseconds of running time. */
+export interface DurationStats {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** One hour of finished work. */
+export interface HourBucket {
+  /** Start of the hour, ms since the epoch. */
+  hour: number;
+  completed: number;
+  failed: number;
+  canceled: number;
+  bytes: number;
+}
+
+/** History figures for the stats screen, over jobs that finished in [from, to). */
+export interface JobStats {
+  from: number;
+  to: number;
+  counts: Record<JobState, number>;
+  finished: number;
+  /** completed / (completed + failed), 0..1, or null when nothing finished. */
+  successRate: number | null;
+  durations: Partial<Record<JobKind, DurationStats>>;
+  /** Bytes moved by transfer jobs that finished in the window. */
+  bytesMoved: number;
+  /** One bucket per hour of the window, oldest first (at most 24 * 31). */
+  perHour: HourBucket[];
 }

@@ -1,14 +1,21 @@
-import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandName, CommandParsed, CommandResult, NavigateRequest, StreamName, StreamParsed, StreamPayload } from '../../shared/contract';
 import { JOB_STATES, type EngineStats, type JobKind, type JobState } from '../../shared/model';
-import { openDatabase, type Db } from './db/database';
+import { closeDatabase, openDatabase, type Db } from './db/database';
+import { EngineStateRepo } from './db/engineStateRepo';
 import { JobsRepo } from './db/jobsRepo';
+import { SearchRepo } from './db/searchRepo';
+import { StatsRepo } from './db/statsRepo';
+import { jobCommands } from './api/jobCommands';
 import { JobManager, type SchedulerLimits } from './jobs/jobManager';
+import type { KindPolicies, KindPolicy } from './jobs/kindPolicy';
+import { Retention, type RetentionOptions } from './jobs/retention';
 import type { JobRunner } from './jobs/runner';
 import { demoRunner } from './kinds/demoRunner';
 import { followEvents, followLog } from './logs/followers';
-import { LogStore } from './logs/logStore';
+import { DEFAULT_INDEXER, LogIndexer, type LogIndexerOptions } from './logs/logIndexer';
+import { headBytes } from './logs/logCap';
+import { DEFAULT_LOG_CAP_BYTES, LogStore, type LogStoreOptions } from './logs/logStore';
 import { createLogger } from './util/logger';
 import { transferCommands, stagingPath } from './api/transferCommands';
 import { ItemsRepo } from './db/itemsRepo';
@@ -18,6 +25,15 @@ import { createUploadRunner } from './kinds/uploadRunner';
 import { FileSecretStore, type SecretStore } from './secrets/secretStore';
 import { SettingsService } from './settings/settingsService';
 import { BandwidthGovernor } from './settings/bandwidth';
+import { watchCommands } from './api/watchCommands';
+import { automationCommands } from './api/automationCommands';
+import { commandRunner } from './kinds/commandRunner';
+import { downloadRunner } from './kinds/downloadRunner';
+import { createVerifyRunner } from './kinds/verifyRunner';
+import { bridgeJobWebhooks } from './notify/jobWebhooks';
+import { WebhookService } from './notify/webhookService';
+import { PipelineService } from './pipelines/pipelineService';
+import { WatchService } from './watch/watchService';
 
 const log = createLogger('engine');
 export const ENGINE_VERSION = '0.1.0';
@@ -37,6 +53,17 @@ export interface EngineOptions {
   receiverDir?: string;
   /** Dialogs and the file manager, where the host has them. */
   host?: HostServices;
+  /** Attempts, timeouts, stall times and backoff: for every kind (`basePolicy`) or per kind. */
+  basePolicy?: Partial<KindPolicy>;
+  policies?: KindPolicies;
+  /** A runner that ignores cancel or its timeout this long is given up on (default 10 s). */
+  abandonAfterMs?: number;
+  /** Flush interval and per-job size cap of the job logs. */
+  logs?: LogStoreOptions;
+  /** How much of each log the full-text index takes. */
+  search?: Partial<LogIndexerOptions>;
+  /** Retention beyond the `retentionDays` setting: keep only the newest N finished jobs. */
+  retention?: RetentionOptions & { keepNewest?: number | null };
 }
 
 export type CommandHandlers = { [K in CommandName]: (input: CommandParsed<K>) => Promise<CommandResult<K>> | CommandResult<K> };
@@ -50,10 +77,18 @@ export class Engine {
   readonly repo: JobsRepo;
   readonly logs: LogStore;
   readonly jobs: JobManager;
+  readonly search: SearchRepo;
+  readonly statsRepo: StatsRepo;
+  readonly indexer: LogIndexer;
+  readonly retention: Retention;
   readonly items: ItemsRepo;
   readonly destinations: DestinationService;
   readonly settings: SettingsService;
+  readonly watch: WatchService;
+  readonly webhooks: WebhookService;
+  readonly pipelines: PipelineService;
   readonly host: HostServices;
+  private stopWebhookBridge: () => void = () => {};
   private readonly bandwidth = new BandwidthGovernor();
   readonly commands: CommandHandlers;
   readonly streams: StreamHandlers;
@@ -61,11 +96,15 @@ export class Engine {
   private navigateListeners = new Set<(r: NavigateRequest) => void>();
   private statsTimer: NodeJS.Timeout | undefined;
   private lastStats = '';
+  private stopped = false;
 
   constructor(readonly options: EngineOptions) {
     this.db = openDatabase(join(options.dataDir, 'ferry.db'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     this.repo = new JobsRepo(this.db);
-    this.logs = new LogStore(options.dataDir);
+    this.logs = new LogStore(options.dataDir, options.logs);
+    this.search = new SearchRepo(this.db);
+    this.statsRepo = new StatsRepo(this.db);
+    const engineState = new EngineStateRepo(this.db);
     this.items = new ItemsRepo(this.db);
     this.settings = new SettingsService(this.db);
     this.host = options.host ?? HEADLESS_HOST;
@@ -73,16 +112,55 @@ export class Engine {
     this.destinations = new DestinationService(this.db, secrets, () => this.options.receiverUrl);
     const uploadRunner = createUploadRunner({ destinations: this.destinations, items: this.items, jobDir: (id) => this.logs.paths(id).dir });
     const runners = new Map<JobKind, JobRunner>();
-    for (const r of [demoRunner as JobRunner, uploadRunner as JobRunner, ...(options.runners ?? [])]) runners.set(r.kind, r);
+    const verifyRunner = createVerifyRunner({ destinations: this.destinations, items: this.items, receiverDir: () => this.options.receiverDir });
+    const builtIn = [demoRunner, uploadRunner, downloadRunner, commandRunner, verifyRunner] as JobRunner[];
+    for (const r of [...builtIn, ...(options.runners ?? [])]) runners.set(r.kind, r);
     this.jobs = new JobManager(this.repo, this.logs, runners, {
       limits: { concurrency: this.settings.get().concurrency, ...options.limits },
+      ...(options.basePolicy ? { basePolicy: options.basePolicy } : {}),
+      ...(options.policies ? { policies: options.policies } : {}),
+      ...(options.abandonAfterMs !== undefined ? { abandonAfterMs: options.abandonAfterMs } : {}),
+      state: engineState,
+      onDeleted: (id) => this.indexer.forget(id),
     });
+    // Indexed offsets must stay in the head of a log, which a cut to the cap never moves.
+    const capBytes = options.logs?.capBytes === undefined ? DEFAULT_LOG_CAP_BYTES : options.logs.capBytes;
+    const indexer = { ...DEFAULT_INDEXER, ...options.search };
+    if (capBytes !== null) indexer.headBytes = Math.min(indexer.headBytes, headBytes({ capBytes }));
+    this.indexer = new LogIndexer(this.logs, this.search, { indexedOffset: (id) => this.repo.get(id)?.log_indexed, isDone: (id) => this.jobs.isDone(id) }, indexer);
+    this.retention = new Retention(
+      this.repo,
+      (id) => this.jobs.delete(id),
+      () => ({ days: this.settings.get().retentionDays, keepNewest: options.retention?.keepNewest ?? null }),
+      engineState,
+      options.retention,
+    );
     this.settings.onChange((s, changed) => {
       if (changed.includes('concurrency') && !options.limits?.concurrency) {
         this.jobs.limits.concurrency = s.concurrency;
         this.jobs.pump();
       }
       if (changed.includes('bandwidthLimit') || changed.includes('bandwidthSchedule')) this.bandwidth.apply(s);
+    });
+    this.webhooks = new WebhookService({
+      db: this.db,
+      secrets,
+      state: engineState,
+      onDelivery: (r) => {
+        const row = this.repo.get(r.jobId);
+        if (!row) return;
+        const outcome = r.ok ? `delivered (HTTP ${r.status})` : `attempt ${r.attempt} failed: ${r.error ?? `HTTP ${r.status}`}`;
+        this.jobs.event(r.jobId, 'webhook', row.state, `Webhook ${r.event}: ${outcome}`, { ...r });
+      },
+    });
+    this.pipelines = new PipelineService(this.db, this.jobs, () => this.settings.get().allowCommandJobs);
+    this.watch = new WatchService({
+      db: this.db,
+      items: this.items,
+      dataDir: options.dataDir,
+      createUpload: (input) => this.commands.createUpload(input),
+      onJobFinished: (listener) => this.jobs.onFinished(listener),
+      resolveDestination: (id) => this.destinations.resolveId(id),
     });
     this.commands = this.buildCommands();
     this.streams = this.buildStreams();
@@ -100,15 +178,29 @@ export class Engine {
 
   start(): void {
     this.jobs.start();
+    this.indexer.start(this.repo.idsToIndex(Date.now() - 24 * 60 * 60 * 1000));
+    this.retention.start();
+    this.watch.start();
+    this.pipelines.start();
+    this.stopWebhookBridge = bridgeJobWebhooks(this.jobs, (event, job) => this.webhooks.notify(event, job));
     log.info(`engine started in ${this.options.dataDir}`);
   }
 
+  /** Stops the engine; a second call does nothing. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.bandwidth.stop();
+    await this.watch.stop();
+    this.stopWebhookBridge();
+    this.pipelines.stop();
+    this.webhooks.close();
+    this.retention.stop();
     await this.jobs.stop();
+    this.indexer.stop();
     this.logs.close();
-    this.db.close();
+    closeDatabase(this.db);
     log.info('engine stopped');
   }
 
@@ -121,58 +213,17 @@ export class Engine {
       running: this.jobs.runningCount(),
       bytesPerSecond: Math.round(rates.bytesPerSecond),
       activeProgress: rates.total > 0 ? rates.done / rates.total : null,
+      queuePaused: this.jobs.queuePaused,
+      stalled: this.jobs.stalledCount(),
     };
   }
 
   private buildCommands(): CommandHandlers {
-    const jobs = this.jobs;
     return {
-      createDemoJob: (input) =>
-        jobs.create(
-          { kind: 'demo', name: input.name ?? `Demo: ${input.items} items`, priority: input.priority, params: input, total: input.items, unit: 'items', maxAttempts: 3 },
-          input,
-        ),
-      listJobs: (input) => {
-        const { rows, total } = this.repo.list(input);
-        return { jobs: rows.map((r) => jobs.viewOf(r)), total };
-      },
-      getJob: ({ id }) => jobs.view(id),
-      pauseJob: ({ id }) => jobs.pause(id),
-      resumeJob: ({ id }) => jobs.resume(id),
-      cancelJob: ({ id }) => jobs.cancel(id),
-      stopAfterCurrent: ({ id }) => jobs.stopAfterCurrent(id),
-      retryJob: ({ id }) => jobs.retry(id),
-      setPriority: ({ id, priority }) => jobs.setPriority(id, priority),
-      readLog: ({ id, offset, maxBytes }) => {
-        jobs.get(id);
-        return this.logs.readLog(id, offset, maxBytes, jobs.isDone(id));
-      },
-      listEvents: async ({ id, since, limit }) => {
-        jobs.get(id);
-        const events = await this.logs.readEvents(id, since, limit);
-        return { events, nextSince: events.length ? events[events.length - 1]!.seq : since };
-      },
+      ...jobCommands(this, ENGINE_VERSION),
       ...transferCommands(this),
-      getStats: () => this.stats(),
-      health: async () => {
-        let freeBytes: number | null = null;
-        try {
-          const fs = await statfs(this.options.dataDir);
-          freeBytes = fs.bavail * fs.bsize;
-        } catch {
-          freeBytes = null;
-        }
-        const check = this.db.pragma('quick_check', { simple: true }) as string;
-        const s = this.stats();
-        return {
-          ok: check === 'ok',
-          dataDir: this.options.dataDir,
-          freeBytes,
-          database: check,
-          scheduler: { running: s.running, queued: s.counts.queued, concurrency: jobs.limits.concurrency, paused: false },
-          version: ENGINE_VERSION,
-        };
-      },
+      ...watchCommands(this),
+      ...automationCommands(this),
     };
   }
 
@@ -180,14 +231,15 @@ export class Engine {
     const jobs = this.jobs;
     return {
       'jobs.changed': (_params, emit) => jobs.onChanged(emit),
-      'job.log': ({ id, offset }, emit, fail) => {
+      'job.log': ({ id, offset, epoch }, emit, fail) => {
         jobs.get(id);
-        return followLog(this.logs, id, offset, () => jobs.isDone(id), emit, fail);
+        return followLog(this.logs, id, offset, () => jobs.isDone(id), emit, fail, epoch);
       },
       'job.events': ({ id, since }, emit, fail) => {
         jobs.get(id);
         return followEvents(this.logs, id, since, () => jobs.isDone(id), emit, fail);
       },
+      'watch.changed': (_params, emit) => this.watch.subscribe(emit),
       'app.navigate': (_params, emit) => {
         this.navigateListeners.add(emit);
         return () => this.navigateListeners.delete(emit);

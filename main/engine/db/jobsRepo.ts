@@ -1,7 +1,10 @@
+import type { Statement } from 'better-sqlite3';
 import type { JobKind, JobResult, JobState, Priority } from '../../../shared/model';
 import type { Db } from './database';
+import { jobQuery, PRIORITY_RANK, type JobFilter } from './jobQuery';
 
-export const PRIORITY_RANK: Record<Priority, number> = { high: 0, normal: 1, low: 2 };
+export { PRIORITY_RANK };
+export type { JobFilter };
 export const RANK_PRIORITY: readonly Priority[] = ['high', 'normal', 'low'];
 
 /** A jobs row as stored. */
@@ -31,6 +34,11 @@ export interface JobRow {
   started_at: number | null;
   finished_at: number | null;
   updated_at: number;
+  queue_order: number;
+  run_ms: number;
+  last_progress_at: number | null;
+  sealed: number;
+  log_indexed: number;
 }
 
 export interface NewJob {
@@ -43,42 +51,66 @@ export interface NewJob {
   total?: number;
   unit?: 'items' | 'bytes';
   maxAttempts?: number;
+  /** A pipeline step behind an approval gate starts in `awaiting_approval`. */
+  state?: 'queued' | 'awaiting_approval';
 }
 
-export interface JobFilter {
-  state?: JobState[];
-  kind?: JobKind[];
-  text?: string;
-  limit: number;
-  offset: number;
+export type JobPatch = Partial<Omit<JobRow, 'id' | 'kind' | 'created_at'>>;
+
+/** What a list needs of a row: everything but the large JSON columns (params, resume state). */
+export type JobSummaryRow = Omit<JobRow, 'params' | 'resume_state'>;
+const SUMMARY_COLUMNS = `id, kind, name, state, priority, metadata, destination_id, stage, done, total, unit, processed, failed, result, error,
+  attempts, max_attempts, not_before, stop_after_current, created_at, started_at, finished_at, updated_at, queue_order, run_ms,
+  last_progress_at, sealed, log_indexed`;
+
+/** Kinds and destinations whose limit is reached: the scheduler's query skips their jobs. */
+export interface QueueExclusions {
+  kinds: readonly string[];
+  destinations: readonly string[];
 }
 
-type Patch = Partial<Omit<JobRow, 'id' | 'kind' | 'created_at'>>;
+const FINISHED_SQL = `state IN ('completed', 'failed', 'canceled')`;
+/** A filter that matches at least this share of all jobs is cheaper to apply while walking the sort index. */
+const SCAN_SORT_INDEX_FRACTION = 0.05;
 
-/** The jobs table behind typed methods; every statement is prepared once. */
+/** The jobs table behind typed methods; statements are prepared once (dynamic ones by shape). */
 export class JobsRepo {
   private readonly insertStmt;
   private readonly getStmt;
-  private readonly nextStmt;
   private readonly countsStmt;
+  private readonly statements = new Map<string, Statement<unknown[]>>();
+  private queueOrder: number;
 
-  constructor(private readonly db: Db) {
+  constructor(readonly db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO jobs (kind, name, state, priority, params, metadata, destination_id, total, unit, max_attempts, created_at, updated_at)
-       VALUES (@kind, @name, 'queued', @priority, @params, @metadata, @destination_id, @total, @unit, @max_attempts, @now, @now)`,
+      `INSERT INTO jobs (kind, name, state, priority, params, metadata, destination_id, total, unit, max_attempts, queue_order, created_at, updated_at)
+       VALUES (@kind, @name, @state, @priority, @params, @metadata, @destination_id, @total, @unit, @max_attempts, @queue_order, @now, @now)`,
     );
     this.getStmt = db.prepare('SELECT * FROM jobs WHERE id = ?');
-    this.nextStmt = db.prepare(
-      `SELECT * FROM jobs WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?)
-       ORDER BY priority, id LIMIT ?`,
-    );
-    this.countsStmt = db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state');
+    this.countsStmt = db.prepare('SELECT state, n FROM job_counts WHERE n > 0');
+    this.queueOrder = (db.prepare('SELECT COALESCE(MAX(queue_order), 0) AS n FROM jobs').get() as { n: number }).n;
+  }
+
+  /** A statement prepared once per distinct SQL text. */
+  private stmt(sql: string): Statement<unknown[]> {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare<unknown[]>(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** The next place at the back of the queue. */
+  nextQueueOrder(): number {
+    return ++this.queueOrder;
   }
 
   insert(job: NewJob, now = Date.now()): JobRow {
     const info = this.insertStmt.run({
       kind: job.kind,
       name: job.name,
+      state: job.state ?? 'queued',
       priority: PRIORITY_RANK[job.priority],
       params: JSON.stringify(job.params ?? {}),
       metadata: JSON.stringify(job.metadata ?? {}),
@@ -86,6 +118,7 @@ export class JobsRepo {
       total: job.total ?? 0,
       unit: job.unit ?? 'items',
       max_attempts: job.maxAttempts ?? 3,
+      queue_order: this.nextQueueOrder(),
       now,
     });
     return this.get(Number(info.lastInsertRowid))!;
@@ -95,19 +128,51 @@ export class JobsRepo {
     return this.getStmt.get(id) as JobRow | undefined;
   }
 
-  update(id: number, patch: Patch, now = Date.now()): void {
-    const keys = Object.keys(patch) as (keyof Patch)[];
+  update(id: number, patch: JobPatch, now = Date.now()): void {
+    const keys = Object.keys(patch).sort() as (keyof JobPatch)[];
     const sets = keys.map((k) => `${k} = @${k}`).concat('updated_at = @updated_at');
-    this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run({ ...patch, updated_at: now, id });
+    this.stmt(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run({ ...patch, updated_at: now, id });
   }
 
-  /** Queued jobs ready to start, best first (priority, then FIFO). */
-  nextQueued(now: number, limit: number): JobRow[] {
-    return this.nextStmt.all(now, limit) as JobRow[];
+  /** Runs `fn` in one transaction (one fsync-free WAL commit for many statements). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** Queued jobs ready to start, best first (priority, then queue order), skipping saturated limits. */
+  nextQueued(now: number, limit: number, exclude: QueueExclusions = { kinds: [], destinations: [] }): JobRow[] {
+    const args: unknown[] = [now];
+    let extra = '';
+    if (exclude.kinds.length) {
+      extra += ` AND kind NOT IN (${exclude.kinds.map(() => '?').join(',')})`;
+      args.push(...exclude.kinds);
+    }
+    if (exclude.destinations.length) {
+      extra += ` AND (destination_id IS NULL OR destination_id NOT IN (${exclude.destinations.map(() => '?').join(',')}))`;
+      args.push(...exclude.destinations);
+    }
+    args.push(limit);
+    return this.stmt(
+      `SELECT * FROM jobs WHERE state = 'queued' AND (not_before IS NULL OR not_before <= ?)${extra}
+       ORDER BY priority, queue_order LIMIT ?`,
+    ).all(...args) as JobRow[];
+  }
+
+  /** The earliest moment a queued job waiting out a backoff may start, or null. */
+  nextNotBefore(): number | null {
+    return (this.stmt(`SELECT MIN(not_before) AS t FROM jobs WHERE state = 'queued' AND not_before IS NOT NULL`).get() as { t: number | null }).t;
   }
 
   byState(state: JobState): JobRow[] {
-    return this.db.prepare('SELECT * FROM jobs WHERE state = ? ORDER BY id').all(state) as JobRow[];
+    return this.stmt('SELECT * FROM jobs WHERE state = ? ORDER BY id').all(state) as JobRow[];
+  }
+
+  /** Ids only, for bulk actions over many jobs. */
+  idsByState(states: readonly JobState[]): number[] {
+    if (states.length === 0) return [];
+    return (this.stmt(`SELECT id FROM jobs WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY id`).all(...states) as { id: number }[]).map(
+      (r) => r.id,
+    );
   }
 
   countByState(): Partial<Record<JobState, number>> {
@@ -116,31 +181,81 @@ export class JobsRepo {
     return out;
   }
 
-  list(filter: JobFilter): { rows: JobRow[]; total: number } {
-    const where: string[] = [];
-    const args: Record<string, unknown> = {};
-    if (filter.state?.length) {
-      where.push(`state IN (${filter.state.map((_, i) => `@s${i}`).join(',')})`);
-      filter.state.forEach((s, i) => (args[`s${i}`] = s));
+  /** Jobs whose logs may still need indexing: unfinished ones and those finished since `since`. */
+  idsToIndex(since: number): number[] {
+    return (
+      this.stmt(`SELECT id FROM jobs WHERE NOT ${FINISHED_SQL} UNION SELECT id FROM jobs WHERE finished_at >= ?`).all(since) as { id: number }[]
+    ).map((r) => r.id);
+  }
+
+  /** Jobs in a final state whose log footer may not be on disk yet (see `sealed`). */
+  unsealed(): JobRow[] {
+    return this.stmt(`SELECT * FROM jobs WHERE sealed = 0 AND ${FINISHED_SQL} ORDER BY id`).all() as JobRow[];
+  }
+
+  /** A page of a filtered, sorted list with the number of jobs that match. */
+  list(filter: JobFilter & { limit: number; offset: number }): { rows: JobSummaryRow[]; total: number } {
+    const q = jobQuery(filter);
+    const total = q.statesOnly ? this.countStates(filter.state) : (this.stmt(`SELECT COUNT(*) AS n FROM jobs ${q.where}`).get(q.args) as { n: number }).n;
+    return { rows: this.pageOf(filter, q, total, filter.limit, filter.offset), total };
+  }
+
+  /** One page of a filtered list by offset, for streaming an export in bounded memory. */
+  page(filter: JobFilter, limit: number, offset: number): JobSummaryRow[] {
+    return this.pageOf(filter, jobQuery(filter), null, limit, offset);
+  }
+
+  /**
+   * Ids first, rows second: the sort works on (key, id) pairs, not whole rows, and only one page
+   * of rows is read. When many jobs match and the sort has an index, the filter's own indexes are
+   * set aside so that SQLite walks the sort index and stops after the page (see jobQuery).
+   */
+  private pageOf(filter: JobFilter, q: ReturnType<typeof jobQuery>, total: number | null, limit: number, offset: number): JobSummaryRow[] {
+    let idQuery = q;
+    if (q.sortIndexed && q.where && total !== null && total >= SCAN_SORT_INDEX_FRACTION * this.count()) idQuery = jobQuery(filter, true);
+    const ids = (this.stmt(`SELECT id FROM jobs ${idQuery.where} ${idQuery.orderBy} LIMIT @limit OFFSET @offset`).all({ ...idQuery.args, limit, offset }) as { id: number }[]).map(
+      (r) => r.id,
+    );
+    if (ids.length === 0) return [];
+    const rows = this.stmt(`SELECT ${SUMMARY_COLUMNS} FROM jobs WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as JobSummaryRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id)).filter((r): r is JobSummaryRow => r !== undefined);
+  }
+
+  /** Number of jobs. */
+  count(): number {
+    return this.countStates();
+  }
+
+  /** Jobs in the given states (all states when none are given), from the kept counts. */
+  private countStates(states?: readonly JobState[]): number {
+    const counts = this.countByState();
+    return [...new Set(states?.length ? states : (Object.keys(counts) as JobState[]))].reduce((n, s) => n + (counts[s] ?? 0), 0);
+  }
+
+  /**
+   * Finished jobs to delete by retention: finished before `finishedBefore`, or beyond the newest
+   * `keepNewest` finished jobs. Oldest first, at most `limit`.
+   */
+  expired(finishedBefore: number | null, keepNewest: number | null, limit: number): number[] {
+    const ids = new Set<number>();
+    if (finishedBefore !== null) {
+      const rows = this.stmt(`SELECT id FROM jobs WHERE finished_at < ? AND ${FINISHED_SQL} ORDER BY finished_at LIMIT ?`).all(finishedBefore, limit) as {
+        id: number;
+      }[];
+      for (const r of rows) ids.add(r.id);
     }
-    if (filter.kind?.length) {
-      where.push(`kind IN (${filter.kind.map((_, i) => `@k${i}`).join(',')})`);
-      filter.kind.forEach((k, i) => (args[`k${i}`] = k));
+    if (keepNewest !== null && ids.size < limit) {
+      const rows = this.stmt(`SELECT id FROM jobs WHERE ${FINISHED_SQL} ORDER BY finished_at DESC, id DESC LIMIT ? OFFSET ?`).all(
+        limit - ids.size,
+        keepNewest,
+      ) as { id: number }[];
+      for (const r of rows) ids.add(r.id);
     }
-    if (filter.text?.trim()) {
-      where.push(`(name LIKE @text ESCAPE '\\' OR CAST(id AS TEXT) = @exact)`);
-      args.text = `%${filter.text.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-      args.exact = filter.text.trim().replace(/^#/, '');
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM jobs ${clause}`).get(args) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM jobs ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
-      .all({ ...args, limit: filter.limit, offset: filter.offset }) as JobRow[];
-    return { rows, total };
+    return [...ids].sort((a, b) => a - b);
   }
 
   delete(id: number): void {
-    this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
+    this.stmt('DELETE FROM jobs WHERE id = ?').run(id);
   }
 }

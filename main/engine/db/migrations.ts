@@ -2,7 +2,9 @@
  * Numbered schema migrations; PRAGMA user_version holds the number applied last.
  * Never edit a shipped migration: add the next one.
  */
+import { JOB_ENGINE_SCHEMA } from './jobEngineSchema';
 import { UPLOAD_SCHEMA } from './uploadSchema';
+import { WATCH_SCHEMA } from './watchSchema';
 
 export const MIGRATIONS: readonly string[] = [
   // 1: jobs. AUTOINCREMENT so that an id is never reused, even after deletes.
@@ -38,4 +40,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_kind ON jobs(kind, id);`,
   // 2: destinations, the files of dataset jobs, settings.
   UPLOAD_SCHEMA,
+  // 3: queue order, timings, log sealing, full-text search of names, metadata and logs, engine flags.
+  JOB_ENGINE_SCHEMA,
+  // 4: watched-folder rules and the ledger of files they uploaded.
+  WATCH_SCHEMA,
 ];

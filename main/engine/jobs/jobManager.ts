@@ -1,47 +1,58 @@
-import { conflict, FerryError, notFound } from '../../../shared/errors';
+import { conflict, notFound } from '../../../shared/errors';
 import type { JobsChanged } from '../../../shared/contract';
-import { isFinished, nextState, type JobAction, type JobEventType, type JobKind, type JobState, type JobView, type Priority } from '../../../shared/model';
-import { PRIORITY_RANK, type JobRow, type JobsRepo, type NewJob } from '../db/jobsRepo';
+import { isFinished, nextState, type JobEventType, type JobKind, type JobState, type JobView, type Priority } from '../../../shared/model';
+import type { EngineStateRepo } from '../db/engineStateRepo';
+import { PRIORITY_RANK, type JobRow, type JobSummaryRow, type JobsRepo, type NewJob } from '../db/jobsRepo';
 import type { LogStore } from '../logs/logStore';
-import { createLogger } from '../util/logger';
-import { ActiveJob } from './activeJob';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import type { ActiveJob } from './activeJob';
+import { Attempts } from './attempts';
+import type { BackoffPolicy } from './backoff';
+import { ChangeFeed } from './changeFeed';
+import { JobRecorder } from './jobRecorder';
 import { toJobView, type LiveProgress } from './jobView';
-import { reopenLog, writeFooter, writeHeader } from './logFormat';
-import { makeRunnerContext } from './runnerContext';
+import { resolvePolicy, type KindPolicies, type KindPolicy } from './kindPolicy';
+import { reopenLog, writeHeader } from './logFormat';
+import { ProgressSaver } from './progressSaver';
+import { recoverJobs } from './recovery';
 import type { JobRunner } from './runner';
+import { fillSlots, type SchedulerLimits } from './scheduler';
+import { StallWatch } from './stallWatch';
 
-const log = createLogger('jobs');
-const CHANGE_BATCH_MS = 100;
-const PROGRESS_SAVE_MS = 1000;
-
-export interface SchedulerLimits {
-  /** Jobs running at once, over all kinds. */
-  concurrency: number;
-  perKind?: Partial<Record<JobKind, number>>;
-  perDestination?: number;
-}
+export type { SchedulerLimits };
 
 export interface JobManagerOptions {
   limits: SchedulerLimits;
+  /** Retry backoff for every kind (a shorthand for `basePolicy.backoff`). */
   backoff?: BackoffPolicy;
+  /** Applies to every kind, over the runners' own policies (tests use it for short times). */
+  basePolicy?: Partial<KindPolicy>;
+  /** Per kind, over everything else. */
+  policies?: KindPolicies;
+  /** A runner that ignores cancel or its timeout this long is given up on (default 10 s). */
+  abandonAfterMs?: number;
+  /** Where the held-queue flag survives restarts. */
+  state?: EngineStateRepo;
+  /** Told when a job was deleted (the search indexer forgets it). */
+  onDeleted?: (id: number) => void;
 }
 
+const QUEUE_PAUSED_KEY = 'queue.paused';
+
 /**
- * The scheduler and state machine. Every state change goes through `transition`, which consults
- * the one table in shared/model.ts, writes the row, the event and a log line, and announces it.
+ * The scheduler and state machine behind the job commands. State changes go through the
+ * JobRecorder (one transition table); runners are started and ended by Attempts; the queue is
+ * filled by fillSlots. Commands that the table does not allow answer CONFLICT and change nothing.
  */
 export class JobManager {
   private readonly active = new Map<number, ActiveJob>();
-  private readonly running = new Map<number, Promise<void>>();
-  readonly live = new Map<number, LiveProgress>();
-  private readonly dirty = new Set<number>();
-  private readonly removed = new Set<number>();
-  private readonly listeners = new Set<(batch: JobsChanged) => void>();
-  private readonly finishedListeners = new Set<(view: JobView) => void>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private batchTimer: NodeJS.Timeout | undefined;
-  private progressTimer: NodeJS.Timeout | undefined;
+  private readonly saver: ProgressSaver;
+  private readonly changes: ChangeFeed;
+  private readonly recorder: JobRecorder;
+  private readonly attempts: Attempts;
+  private readonly stall: StallWatch;
+  private readonly policies = new Map<JobKind, KindPolicy>();
+  private wake: { timer: NodeJS.Timeout; at: number } | undefined;
+  private held: boolean;
   private stopping = false;
   private started = false;
 
@@ -50,43 +61,91 @@ export class JobManager {
     private readonly logs: LogStore,
     private readonly runners: ReadonlyMap<JobKind, JobRunner>,
     private readonly options: JobManagerOptions,
-  ) {}
+  ) {
+    this.held = options.state?.get(QUEUE_PAUSED_KEY, false) ?? false;
+    this.saver = new ProgressSaver(repo, (id) => logs.flushJob(id));
+    this.changes = new ChangeFeed((id) => {
+      const row = repo.get(id);
+      return row ? this.viewOf(row) : undefined;
+    });
+    this.recorder = new JobRecorder({ repo, logs, saver: this.saver, active: this.active, changes: this.changes, view: (row) => this.viewOf(row) });
+    // Stalls are looked for four times per the shortest stall time of any kind (50 ms to 5 s).
+    const shortestStall = Math.min(...[...runners.keys()].map((k) => this.policy(k).stallAfterMs), this.policy('demo').stallAfterMs);
+    this.stall = new StallWatch(
+      this.active,
+      (a) => this.policy(a.slot.kind).stallAfterMs,
+      (a, idle) => this.recorder.event(a.jobId, 'stalled', 'running', `No progress for ${Math.round(idle / 1000)} s`, { idleMs: idle }),
+      (a, idle) => this.recorder.event(a.jobId, 'unstalled', 'running', `Progressing again after ${Math.round(idle / 1000)} s`, { idleMs: idle }),
+      Math.min(5000, Math.max(50, Math.floor(shortestStall / 4))),
+    );
+    this.attempts = new Attempts({
+      repo,
+      logs,
+      recorder: this.recorder,
+      saver: this.saver,
+      changes: this.changes,
+      stall: this.stall,
+      active: this.active,
+      runners,
+      policy: (kind) => this.policy(kind),
+      pump: () => this.pump(),
+      stopping: () => this.stopping,
+      abandonAfterMs: options.abandonAfterMs ?? 10_000,
+    });
+  }
 
   get limits(): SchedulerLimits {
     return this.options.limits;
   }
 
-  /** Recovers what was running when the process died, then starts scheduling. */
+  /** Live progress of running jobs (newer than their rows). */
+  get live(): Map<number, LiveProgress> {
+    return this.saver.live;
+  }
+
+  /** The policy of a kind: defaults, the runner's own, then the engine's options. */
+  policy(kind: JobKind): KindPolicy {
+    let p = this.policies.get(kind);
+    if (!p) {
+      const base = { ...(this.options.backoff ? { backoff: this.options.backoff } : {}), ...this.options.basePolicy };
+      p = resolvePolicy(kind, this.runners.get(kind)?.policy, this.options.policies, base);
+      this.policies.set(kind, p);
+    }
+    return p;
+  }
+
+  /** Seals what a crash left unsealed, requeues what was running, then starts scheduling. */
   start(): void {
     if (this.started) return;
     this.started = true;
-    for (const row of this.repo.byState('running')) {
-      this.transition(row, 'requeue', 'recovered', 'Recovered after restart; resuming from saved state');
-    }
-    this.progressTimer = setInterval(() => this.saveProgress(), PROGRESS_SAVE_MS);
-    this.progressTimer.unref();
+    recoverJobs(this.repo, this.logs, this.recorder);
+    this.stall.start();
     this.pump();
   }
 
   /** Stops every runner without changing states, so that the next start resumes them. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const t of this.timers) clearTimeout(t);
-    if (this.progressTimer) clearInterval(this.progressTimer);
-    for (const a of this.active.values()) a.cancel('engine shutting down');
-    await Promise.race([Promise.allSettled([...this.running.values()]), new Promise((r) => setTimeout(r, 5000))]);
-    this.saveProgress();
-    this.flushChanges();
-    if (this.batchTimer) clearTimeout(this.batchTimer);
+    if (this.wake) clearTimeout(this.wake.timer);
+    this.stall.stop();
+    for (const a of this.active.values()) {
+      if (this.repo.get(a.jobId)?.state === 'running') {
+        this.recorder.event(a.jobId, 'log', 'running', 'The engine is stopping; the job resumes from here at the next start');
+      }
+      a.cancel('engine shutting down');
+    }
+    await this.attempts.drain(5000);
+    this.saver.stop();
+    this.changes.stop();
   }
 
   create(job: NewJob, params: Record<string, unknown> = {}): JobView {
-    const row = this.repo.insert(job);
+    const row = this.repo.insert({ ...job, maxAttempts: job.maxAttempts ?? this.policy(job.kind).maxAttempts });
     const w = this.logs.writer(row.id);
     writeHeader(w, row, params);
     w.event({ type: 'created', state: row.state, stage: null, message: `Job ${row.id} created` });
-    w.flush();
-    this.markChanged(row.id);
+    this.logs.release(row.id);
+    this.changes.changed(row.id);
     this.pump();
     return this.view(row.id);
   }
@@ -98,11 +157,11 @@ export class JobManager {
   }
 
   view(id: number): JobView {
-    return toJobView(this.get(id), this.active.get(id), this.live.get(id));
+    return this.viewOf(this.get(id));
   }
 
-  viewOf(row: JobRow): JobView {
-    return toJobView(row, this.active.get(row.id), this.live.get(row.id));
+  viewOf(row: JobSummaryRow): JobView {
+    return toJobView(row, this.active.get(row.id), this.saver.live.get(row.id));
   }
 
   /** Finished for readers: a final state and nothing left to write. */
@@ -112,20 +171,18 @@ export class JobManager {
   }
 
   pause(id: number): JobView {
-    const row = this.get(id);
-    this.transition(row, 'pause', 'paused', 'Paused');
+    this.recorder.transition(this.get(id), 'pause', 'paused', 'Paused');
     this.active.get(id)?.close();
     this.pump();
     return this.view(id);
   }
 
   resume(id: number): JobView {
-    const row = this.get(id);
     const active = this.active.get(id);
-    this.transition(row, 'resume', 'resumed', 'Resumed');
+    this.recorder.transition(this.get(id), 'resume', 'resumed', 'Resumed');
     if (active && !active.parked) {
       // Paused and resumed before reaching a checkpoint: it never gave up its slot.
-      this.transition(this.get(id), 'start', 'started', 'Running');
+      this.recorder.transition(this.get(id), 'start', 'started', 'Running');
       active.open();
     }
     this.pump();
@@ -133,11 +190,14 @@ export class JobManager {
   }
 
   cancel(id: number): JobView {
-    const row = this.get(id);
     const active = this.active.get(id);
-    this.transition(row, 'cancel', 'canceled', 'Canceled by user', { final: !active });
-    active?.cancel(`job ${id} canceled`);
-    if (!active) this.finish(id, 'canceled');
+    this.recorder.transition(this.get(id), 'cancel', 'canceled', 'Canceled by user');
+    if (active) {
+      active.cancel(`job ${id} canceled`);
+      this.attempts.abandonLater(active, active.abort.signal.reason as Error);
+    } else {
+      this.recorder.seal(id, 'canceled');
+    }
     this.pump();
     return this.view(id);
   }
@@ -145,248 +205,143 @@ export class JobManager {
   stopAfterCurrent(id: number): JobView {
     const row = this.get(id);
     if (row.state !== 'running') throw conflict(`stopAfterCurrent(job ${id}): only a running job can stop after its current item (it is ${row.state})`);
-    this.repo.update(id, { stop_after_current: 1 });
-    this.event(id, 'stage', row.state, 'Will pause after the current item');
-    this.markChanged(id);
+    if (row.stop_after_current !== 1) {
+      this.repo.update(id, { stop_after_current: 1 });
+      const active = this.active.get(id);
+      if (active) active.stopAfterCurrent = true;
+      this.recorder.event(id, 'stop_requested', row.state, 'Will pause after the current item');
+    }
     return this.view(id);
   }
 
   retry(id: number): JobView {
     const row = this.get(id);
     if (!nextState(row.state, 'retry')) throw conflict(`retry(job ${id}): only a failed or canceled job can be retried (it is ${row.state})`);
-    reopenLog(this.logs.writer(id), row.attempts + 1);
-    this.transition(row, 'retry', 'retried', `Retry requested (attempt ${row.attempts + 1} of ${Math.max(row.max_attempts, row.attempts + 1)})`, {
-      patch: { attempts: row.attempts + 1, max_attempts: Math.max(row.max_attempts, row.attempts + 1), result: null, error: null, finished_at: null, not_before: null },
+    if (this.active.has(id)) throw conflict(`retry(job ${id}): its last attempt is still stopping; try again in a moment`);
+    const attempt = row.attempts + 1;
+    const max = Math.max(row.max_attempts, attempt);
+    reopenLog(this.logs.writer(id), attempt);
+    this.recorder.transition(row, 'retry', 'retried', `Retry requested (attempt ${attempt} of ${max})`, {
+      attempts: attempt,
+      max_attempts: max,
+      result: null,
+      error: null,
+      finished_at: null,
+      not_before: null,
+      queue_order: this.repo.nextQueueOrder(),
     });
     this.pump();
+    return this.view(id);
+  }
+
+  /** Lets a job waiting at an approval gate into the queue. */
+  approve(id: number, message = 'Approved'): JobView {
+    this.recorder.transition(this.get(id), 'approve', 'approval', message);
+    this.pump();
+    return this.view(id);
+  }
+
+  /** Turns down a job waiting at an approval gate: it ends canceled. */
+  reject(id: number, message = 'Rejected'): JobView {
+    this.recorder.transition(this.get(id), 'reject', 'approval', message);
+    this.recorder.seal(id, 'canceled');
     return this.view(id);
   }
 
   setPriority(id: number, priority: Priority): JobView {
     const row = this.get(id);
     if (isFinished(row.state)) throw conflict(`setPriority(job ${id}): a ${row.state} job has no priority to change`);
-    this.repo.update(id, { priority: PRIORITY_RANK[priority] });
-    this.event(id, 'priority', row.state, `Priority set to ${priority}`);
-    this.markChanged(id);
-    this.pump();
+    if (row.priority !== PRIORITY_RANK[priority]) {
+      this.repo.update(id, { priority: PRIORITY_RANK[priority] });
+      this.recorder.event(id, 'priority', row.state, `Priority set to ${priority}`);
+      this.pump();
+    }
     return this.view(id);
+  }
+
+  /** Deletes a job with its files; refused while a runner is alive (a running job: cancel it first). */
+  delete(id: number): void {
+    const row = this.get(id);
+    if (this.active.has(id) || row.state === 'running') {
+      throw conflict(
+        row.state === 'canceled'
+          ? `deleteJob(job ${id}): it is still stopping; try again in a moment`
+          : `deleteJob(job ${id}): cancel it first (it is ${row.state})`,
+        { id, state: row.state },
+      );
+    }
+    this.repo.delete(id);
+    this.logs.remove(id);
+    this.saver.drop(id);
+    this.options.onDeleted?.(id);
+    this.changes.removedJob(id);
+  }
+
+  /** Holds the queue (nothing new starts) or releases it. */
+  setQueuePaused(paused: boolean): boolean {
+    this.held = paused;
+    this.options.state?.put(QUEUE_PAUSED_KEY, paused);
+    if (!paused) this.pump();
+    return this.held;
+  }
+
+  get queuePaused(): boolean {
+    return this.held;
   }
 
   /** Slot holders: runners not parked at a paused checkpoint. */
   private slotHolders(): ActiveJob[] {
-    return [...this.active.values()].filter((a) => !a.parked);
+    return [...this.active.values()].filter((a) => !a.parked && !a.detached);
   }
 
   runningCount(): number {
     return this.slotHolders().length;
   }
 
-  /** Fills free slots with the best queued jobs that their kind and destination limits allow. */
+  stalledCount(): number {
+    let n = 0;
+    for (const a of this.active.values()) if (a.stalled) n++;
+    return n;
+  }
+
+  /** Fills free slots, then sets a timer for the earliest job waiting out a retry backoff. */
   pump(): void {
-    if (this.stopping || !this.started) return;
-    const limits = this.options.limits;
-    let free = limits.concurrency - this.runningCount();
-    if (free <= 0) return;
+    if (this.stopping || !this.started || this.held) return;
     const now = Date.now();
-    const candidates = this.repo.nextQueued(now, free + 64);
-    const holders = this.slotHolders().map((a) => this.repo.get(a.jobId)).filter((r): r is JobRow => !!r);
-    for (const row of candidates) {
-      if (free <= 0) break;
-      const kindLimit = limits.perKind?.[row.kind];
-      if (kindLimit !== undefined && holders.filter((h) => h.kind === row.kind).length >= kindLimit) continue;
-      if (limits.perDestination !== undefined && row.destination_id !== null &&
-          holders.filter((h) => h.destination_id === row.destination_id).length >= limits.perDestination) continue;
-      this.launch(row);
-      holders.push(row);
-      free--;
+    fillSlots(this.repo, this.options.limits, this.slotHolders().map((a) => a.slot), (row) => this.attempts.launch(row), now);
+    const next = this.repo.nextNotBefore();
+    if (next !== null && next > now && (!this.wake || next < this.wake.at)) {
+      if (this.wake) clearTimeout(this.wake.timer);
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        this.pump();
+      }, next - now + 5);
+      timer.unref();
+      this.wake = { timer, at: next };
     }
   }
 
-  private launch(row: JobRow): void {
-    const existing = this.active.get(row.id);
-    if (existing) {
-      this.transition(row, 'start', 'started', 'Running');
-      existing.rate.reset(this.live.get(row.id)?.done ?? row.done);
-      existing.open();
-      return;
-    }
-    const runner = this.runners.get(row.kind);
-    const attempts = Math.max(1, row.attempts);
-    this.transition(row, 'start', 'started', `Started (attempt ${attempts} of ${row.max_attempts})`, {
-      patch: { attempts, started_at: row.started_at ?? Date.now() },
-    });
-    const active = new ActiveJob(row.id);
-    this.active.set(row.id, active);
-    active.rate.reset(row.done);
-    active.whenParked(() => {
-      this.markChanged(row.id);
-      this.pump();
-    });
-    if (!runner) {
-      this.settle(row.id, active, undefined, new FerryError('INTERNAL', `no runner for job kind ${row.kind}`));
-      return;
-    }
-    const ctx = makeRunnerContext(this.get(row.id), active, {
-      logs: this.logs,
-      repo: this.repo,
-      live: this.live,
-      changed: (id) => this.markChanged(id),
-      event: (id, type, message, payload) => this.event(id, type, this.get(id).state, message, payload),
-      stopAfterCurrent: (id) => this.honourStopAfterCurrent(id),
-    });
-    const done = runner.run(ctx).then(
-      (outcome) => this.settle(row.id, active, outcome),
-      (err: unknown) => this.settle(row.id, active, undefined, err),
-    );
-    this.running.set(row.id, done);
-  }
-
-  /** At a checkpoint: a job asked to stop after its current item pauses now. */
-  private honourStopAfterCurrent(id: number): void {
-    const row = this.get(id);
-    if (row.stop_after_current !== 1 || row.state !== 'running') return;
-    this.transition(row, 'pause', 'paused', 'Paused after the current item, as asked', { patch: { stop_after_current: 0 } });
-    this.active.get(id)?.close();
-  }
-
-  private settle(id: number, active: ActiveJob, outcome?: { result: 'success' | 'partial'; summary?: Record<string, unknown> }, err?: unknown): void {
-    this.running.delete(id);
-    if (this.stopping) {
-      this.active.delete(id);
-      return;
-    }
-    this.saveProgress(id);
-    const row = this.repo.get(id);
-    if (!row) {
-      this.active.delete(id);
-      return;
-    }
-    const canceled = row.state === 'canceled' || (err instanceof FerryError && err.code === 'CANCELED');
-    if (canceled) {
-      if (row.state !== 'canceled') this.transition(row, 'cancel', 'canceled', 'Canceled', { final: true });
-      this.finish(id, 'canceled', undefined, outcome?.summary);
-    } else if (outcome) {
-      this.transition(row, 'complete', 'completed', outcome.result === 'success' ? 'Completed' : 'Completed with failures', {
-        final: true,
-        patch: { result: outcome.result },
-      });
-      this.finish(id, outcome.result, undefined, outcome.summary);
-    } else {
-      const message = err instanceof Error ? err.message : String(err);
-      const retriable = !(err instanceof FerryError) || (err.details as { retriable?: boolean } | undefined)?.retriable !== false;
-      if (row.state === 'running' && retriable && row.attempts < row.max_attempts) {
-        const delay = backoffDelay(row.attempts, this.options.backoff ?? DEFAULT_BACKOFF);
-        this.transition(row, 'requeue', 'retried', `Attempt ${row.attempts} failed: ${message}; retrying in ${(delay / 1000).toFixed(1)} s`, {
-          patch: { attempts: row.attempts + 1, not_before: Date.now() + delay, error: message },
-        });
-        const t = setTimeout(() => {
-          this.timers.delete(t);
-          this.pump();
-        }, delay + 5);
-        this.timers.add(t);
-      } else if (row.state === 'paused') {
-        this.repo.update(id, { error: message });
-        this.event(id, 'failed', 'paused', `Stopped with an error while paused: ${message}; resume to try again`);
-      } else {
-        this.transition(row, 'fail', 'failed', `Failed: ${message}`, { final: true, patch: { error: message, result: 'failed' } });
-        this.finish(id, 'failed', message);
-      }
-    }
-    this.active.delete(id);
-    this.live.delete(id);
-    this.logs.poke(id);
-    this.markChanged(id);
-    this.pump();
-  }
-
-  /** Writes the footer, fsyncs and closes the log: the job will write no more. */
-  private finish(id: number, result: 'success' | 'partial' | 'failed' | 'canceled', error?: string, summary?: Record<string, unknown>): void {
-    const row = this.get(id);
-    const view = this.viewOf(row);
-    writeFooter(this.logs.writer(id), row, result, error, summary);
-    this.repo.update(id, { result, finished_at: row.finished_at ?? Date.now(), stage: null });
-    this.logs.finish(id);
-    for (const l of this.finishedListeners) l({ ...view, result });
-  }
-
-  /**
-   * Applies one action from the transition table, or answers CONFLICT and changes nothing.
-   * `final` makes the event carry the finished timestamp.
-   */
-  private transition(
-    row: JobRow,
-    action: JobAction,
-    type: JobEventType,
-    message: string,
-    opts: { final?: boolean; patch?: Partial<JobRow> } = {},
-  ): JobState {
-    const to = nextState(row.state, action);
-    if (!to) throw conflict(`${action}(job ${row.id}): not allowed while ${row.state.replace('_', ' ')}`, { id: row.id, state: row.state, action });
-    const patch: Partial<JobRow> = { ...opts.patch, state: to };
-    if (opts.final) patch.finished_at = Date.now();
-    if (to === 'queued' && !('not_before' in patch)) patch.not_before = null;
-    const live = this.live.get(row.id);
-    if (live) Object.assign(patch, { done: live.done, total: live.total, processed: live.processed, failed: live.failed });
-    this.repo.update(row.id, patch);
-    this.event(row.id, type, to, message);
-    log.debug(`job ${row.id}: ${row.state} -> ${to} (${action})`);
-    return to;
-  }
-
-  /** Records an event (and the same words in the human log) and announces the change. */
+  /** Records an event for a job (kinds and services add their own, such as webhook results). */
   event(id: number, type: JobEventType, state: JobState, message: string, payload?: Record<string, unknown>): void {
-    const w = this.logs.writer(id);
-    const row = this.repo.get(id);
-    w.event({ type, state, stage: row?.stage ?? null, message, ...(payload ? { payload } : {}) });
-    if (type !== 'progress' && type !== 'log') w.line(`-- ${message}`);
-    w.flush();
-    this.markChanged(id);
-  }
-
-  private saveProgress(only?: number): void {
-    for (const [id, p] of this.live) {
-      if (only !== undefined && id !== only) continue;
-      this.repo.update(id, { done: p.done, total: p.total, processed: p.processed, failed: p.failed });
-    }
+    this.recorder.event(id, type, state, message, payload);
   }
 
   markChanged(id: number): void {
-    this.dirty.add(id);
-    if (!this.batchTimer) {
-      this.batchTimer = setTimeout(() => this.flushChanges(), CHANGE_BATCH_MS);
-    }
+    this.changes.changed(id);
   }
 
   markRemoved(id: number): void {
-    this.removed.add(id);
-    this.dirty.delete(id);
-    this.markChanged(-1);
-  }
-
-  private flushChanges(): void {
-    this.batchTimer = undefined;
-    const upserts: JobView[] = [];
-    for (const id of this.dirty) {
-      const row = id > 0 ? this.repo.get(id) : undefined;
-      if (row) upserts.push(this.viewOf(row));
-    }
-    const removed = [...this.removed];
-    this.dirty.clear();
-    this.removed.clear();
-    if (upserts.length === 0 && removed.length === 0) return;
-    for (const l of this.listeners) l({ upserts, removed });
+    this.changes.removedJob(id);
   }
 
   /** Listens to batched job changes; returns the function that stops listening. */
   onChanged(listener: (batch: JobsChanged) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.changes.onChanged(listener);
   }
 
   /** Listens to jobs reaching a final state (for notifications and webhooks). */
   onFinished(listener: (view: JobView) => void): () => void {
-    this.finishedListeners.add(listener);
-    return () => this.finishedListeners.delete(listener);
+    return this.recorder.onFinished(listener);
   }
 
   activeRates(): { bytesPerSecond: number; done: number; total: number } {
@@ -394,7 +349,7 @@ export class JobManager {
     let done = 0;
     let total = 0;
     for (const a of this.active.values()) {
-      const p = this.live.get(a.jobId);
+      const p = this.saver.live.get(a.jobId);
       if (!p) continue;
       if (p.unit === 'bytes') bytesPerSecond += a.rate.rate;
       if (p.total > 0) {

@@ -1,5 +1,5 @@
 import type { JobView } from '../../../shared/model';
-import { RANK_PRIORITY, type JobRow } from '../db/jobsRepo';
+import { RANK_PRIORITY, type JobSummaryRow } from '../db/jobsRepo';
 import type { ActiveJob } from './activeJob';
 
 /** Live progress a runner reported that is newer than the row. */
@@ -9,13 +9,16 @@ export interface LiveProgress {
   unit: 'items' | 'bytes';
   processed: number;
   failed: number;
+  /** When progress was last reported. */
+  at: number;
 }
 
 /** Builds the client view of a job from its row and, while it runs, its in-memory state. */
-export function toJobView(row: JobRow, active?: ActiveJob, live?: LiveProgress): JobView {
+export function toJobView(row: JobSummaryRow, active?: ActiveJob, live?: LiveProgress, now = Date.now()): JobView {
   const done = live?.done ?? row.done;
   const total = live?.total ?? row.total;
   const running = row.state === 'running' && active !== undefined;
+  const runMs = row.run_ms + (running && active.runningSince !== null ? Math.max(0, now - active.runningSince) : 0);
   return {
     id: row.id,
     kind: row.kind,
@@ -39,5 +42,9 @@ export function toJobView(row: JobRow, active?: ActiveJob, live?: LiveProgress):
     finishedAt: row.finished_at,
     updatedAt: row.updated_at,
     stopAfterCurrent: row.stop_after_current === 1,
+    runMs,
+    lastProgressAt: live?.at ?? row.last_progress_at,
+    stalled: running && active.stalled,
+    nextAttemptAt: row.state === 'queued' && row.not_before !== null && row.not_before > now ? row.not_before : null,
   };
 }

@@ -38,7 +38,9 @@ export function writeFooter(
     processed: row.processed,
     failed: row.failed,
     attempts: row.attempts,
-    durationMs: row.started_at ? finished - row.started_at : 0,
+    /** Running time over all attempts; wall time also counts queued and paused time. */
+    durationMs: row.run_ms,
+    wallMs: row.started_at ? finished - row.started_at : 0,
     finished: new Date(finished).toISOString(),
     ...(error ? { error } : {}),
     ...(summary ?? {}),
@@ -49,4 +51,21 @@ export function writeFooter(
 /** Marks the start of another attempt's lines after a footer. */
 export function reopenLog(w: JobLogWriter, attempt: number): void {
   w.raw(`<log attempt="${attempt}">\n`);
+}
+
+/**
+ * Before a runner starts: a log that is missing (a crash right after the row was created) gets
+ * its header, and a log that ends with a footer (a retry) gets a new section.
+ */
+export function ensureOpenSection(w: JobLogWriter, row: JobRow, attempt: number): void {
+  if (w.logSize === 0 && w.pendingBytes === 0) writeHeader(w, row, safeParams(row.params));
+  else if (w.endsWithFooter()) reopenLog(w, attempt);
+}
+
+function safeParams(params: string): Record<string, unknown> {
+  try {
+    return JSON.parse(params) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }

@@ -1,4 +1,5 @@
 import type { JobKind } from '../../../shared/model';
+import type { KindPolicy } from './kindPolicy';
 
 /** Progress a runner reports; the engine derives rate and ETA from it. */
 export interface ProgressUpdate {
@@ -28,8 +29,12 @@ export interface RunnerContext<Params = unknown, State = unknown> {
    * and throws a CANCELED FerryError when the job was canceled. Persist your state first.
    */
   checkpoint(): Promise<void>;
-  /** Saves resume state; after a crash or retry it comes back from `restore()`. */
-  persist(state: State): void;
+  /**
+   * Saves resume state; after a crash or retry it comes back from `restore()`. Writes are batched
+   * (a crash may lose the last ~100 ms, so work since then is done again); pass `durable` when
+   * redoing it would be wrong, and the state is committed before `persist` returns.
+   */
+  persist(state: State, options?: { durable?: boolean }): void;
   /** The state saved by the last `persist`, or undefined on a fresh start. */
   restore(): State | undefined;
   /**
@@ -50,5 +55,7 @@ export interface RunnerOutcome {
 /** A job kind: validates its params and runs resumably. Throw to fail the attempt. */
 export interface JobRunner<Params = unknown, State = unknown> {
   readonly kind: JobKind;
+  /** Attempts, timeout and stall time this kind wants (the engine's options can override them). */
+  readonly policy?: Partial<KindPolicy>;
   run(ctx: RunnerContext<Params, State>): Promise<RunnerOutcome>;
 }

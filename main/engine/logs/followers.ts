@@ -1,11 +1,15 @@
-import type { JobEvent, LogChunk } from '../../../shared/model';
+import type { LogChunk } from '../../../shared/model';
 import type { EventBatch } from '../../../shared/contract';
 import type { LogStore } from './logStore';
 
-/** At most this many pushes per second per follower: a chatty job cannot flood IPC. */
-export const FOLLOW_MIN_INTERVAL_MS = 100;
+/**
+ * At most one push per this interval per follower: a chatty job cannot flood IPC, and a line still
+ * reaches a follower within about one flush interval plus this (the latency budget is 50 ms).
+ */
+export const FOLLOW_MIN_INTERVAL_MS = 20;
 export const FOLLOW_CHUNK_BYTES = 256 * 1024;
 export const HEARTBEAT_MS = 5000;
+const EVENTS_PER_BATCH = 5000;
 
 /**
  * Runs `pump` when woken, never twice at once and at most once per interval; wakes that arrive
@@ -26,8 +30,7 @@ function coalescingPump(pump: () => Promise<boolean>, onError: (err: unknown) =>
     running = true;
     last = Date.now();
     try {
-      const done = await pump();
-      if (done) close();
+      if (await pump()) close();
     } catch (err) {
       close();
       onError(err);
@@ -41,6 +44,10 @@ function coalescingPump(pump: () => Promise<boolean>, onError: (err: unknown) =>
   };
   const wake = (): void => {
     if (closed || timer) return;
+    if (running) {
+      again = true;
+      return;
+    }
     const wait = Math.max(0, FOLLOW_MIN_INTERVAL_MS - (Date.now() - last));
     timer = setTimeout(() => {
       timer = undefined;
@@ -51,12 +58,40 @@ function coalescingPump(pump: () => Promise<boolean>, onError: (err: unknown) =>
     closed = true;
     if (timer) clearTimeout(timer);
   };
-  return { run, wake, close, get closed() { return closed; } };
+  return {
+    run,
+    wake,
+    close,
+    get closed() {
+      return closed;
+    },
+  };
+}
+
+/** One timer for every follower's heartbeat, running only while someone follows. */
+const heartbeats = new Set<() => void>();
+let heartbeatTimer: NodeJS.Timeout | undefined;
+function onHeartbeatTick(fn: () => void): () => void {
+  heartbeats.add(fn);
+  if (!heartbeatTimer) {
+    heartbeatTimer = setInterval(() => {
+      for (const h of heartbeats) h();
+    }, 1000);
+    heartbeatTimer.unref();
+  }
+  return () => {
+    heartbeats.delete(fn);
+    if (heartbeats.size === 0 && heartbeatTimer) {
+      clearInterval(heartbeatTimer);
+      heartbeatTimer = undefined;
+    }
+  };
 }
 
 /**
- * Follows a job's human log from a byte offset: delivers what is there, then every flush, and a
- * last chunk with `eof` once the job has finished. Returns the function that stops following.
+ * Follows a job's human log from a byte offset (of `epoch`, default the current one): delivers what
+ * is there, then every flush, and a last chunk with `eof` once the job has finished. If the log is
+ * cut to its cap meanwhile, the position is mapped onto the new file. Returns the stop function.
  */
 export function followLog(
   store: LogStore,
@@ -65,19 +100,21 @@ export function followLog(
   isFinished: () => boolean,
   onChunk: (chunk: LogChunk) => void,
   onError: (err: unknown) => void,
+  epoch?: number,
 ): () => void {
   let pos = offset;
+  let posEpoch = epoch;
   const pump = coalescingPump(async () => {
     for (;;) {
       const finished = isFinished();
-      const chunk = await store.readLog(jobId, pos, FOLLOW_CHUNK_BYTES, finished);
+      const chunk = await store.readLog(jobId, pos, FOLLOW_CHUNK_BYTES, finished, posEpoch);
       if (pump.closed) return true;
-      if (chunk.nextOffset > pos || chunk.eof) {
-        pos = chunk.nextOffset;
-        onChunk(chunk);
-      }
+      const moved = chunk.nextOffset !== pos || chunk.epoch !== posEpoch;
+      pos = chunk.nextOffset;
+      posEpoch = chunk.epoch;
+      if (chunk.nextOffset > chunk.offset || chunk.eof) onChunk(chunk);
       if (chunk.eof) return true;
-      if (chunk.nextOffset - chunk.offset < FOLLOW_CHUNK_BYTES / 2) return false;
+      if (!moved || chunk.nextOffset - chunk.offset < FOLLOW_CHUNK_BYTES / 2) return false;
     }
   }, onError);
   const stop = store.onFlush(jobId, pump.wake);
@@ -89,7 +126,7 @@ export function followLog(
 }
 
 /**
- * Follows a job's events after `since`, with a heartbeat batch every 5 s of silence and `end`
+ * Follows a job's events after `since`, with a heartbeat batch after 5 s of silence and `end`
  * once the job has finished and everything was delivered.
  */
 export function followEvents(
@@ -102,31 +139,32 @@ export function followEvents(
 ): () => void {
   let last = since;
   let lastSent = Date.now();
+  let stopHeartbeat: () => void = () => {};
   const pump = coalescingPump(async () => {
     const finished = isFinished();
-    const events: JobEvent[] = await store.readEvents(jobId, last, 5000);
+    const events = await store.readEvents(jobId, last, EVENTS_PER_BATCH);
     if (pump.closed) return true;
-    const end = finished && events.length < 5000;
+    const end = finished && events.length < EVENTS_PER_BATCH;
     if (events.length > 0 || end) {
       last = events.length > 0 ? events[events.length - 1]!.seq : last;
       lastSent = Date.now();
       onBatch({ events, end });
     }
-    if (!end && events.length === 5000) pump.wake();
+    if (end) stopHeartbeat();
+    if (!end && events.length === EVENTS_PER_BATCH) pump.wake();
     return end;
   }, onError);
-  const heartbeat = setInterval(() => {
+  stopHeartbeat = onHeartbeatTick(() => {
     if (Date.now() - lastSent >= HEARTBEAT_MS) {
       lastSent = Date.now();
       onBatch({ events: [], end: false, heartbeat: true });
     }
-  }, 1000);
-  heartbeat.unref();
+  });
   const stop = store.onFlush(jobId, pump.wake);
   void pump.run();
   return () => {
     stop();
-    clearInterval(heartbeat);
+    stopHeartbeat();
     pump.close();
   };
 }

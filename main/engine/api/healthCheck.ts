@@ -1,0 +1,75 @@
+import { statfs } from 'node:fs/promises';
+import type { Health } from '../../../shared/contract';
+import type { Engine } from '../engine';
+
+/** A quick check of a large database takes a while: its answer is reused for this long. */
+const CHECK_TTL_MS = 60_000;
+const LOW_SPACE_BYTES = 1024 * 1024 * 1024;
+
+/** The health command: data-directory space, a database check and the scheduler's state. */
+export class HealthCheck {
+  private last: { result: string; at: number } | undefined;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly version: string,
+  ) {}
+
+  private checkDatabase(deep: boolean): { result: string; at: number } {
+    if (!deep && this.last && Date.now() - this.last.at < CHECK_TTL_MS) return this.last;
+    const rows = this.engine.db.pragma(deep ? 'integrity_check' : 'quick_check') as Record<string, string>[];
+    const messages = rows.map((r) => Object.values(r)[0]!);
+    this.last = { result: messages.length === 1 && messages[0] === 'ok' ? 'ok' : messages.slice(0, 10).join('; '), at: Date.now() };
+    return this.last;
+  }
+
+  async run(deep: boolean): Promise<Health> {
+    const { engine } = this;
+    let freeBytes: number | null = null;
+    try {
+      const fs = await statfs(engine.options.dataDir);
+      freeBytes = fs.bavail * fs.bsize;
+    } catch {
+      freeBytes = null;
+    }
+    let database: string;
+    let checkedAt: number;
+    try {
+      const check = this.checkDatabase(deep);
+      database = check.result;
+      checkedAt = check.at;
+    } catch (err) {
+      database = `check failed: ${(err as Error).message}`;
+      checkedAt = Date.now();
+    }
+    const s = engine.stats();
+    const limits = engine.jobs.limits;
+    const warnings: string[] = [];
+    if (freeBytes !== null && freeBytes < LOW_SPACE_BYTES) warnings.push(`Less than 1 GiB free in ${engine.options.dataDir}`);
+    if (database !== 'ok') warnings.push(`The database check reported: ${database}`);
+    if (engine.jobs.queuePaused) warnings.push('The queue is held: no new job starts until it is released');
+    if (s.stalled) warnings.push(`${s.stalled} running job(s) made no progress for a while`);
+    const rule = engine.retention.rule();
+    return {
+      ok: database === 'ok' && (freeBytes === null || freeBytes > 0),
+      dataDir: engine.options.dataDir,
+      freeBytes,
+      database,
+      databaseCheckedAt: checkedAt,
+      scheduler: {
+        running: s.running,
+        queued: s.counts.queued,
+        concurrency: limits.concurrency,
+        paused: engine.jobs.queuePaused,
+        perKind: { ...limits.perKind } as Record<string, number>,
+        perDestination: limits.perDestination ?? null,
+        stalled: s.stalled ?? 0,
+        nextRetryAt: engine.repo.nextNotBefore(),
+      },
+      version: this.version,
+      logs: engine.logs.stats(),
+      retention: { days: rule.days, keepNewest: rule.keepNewest, lastRunAt: engine.retention.lastRunAt, lastDeleted: engine.retention.lastDeleted },
+      warnings,
+    };
+  }
+}

@@ -1,0 +1,133 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandParsed, SearchHit } from '../../../shared/contract';
+import { searchTerms } from '../db/ftsQuery';
+import type { RawHit } from '../db/searchRepo';
+import type { CommandHandlers, Engine } from '../engine';
+import { localPath } from '../files/pathGuard';
+import { bulkAction } from '../jobs/bulkActions';
+import { exportJobs } from '../jobs/jobExport';
+import { computeJobStats } from '../jobs/jobStats';
+import { HealthCheck } from './healthCheck';
+
+type JobCommandNames =
+  | 'createDemoJob'
+  | 'listJobs'
+  | 'getJob'
+  | 'pauseJob'
+  | 'resumeJob'
+  | 'cancelJob'
+  | 'stopAfterCurrent'
+  | 'retryJob'
+  | 'setPriority'
+  | 'readLog'
+  | 'listEvents'
+  | 'getStats'
+  | 'health'
+  | 'deleteJob'
+  | 'bulkAction'
+  | 'searchJobs'
+  | 'jobStats'
+  | 'exportJobs'
+  | 'pruneJobs'
+  | 'setQueuePaused';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const SNIPPET_CHARS = 300;
+
+/** The line of a matching log block that holds the search words (or the first of them). */
+function snippetOf(engine: Engine, hit: RawHit, terms: string[]): string | null {
+  if (hit.offset === null || hit.length === null) return null;
+  try {
+    const fd = openSync(engine.logs.paths(hit.jobId).log, 'r');
+    try {
+      const buf = Buffer.alloc(hit.length);
+      const n = readSync(fd, buf, 0, hit.length, hit.offset);
+      const lines = buf.subarray(0, n).toString('utf8').split('\n');
+      const lower = lines.map((l) => l.toLowerCase());
+      const score = (l: string) => terms.filter((t) => l.includes(t)).length;
+      let best = -1;
+      lower.forEach((l, i) => {
+        if (best < 0 || score(l) > score(lower[best]!)) best = i;
+      });
+      const line = best >= 0 && score(lower[best]!) > 0 ? lines[best]!.trim() : null;
+      return line === null ? null : line.length > SNIPPET_CHARS ? `${line.slice(0, SNIPPET_CHARS)}…` : line;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** Where an export goes: the given file, a default name inside a given folder, or exports/. */
+function exportPath(engine: Engine, input: CommandParsed<'exportJobs'>): string {
+  const name = `jobs-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.${input.format}`;
+  if (!input.path) return join(engine.options.dataDir, 'exports', name);
+  const path = localPath('exportJobs', input.path);
+  try {
+    if (statSync(path).isDirectory()) return join(path, name);
+  } catch {
+    // Not there yet: it names the file to write.
+  }
+  return path;
+}
+
+/** Commands for jobs: creating, listing, controlling, logs and events, history, housekeeping. */
+export function jobCommands(engine: Engine, version: string): Pick<CommandHandlers, JobCommandNames> {
+  const jobs = engine.jobs;
+  const health = new HealthCheck(engine, version);
+  return {
+    createDemoJob: (input) =>
+      jobs.create(
+        { kind: 'demo', name: input.name ?? `Demo: ${input.items} items`, priority: input.priority, params: input, total: input.items, unit: 'items', maxAttempts: 3 },
+        input,
+      ),
+    listJobs: (input) => {
+      const { rows, total } = engine.repo.list(input);
+      return { jobs: rows.map((r) => jobs.viewOf(r)), total };
+    },
+    getJob: ({ id }) => jobs.view(id),
+    pauseJob: ({ id }) => jobs.pause(id),
+    resumeJob: ({ id }) => jobs.resume(id),
+    cancelJob: ({ id }) => jobs.cancel(id),
+    stopAfterCurrent: ({ id }) => jobs.stopAfterCurrent(id),
+    retryJob: ({ id }) => jobs.retry(id),
+    setPriority: ({ id, priority }) => jobs.setPriority(id, priority),
+    readLog: ({ id, offset, maxBytes, epoch }) => {
+      jobs.get(id);
+      return engine.logs.readLog(id, offset, maxBytes, jobs.isDone(id), epoch);
+    },
+    listEvents: async ({ id, since, limit }) => {
+      jobs.get(id);
+      const events = await engine.logs.readEvents(id, since, limit);
+      return { events, nextSince: events.length ? events[events.length - 1]!.seq : since };
+    },
+    getStats: () => engine.stats(),
+    health: ({ deep }) => health.run(deep),
+    deleteJob: ({ id }) => {
+      jobs.delete(id);
+      return { id };
+    },
+    bulkAction: ({ action, ids }) => bulkAction(jobs, engine.repo, action, ids),
+    searchJobs: ({ text, limit }) => {
+      const terms = searchTerms(text);
+      const hits: SearchHit[] = engine.search.search(text, limit).map((h) => ({
+        jobId: h.jobId,
+        name: h.name,
+        state: h.state,
+        where: h.where,
+        snippet: h.where === 'log' ? snippetOf(engine, h, terms) : null,
+        offset: h.offset,
+      }));
+      return { hits };
+    },
+    jobStats: ({ from, to }) => {
+      const end = to ?? Date.now();
+      return computeJobStats(engine.statsRepo, engine.repo.countByState(), from ?? end - DAY_MS, end);
+    },
+    exportJobs: (input) => exportJobs(engine.repo, (row) => jobs.viewOf(row), input, input.format, exportPath(engine, input)),
+    pruneJobs: (input) => engine.retention.prune(input),
+    setQueuePaused: ({ paused }) => ({ paused: jobs.setQueuePaused(paused) }),
+  };
+}

@@ -1,0 +1,100 @@
+import { conflict } from '../../../shared/errors';
+import { isFinished, nextState, type JobAction, type JobEventType, type JobResult, type JobState, type JobView } from '../../../shared/model';
+import type { JobPatch, JobRow, JobsRepo } from '../db/jobsRepo';
+import type { LogStore } from '../logs/logStore';
+import { createLogger } from '../util/logger';
+import type { ActiveJob } from './activeJob';
+import type { ChangeFeed } from './changeFeed';
+import { writeFooter } from './logFormat';
+import type { ProgressSaver } from './progressSaver';
+
+const log = createLogger('jobs');
+
+export interface RecorderDeps {
+  repo: JobsRepo;
+  logs: LogStore;
+  saver: ProgressSaver;
+  active: ReadonlyMap<number, ActiveJob>;
+  changes: ChangeFeed;
+  view(row: JobRow): JobView;
+}
+
+/**
+ * The one way a job changes state. `transition` consults the table in shared/model.ts (an action
+ * it does not allow answers CONFLICT and changes nothing), commits the row with the latest
+ * progress, then records the event and a line in the human log and flushes both. `seal` writes
+ * the footer of a job that reached a final state. The row is committed before the files are
+ * written, and start-up recovery writes whatever a crash left out (see recovery.ts).
+ */
+export class JobRecorder {
+  private readonly finishedListeners = new Set<(view: JobView) => void>();
+
+  constructor(private readonly deps: RecorderDeps) {}
+
+  transition(row: JobRow, action: JobAction, type: JobEventType, message: string, patchIn: JobPatch = {}): JobState {
+    const to = nextState(row.state, action);
+    if (!to) throw conflict(`${action}(job ${row.id}): not allowed while ${row.state.replace('_', ' ')}`, { id: row.id, state: row.state, action });
+    const now = Date.now();
+    // Lines logged before this change reach the file before the row says it happened.
+    this.deps.logs.flushJob(row.id);
+    const patch: JobPatch = { ...this.deps.saver.take(row.id), ...patchIn, state: to };
+    if (isFinished(to)) {
+      patch.finished_at = now;
+      patch.sealed = 0;
+    }
+    if (to === 'queued' && !('not_before' in patch)) patch.not_before = null;
+    const active = this.deps.active.get(row.id);
+    if (row.state === 'running' && to !== 'running') {
+      if (active?.runningSince != null) patch.run_ms = row.run_ms + Math.max(0, now - active.runningSince);
+      if (active) {
+        active.runningSince = null;
+        active.stopAfterCurrent = false;
+      }
+      if (!('stop_after_current' in patch)) patch.stop_after_current = 0;
+    }
+    if (to === 'running' && active) active.runningSince = now;
+    this.deps.repo.update(row.id, patch, now);
+    this.event(row.id, type, to, message);
+    log.debug(`job ${row.id}: ${row.state} -> ${to} (${action})`);
+    return to;
+  }
+
+  /** Records an event (and the same words in the human log), flushes, and announces the change. */
+  event(id: number, type: JobEventType, state: JobState, message: string, payload?: Record<string, unknown>): void {
+    const w = this.deps.logs.writer(id);
+    const stage = this.deps.repo.get(id)?.stage ?? null;
+    w.event({ type, state, stage, message, ...(payload ? { payload } : {}) });
+    if (type !== 'progress' && type !== 'log') w.line(`-- ${message}`);
+    w.flush();
+    if (!this.deps.active.has(id)) this.deps.logs.release(id);
+    this.deps.changes.changed(id);
+  }
+
+  /**
+   * Writes the footer of a job in a final state, fsyncs and closes its files, and marks the row
+   * sealed. `notify` tells the finished listeners (not done for jobs sealed at start-up).
+   */
+  seal(id: number, result: JobResult, opts: { error?: string; summary?: Record<string, unknown>; notify?: boolean } = {}): void {
+    const row = this.deps.repo.get(id);
+    if (!row) return;
+    writeFooter(this.deps.logs.writer(id), row, result as 'success' | 'partial' | 'failed' | 'canceled', opts.error, opts.summary);
+    this.deps.logs.finish(id);
+    this.deps.repo.update(id, { result, sealed: 1, stage: null });
+    if (opts.notify !== false) {
+      const view = this.deps.view({ ...row, result, stage: null });
+      for (const l of this.finishedListeners) {
+        try {
+          l(view);
+        } catch (err) {
+          log.error(`a finished-job listener failed for job ${id}`, err);
+        }
+      }
+    }
+  }
+
+  /** Listens to jobs reaching a final state (for notifications and webhooks). */
+  onFinished(listener: (view: JobView) => void): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
+  }
+}
