@@ -6,17 +6,19 @@ import type { CommandName } from '../../shared/contract';
 import { TRANSITIONS } from '../../shared/model';
 import type { JobAction, JobView } from '../../shared/model';
 
-export type JobControl = 'pause' | 'resume' | 'stopAfterCurrent' | 'cancel' | 'retry';
+export type JobControl = 'pause' | 'resume' | 'stopAfterCurrent' | 'cancel' | 'retry' | 'approve' | 'reject';
 
 export interface JobControlSpec {
   control: JobControl;
   label: string;
   /** The engine command the control sends. */
-  command: Extract<CommandName, 'pauseJob' | 'resumeJob' | 'stopAfterCurrent' | 'cancelJob' | 'retryJob'>;
+  command: Extract<CommandName, 'pauseJob' | 'resumeJob' | 'stopAfterCurrent' | 'cancelJob' | 'retryJob' | 'approveJob' | 'rejectJob'>;
   /** The transition it asks for; stop-after-current ends in a pause. */
   action: JobAction;
   /** Shown as a confirmation toast once the engine accepted it. */
   done: string;
+  /** Offered only while it applies (an approval gate), instead of shown disabled. */
+  contextual?: boolean;
 }
 
 export const JOB_CONTROLS: readonly JobControlSpec[] = [
@@ -25,6 +27,8 @@ export const JOB_CONTROLS: readonly JobControlSpec[] = [
   { control: 'stopAfterCurrent', label: 'Stop after current', command: 'stopAfterCurrent', action: 'pause', done: 'will stop after the current item' },
   { control: 'cancel', label: 'Cancel', command: 'cancelJob', action: 'cancel', done: 'canceled' },
   { control: 'retry', label: 'Retry', command: 'retryJob', action: 'retry', done: 'queued again' },
+  { control: 'approve', label: 'Approve', command: 'approveJob', action: 'approve', done: 'approved', contextual: true },
+  { control: 'reject', label: 'Reject', command: 'rejectJob', action: 'reject', done: 'rejected', contextual: true },
 ];
 
 /** Whether the control is legal for the job as the UI last saw it. */

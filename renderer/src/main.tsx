@@ -1,12 +1,13 @@
-/** Renderer entry: applies the saved theme before the first paint, connects the store, renders. */
+/** Renderer entry: applies the last theme before the first paint, connects the store, renders. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles/base.css';
-import { App } from './components/App';
+import { App } from './components/shell/App';
 import { startBridge } from './store/bridge';
 import { useFerryStore } from './store/store';
 import { applyTheme, loadTheme } from './theme';
 
+// The settings hold the theme; this copy from the last run avoids a flash until they arrive.
 const theme = loadTheme();
 applyTheme(theme);
 useFerryStore.getState().setThemeState(theme);

@@ -1,6 +1,7 @@
 /**
- * The colour theme setting: follow the system (prefers-color-scheme) or force light or dark.
- * Kept in localStorage and applied as `data-theme` on <html>; the CSS does the rest.
+ * The colour theme: follow the system (prefers-color-scheme) or force light or dark. The engine's
+ * settings hold it; a copy in localStorage lets the next start paint in it before they arrive.
+ * Applied as `data-theme` on <html>; the CSS does the rest.
  */
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -23,7 +24,7 @@ export function saveTheme(theme: Theme): void {
     if (theme === 'system') localStorage.removeItem(STORAGE_KEY);
     else localStorage.setItem(STORAGE_KEY, theme);
   } catch {
-    // Storage disabled: the choice lasts until the window closes.
+    // Storage disabled: the settings still apply once they load.
   }
 }
 

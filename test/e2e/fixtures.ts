@@ -7,7 +7,12 @@ import { test as base } from '@playwright/test';
 export interface ServedFerry {
   url: string;
   dataDir: string;
+  token: string;
   process: ChildProcess;
+  /** The last ~64 kB the server printed (attached to failed tests). */
+  output(): string;
+  /** Calls an engine command over HTTP (`POST /api/call/<name>` with the Bearer token). */
+  call<T = unknown>(name: string, input?: unknown): Promise<T>;
 }
 
 /** Starts the built web host (`ferry serve`) in its own data directory and returns its URL. */
@@ -18,24 +23,43 @@ export async function serveFerry(): Promise<ServedFerry & { stop: () => Promise<
     env: { ...process.env, FERRY_LOG_LEVEL: 'warn' },
   });
   let output = '';
+  const keep = (c: Buffer | string) => {
+    output = (output + c.toString()).slice(-64 * 1024);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  child.once('exit', (code, signal) => keep(`\n[ferry serve exited: code ${code}, signal ${signal}]\n`));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`ferry serve printed no URL in 20 s:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+    const onData = () => {
       const m = /Ferry is serving at (\S+)/.exec(output);
       if (m) {
         clearTimeout(timer);
+        child.stdout!.off('data', onData);
         resolve(m[1]!);
       }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     child.once('exit', (code) => reject(new Error(`ferry serve exited with ${code}:\n${output}`)));
   });
+  const token = new URL(url).searchParams.get('token') ?? '';
+  const call = async <T,>(name: string, input: unknown = {}): Promise<T> => {
+    const res = await fetch(new URL(`/api/call/${name}`, url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+    if (!body.ok) throw new Error(`${name}: ${body.error?.code} ${body.error?.message}`);
+    return body.value as T;
+  };
   return {
     url,
     dataDir,
+    token,
     process: child,
+    output: () => output,
+    call,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -47,12 +71,29 @@ export async function serveFerry(): Promise<ServedFerry & { stop: () => Promise<
   };
 }
 
-/** Each test gets its own Ferry (own data directory, own port). */
-export const test = base.extend<{ ferry: ServedFerry }>({
-  ferry: async ({}, use) => {
+/** A temporary folder that is removed after the test. */
+export interface TempDirs {
+  make(prefix?: string): string;
+}
+
+/** Each test gets its own Ferry (own data directory, own port) and its own temporary folders. */
+export const test = base.extend<{ ferry: ServedFerry; temp: TempDirs }>({
+  ferry: async ({}, use, testInfo) => {
     const served = await serveFerry();
     await use(served);
+    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('ferry-serve.log', { body: served.output(), contentType: 'text/plain' });
     await served.stop();
+  },
+  temp: async ({}, use) => {
+    const made: string[] = [];
+    await use({
+      make: (prefix = 'ferry-e2e-src-') => {
+        const dir = mkdtempSync(join(tmpdir(), prefix));
+        made.push(dir);
+        return dir;
+      },
+    });
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
   },
 });
 

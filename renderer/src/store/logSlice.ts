@@ -1,18 +1,20 @@
 /**
- * The log tail of the selected job as the `job.log` stream delivers it, capped (see logBuffer.ts).
+ * The log tail of the active job as the `job.log` stream delivers it, kept as lines (logLines.ts).
  * Chunks for any other job are ignored, so a late chunk after a selection change cannot leak in.
  */
 import type { StateCreator } from 'zustand';
 import type { LogChunk } from '../../../shared/model';
-import { appendToBuffer, EMPTY_LOG_BUFFER } from './logBuffer';
-import type { LogBuffer } from './logBuffer';
+import { appendLogText, EMPTY_LOG_LINES } from './logLines';
+import type { LogLines } from './logLines';
 import type { FerryState } from './store';
 
 export interface LogState {
   jobId: number | null;
-  buffer: LogBuffer;
+  text: LogLines;
   /** Byte offset after the last chunk received: where a re-opened stream continues. */
   nextOffset: number;
+  /** The log file's epoch that offset belongs to (the engine cuts huge logs; see LogChunk). */
+  epoch: number | null;
   /** The job finished and every byte was delivered. */
   eof: boolean;
   /** Nothing received yet for this job. */
@@ -22,7 +24,6 @@ export interface LogState {
 
 export interface LogSlice {
   log: LogState;
-  /** Starts an empty tail for a job (or none). */
   resetLog(jobId: number | null): void;
   appendLog(chunk: LogChunk): void;
   /** The stream is being re-opened after the job was retried: it is not at its end any more. */
@@ -32,8 +33,9 @@ export interface LogSlice {
 
 const emptyLog = (jobId: number | null): LogState => ({
   jobId,
-  buffer: EMPTY_LOG_BUFFER,
+  text: EMPTY_LOG_LINES,
   nextOffset: 0,
+  epoch: null,
   eof: false,
   waiting: jobId !== null,
   error: null,
@@ -46,15 +48,15 @@ export const createLogSlice: StateCreator<FerryState, [], [], LogSlice> = (set) 
     set((s) => {
       const log = s.log;
       if (chunk.jobId !== log.jobId) return s;
+      const epoch = chunk.epoch ?? log.epoch;
+      const sameEpoch = epoch === log.epoch;
       // A repeat of bytes already shown (a stream re-opened at an older offset) adds nothing.
-      if (chunk.nextOffset <= log.nextOffset && chunk.text.length > 0) return s;
-      const buffer = appendToBuffer(log.buffer, chunk.text);
-      return {
-        log: { ...log, buffer, nextOffset: Math.max(log.nextOffset, chunk.nextOffset), eof: chunk.eof, waiting: false, error: null },
-      };
+      if (sameEpoch && chunk.nextOffset <= log.nextOffset && chunk.text.length > 0) return s;
+      const text = appendLogText(log.text, chunk.text);
+      if (text === log.text && log.eof === chunk.eof && !log.waiting && log.error === null && sameEpoch) return s;
+      const nextOffset = sameEpoch ? Math.max(log.nextOffset, chunk.nextOffset) : chunk.nextOffset;
+      return { log: { ...log, text, nextOffset, epoch, eof: chunk.eof, waiting: false, error: null } };
     }),
-  reopenLog: (jobId) =>
-    set((s) => (s.log.jobId === jobId ? { log: { ...s.log, eof: false, error: null } } : s)),
-  failLog: (jobId, message) =>
-    set((s) => (s.log.jobId === jobId ? { log: { ...s.log, error: message, waiting: false } } : s)),
+  reopenLog: (jobId) => set((s) => (s.log.jobId === jobId ? { log: { ...s.log, eof: false, error: null } } : s)),
+  failLog: (jobId, message) => set((s) => (s.log.jobId === jobId ? { log: { ...s.log, error: message, waiting: false } } : s)),
 });

@@ -61,6 +61,8 @@ function advance(sub: LiveSub, payload: unknown): void {
   if (sub.name === 'job.log') {
     const chunk = payload as Partial<LogChunk>;
     if (typeof chunk.nextOffset === 'number') sub.params = { ...sub.params, offset: chunk.nextOffset };
+    // An offset belongs to its epoch (the engine may have cut the log meanwhile): resume in both.
+    if (typeof chunk.epoch === 'number') sub.params = { ...sub.params, epoch: chunk.epoch };
     if (chunk.eof === true) sub.ended = true;
   } else if (sub.name === 'job.events') {
     const batch = payload as Partial<EventBatch>;

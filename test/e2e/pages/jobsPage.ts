@@ -1,43 +1,97 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { DetailPanel } from './detailPanel';
+import { Shell } from './shell';
 
-/** The jobs screen: list, detail, controls and log tail. */
+/** The jobs screen: toolbar, filters, the virtualized table, bulk bar, context menu, and the detail panel. */
 export class JobsPage {
-  readonly log: Locator;
+  readonly shell: Shell;
   readonly detail: Locator;
+  readonly panel: DetailPanel;
+  readonly log: Locator;
+  readonly table: Locator;
+  readonly rows: Locator;
+  readonly search: Locator;
+  readonly bulkBar: Locator;
+  readonly contextMenu: Locator;
+  readonly count: Locator;
 
   constructor(readonly page: Page) {
-    this.log = page.getByTestId('log-tail');
-    this.detail = page.getByTestId('job-detail');
+    this.shell = new Shell(page);
+    this.panel = new DetailPanel(page);
+    this.detail = this.panel.root;
+    this.log = this.panel.log;
+    this.table = page.getByRole('grid', { name: 'Jobs' });
+    this.rows = page.locator('[data-testid^="job-row-"]');
+    this.search = page.getByRole('searchbox', { name: 'Search jobs' });
+    this.bulkBar = page.getByTestId('bulk-bar');
+    this.contextMenu = page.getByTestId('job-context-menu');
+    this.count = page.getByTestId('job-count');
   }
 
   async open(url: string): Promise<void> {
-    await this.page.goto(url);
-    await expect(this.page.getByTestId('connection-state')).toContainText(/connected/i);
+    await this.shell.open(url);
   }
 
-  /** Starts a demo job from the top bar and returns its id (it becomes the selection). */
+  row(id: number): Locator {
+    return this.page.getByTestId(`job-row-${id}`);
+  }
+
+  /** Starts a demo job from the toolbar and returns its id (it becomes the selection). */
   async newDemoJob(): Promise<number> {
-    await this.page.getByRole('button', { name: 'New demo job' }).click();
+    await this.page.getByRole('button', { name: 'New demo job' }).first().click();
     await expect(this.detail).toHaveAttribute('data-job-id', /\d+/);
     return Number(await this.detail.getAttribute('data-job-id'));
   }
 
-  async select(id: number): Promise<void> {
-    await this.page.getByTestId(`job-row-${id}`).click();
-    await expect(this.detail).toHaveAttribute('data-job-id', String(id));
+  async select(id: number, modifiers: Array<'Shift' | 'ControlOrMeta'> = []): Promise<void> {
+    await this.row(id).click({ modifiers });
+    if (modifiers.length === 0) await expect(this.detail).toHaveAttribute('data-job-id', String(id));
   }
 
-  control(name: 'Pause' | 'Resume' | 'Cancel' | 'Retry' | 'Stop after current', id: number): Locator {
+  async expectSelected(ids: number[]): Promise<void> {
+    for (const id of ids) await expect(this.row(id)).toHaveAttribute('aria-selected', 'true');
+  }
+
+  /** Ids of the rows in the order the table shows them (the rendered ones). */
+  async visibleIds(): Promise<number[]> {
+    return this.rows.evaluateAll((els) =>
+      els
+        .map((el) => ({ id: Number(el.getAttribute('data-testid')?.replace('job-row-', '')), top: el.getBoundingClientRect().top }))
+        .sort((a, b) => a.top - b.top)
+        .map((r) => r.id),
+    );
+  }
+
+  control(name: 'Pause' | 'Resume' | 'Cancel' | 'Retry' | 'Stop after current' | 'Delete', id: number): Locator {
     return this.page.getByRole('button', { name: `${name} job ${id}` });
   }
 
-  async logText(): Promise<string> {
-    return (await this.log.textContent()) ?? '';
+  async filterState(state: string): Promise<void> {
+    await this.page.locator(`[data-filter-state="${state}"]`).click();
   }
 
-  /** Count of item lines ("[ n / N ] Processing") shown in the tail. */
+  async filterKind(kind: string): Promise<void> {
+    await this.page.getByRole('button', { name: /Kind filter/ }).click();
+    await this.page.getByTestId('kind-menu').getByRole('menuitemcheckbox', { name: kind }).click();
+  }
+
+  async sortBy(column: string): Promise<void> {
+    await this.table.getByRole('columnheader').getByRole('button', { name: column, exact: true }).click();
+  }
+
+  async openContextMenu(id: number): Promise<Locator> {
+    await this.row(id).click({ button: 'right' });
+    await expect(this.contextMenu).toBeVisible();
+    return this.contextMenu;
+  }
+
+  async logText(): Promise<string> {
+    return this.panel.logText();
+  }
+
+  /** Items the demo job has started, from the newest "[ n / N ] Processing" line on screen. */
   async itemLines(): Promise<number> {
-    return ((await this.logText()).match(/Processing 'item_/g) ?? []).length;
+    return this.panel.itemsStarted();
   }
 
   async waitForItemLines(atLeast: number): Promise<void> {

@@ -1,0 +1,133 @@
+/**
+ * A dataset's files, a page at a time (listJobItems, polled every second while the job runs):
+ * state, path, progress, size and SHA-256 (monospace, copyable).
+ */
+import type { ReactElement } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { JobItemView } from '../../../../shared/contract';
+import { formatBytes, formatCount, progressFraction } from '../../../../shared/format';
+import type { JobView } from '../../../../shared/model';
+import { copyText } from '../../lib/clipboard';
+import { setItemsFilter, setItemsPage } from '../../store/actions/detail';
+import { showError, showToast } from '../../store/actions/toasts';
+import type { ItemStateFilter } from '../../store/detailSlice';
+import { useFerryStore } from '../../store/store';
+import { EmptyState } from '../common/EmptyState';
+import { AlertIcon, ChevronRightIcon, CopyIcon, FileIcon } from '../common/icons';
+import { ProgressBar } from '../common/ProgressBar';
+import { StateBadge } from '../common/StateBadge';
+import './FilesTab.css';
+
+const FILTERS: readonly ItemStateFilter[] = ['all', 'pending', 'uploading', 'done', 'failed'];
+
+async function copyHash(item: JobItemView): Promise<void> {
+  if (!item.sha256) return;
+  try {
+    await copyText(item.sha256);
+    showToast('success', 'SHA-256 copied', item.relativePath);
+  } catch (err) {
+    showError('Could not copy', err);
+  }
+}
+
+function FileRow({ item }: { item: JobItemView }): ReactElement {
+  const fraction = item.state === 'done' ? 1 : progressFraction(item.bytesDone, item.size);
+  return (
+    <tr className="file-row" data-testid="file-row" data-state={item.state}>
+      <td className="file-cell-state">
+        <StateBadge state={item.state} />
+      </td>
+      <td className="file-cell-path">
+        <span className="file-path" title={item.relativePath}>
+          {item.relativePath}
+        </span>
+        {item.error ? (
+          <span className="file-error" title={item.error}>
+            {item.error}
+          </span>
+        ) : null}
+      </td>
+      <td className="file-cell-progress">
+        <ProgressBar fraction={fraction} state={item.state} label={`Progress of ${item.relativePath}`} />
+      </td>
+      <td className="file-cell-size">{formatBytes(item.size)}</td>
+      <td className="file-cell-hash">
+        {item.sha256 ? (
+          <span className="file-hash">
+            <code title={item.sha256} aria-label={`SHA-256 ${item.sha256}`}>
+              {item.sha256}
+            </code>
+            <button type="button" className="btn btn-icon btn-ghost btn-tiny" aria-label={`Copy SHA-256 of ${item.relativePath}`} onClick={() => void copyHash(item)}>
+              <CopyIcon />
+            </button>
+          </span>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+export function FilesTab({ job }: { job: JobView }): ReactElement {
+  const items = useFerryStore(useShallow((s) => s.detail.items));
+  const mine = items.jobId === job.id;
+  const shownTo = items.offset + items.items.length;
+  const hasNext = items.matching < 0 ? items.items.length === items.limit : shownTo < items.matching;
+  const range =
+    items.items.length === 0
+      ? '0 files'
+      : `${formatCount(items.offset + 1)}–${formatCount(shownTo)} of ${items.matching >= 0 ? formatCount(items.matching) : `${formatCount(shownTo)}+`}`;
+  return (
+    <div className="files-tab" data-testid="files-tab">
+      <div className="files-toolbar">
+        <div className="filter-group" role="group" aria-label="File state">
+          {FILTERS.map((f) => (
+            <button key={f} type="button" className={`chip state-${f}`} aria-pressed={items.filter === f} onClick={() => setItemsFilter(f)}>
+              {f === 'all' ? `All ${mine ? formatCount(items.total) : ''}` : f}
+            </button>
+          ))}
+        </div>
+        <div className="files-pager">
+          <span className="muted" data-testid="files-range">
+            {range}
+          </span>
+          <button type="button" className="btn btn-icon btn-ghost btn-tiny" aria-label="Previous page of files" disabled={items.offset === 0} onClick={() => setItemsPage(items.offset - items.limit)}>
+            <ChevronRightIcon style={{ transform: 'scaleX(-1)' }} />
+          </button>
+          <button type="button" className="btn btn-icon btn-ghost btn-tiny" aria-label="Next page of files" disabled={!hasNext} onClick={() => setItemsPage(items.offset + items.limit)}>
+            <ChevronRightIcon />
+          </button>
+        </div>
+      </div>
+      {!mine || (items.status === 'loading' && items.items.length === 0) ? (
+        <EmptyState title="Loading files…" />
+      ) : items.status === 'error' && items.items.length === 0 ? (
+        <EmptyState glyph={<AlertIcon />} title="Could not list the files" hint={items.error ?? undefined} />
+      ) : items.items.length === 0 ? (
+        <EmptyState glyph={<FileIcon />} title={items.filter === 'all' ? 'No files yet' : `No ${items.filter} files`} hint={items.filter === 'all' ? 'The dataset is still being scanned.' : undefined} />
+      ) : (
+        <div className="files-scroll">
+          <table className="files-table" aria-label={`Files of job ${job.id}`}>
+            <thead>
+              <tr>
+                <th scope="col">State</th>
+                <th scope="col">Path</th>
+                <th scope="col">Progress</th>
+                <th scope="col" className="file-cell-size">
+                  Size
+                </th>
+                <th scope="col">SHA-256</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.items.map((item) => (
+                <FileRow key={item.seq} item={item} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * Pause / Resume / Stop after current / Cancel / Retry, and Delete for a job that is not running.
+ * Each is enabled only when the transition table allows it; a refusal still shows as a toast.
+ */
+import { useState } from 'react';
+import type { ReactElement } from 'react';
+import { formatState } from '../../../../shared/format';
+import type { JobView } from '../../../../shared/model';
+import { isControlAllowed, JOB_CONTROLS } from '../../jobControls';
+import type { JobControl } from '../../jobControls';
+import { deleteJobs, runJobControl } from '../../store/actions/jobs';
+import { CancelIcon, CheckIcon, CloseIcon, PauseIcon, PlayIcon, RetryIcon, StopAfterIcon, TrashIcon } from '../common/icons';
+
+const ICONS: Record<JobControl, typeof PauseIcon> = {
+  pause: PauseIcon,
+  resume: PlayIcon,
+  stopAfterCurrent: StopAfterIcon,
+  cancel: CancelIcon,
+  retry: RetryIcon,
+  approve: CheckIcon,
+  reject: CloseIcon,
+};
+
+interface JobControlsProps {
+  job: Pick<JobView, 'id' | 'state' | 'stopAfterCurrent' | 'name'>;
+}
+
+export function JobControls({ job }: JobControlsProps): ReactElement {
+  const [pending, setPending] = useState<JobControl | null>(null);
+  return (
+    <div className="job-controls" role="toolbar" aria-label={`Controls for job ${job.id}`}>
+      {JOB_CONTROLS.map((spec) => {
+        const Icon = ICONS[spec.control];
+        const allowed = isControlAllowed(spec, job);
+        if (spec.contextual && !allowed) return null;
+        const why = spec.control === 'stopAfterCurrent' && job.stopAfterCurrent ? 'Already stopping after the current item' : `Not possible while ${formatState(job.state)}`;
+        return (
+          <button
+            key={spec.control}
+            type="button"
+            className={`btn btn-small${spec.control === 'cancel' || spec.control === 'reject' ? ' btn-danger' : spec.control === 'approve' ? ' btn-primary' : ''}`}
+            aria-label={`${spec.label} job ${job.id}`}
+            title={allowed ? `${spec.label} job ${job.id}` : why}
+            disabled={!allowed || pending !== null}
+            aria-busy={pending === spec.control}
+            data-control={spec.control}
+            onClick={() => {
+              setPending(spec.control);
+              void runJobControl(spec, job.id).finally(() => setPending(null));
+            }}
+          >
+            <Icon />
+            {spec.label}
+          </button>
+        );
+      })}
+      <button
+        type="button"
+        className="btn btn-small btn-icon btn-ghost btn-danger job-controls-delete"
+        aria-label={`Delete job ${job.id}`}
+        title={job.state === 'running' ? 'Cancel the job before deleting it' : `Delete job ${job.id} and its log`}
+        disabled={job.state === 'running' || pending !== null}
+        onClick={() => void deleteJobs([job.id], `job #${job.id} (${job.name})`)}
+      >
+        <TrashIcon />
+      </button>
+    </div>
+  );
+}

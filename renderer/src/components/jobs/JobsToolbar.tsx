@@ -1,0 +1,86 @@
+/** The jobs screen's header: what is shown and how many, the search, and the secondary actions. */
+import { useEffect, useRef, useState } from 'react';
+import type { ReactElement } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { formatCount, formatState } from '../../../../shared/format';
+import { createDemoJob, setJobQuery } from '../../store/actions/jobs';
+import { JOB_SEARCH_ID } from '../../store/actions/navigation';
+import { selectJobQuery, selectViewStatus } from '../../store/selectors';
+import { useFerryStore } from '../../store/store';
+import { BeakerIcon, SearchIcon } from '../common/icons';
+import { Kbd } from '../common/Kbd';
+
+const SEARCH_DEBOUNCE_MS = 250;
+
+function title(states: string[]): string {
+  if (states.length === 0) return 'All jobs';
+  if (states.length === 1) return formatState(states[0] as string).replace(/^./, (c) => c.toUpperCase());
+  return `${states.length} states`;
+}
+
+function SearchBox(): ReactElement {
+  const text = useFerryStore((s) => s.jobs.view.query.text);
+  const [value, setValue] = useState(text);
+  const timer = useRef<number | undefined>(undefined);
+  // A query set elsewhere (Clear filters) shows here too.
+  useEffect(() => setValue(text), [text]);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+  const commit = (next: string, now = false) => {
+    window.clearTimeout(timer.current);
+    if (now) setJobQuery({ text: next });
+    else timer.current = window.setTimeout(() => setJobQuery({ text: next }), SEARCH_DEBOUNCE_MS);
+  };
+  return (
+    <div className="search-box">
+      <SearchIcon />
+      <input
+        id={JOB_SEARCH_ID}
+        className="input"
+        type="search"
+        placeholder="Search jobs and logs"
+        aria-label="Search jobs"
+        value={value}
+        onChange={(event) => {
+          setValue(event.target.value);
+          commit(event.target.value);
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') commit(value, true);
+          if (event.key === 'Escape' && value) {
+            event.stopPropagation();
+            setValue('');
+            commit('', true);
+          }
+        }}
+      />
+      {value ? null : (
+        <span className="search-box-hint" aria-hidden="true">
+          <Kbd>Mod</Kbd>
+          <Kbd>F</Kbd>
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function JobsToolbar(): ReactElement {
+  const query = useFerryStore(selectJobQuery);
+  const { status, total } = useFerryStore(useShallow(selectViewStatus));
+  const filtered = query.states.length > 0 || query.kinds.length > 0 || query.text.trim() !== '';
+  const count = status === 'loading' ? 'Loading…' : `${formatCount(total)} ${filtered && query.states.length !== 1 ? 'matching' : total === 1 ? 'job' : 'jobs'}`;
+  return (
+    <header className="jobs-toolbar">
+      <div className="jobs-toolbar-title">
+        <h1 className="screen-title">{title(query.states)}</h1>
+        <span className="screen-meta" data-testid="job-count" aria-live="polite">
+          {count}
+        </span>
+      </div>
+      <SearchBox />
+      <button type="button" className="btn btn-ghost" onClick={() => void createDemoJob()} title="Start a demo job with simulated items and a live log">
+        <BeakerIcon />
+        New demo job
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,221 @@
+/**
+ * Every setting, grouped. The theme applies and saves at once; the rest save together with
+ * "Save changes", checked against the shared schema first, with errors shown at their fields.
+ */
+import { useEffect, useState } from 'react';
+import type { ReactElement, ReactNode } from 'react';
+import { formatBytes } from '../../../../shared/format';
+import type { Settings } from '../../../../shared/settings';
+import { loadSettings, saveSettings, setTheme } from '../../store/actions/settings';
+import { selectCapabilities, selectSettings, selectTheme } from '../../store/selectors';
+import { useFerryStore } from '../../store/store';
+import type { Theme } from '../../theme';
+import { EmptyState } from '../common/EmptyState';
+import { Field } from '../common/Field';
+import { AlertIcon } from '../common/icons';
+import { BandwidthInput } from './BandwidthInput';
+import { ScheduleEditor } from './ScheduleEditor';
+import { sameForm, toForm, toPatch, validateForm } from './settingsForm';
+import type { SettingsForm } from './settingsForm';
+import './SettingsView.css';
+
+function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }): ReactElement {
+  const id = `settings-${title.toLowerCase().replace(/\W+/g, '-')}`;
+  return (
+    <section className="settings-section" aria-labelledby={id}>
+      <div className="settings-section-head">
+        <h2 id={id} className="settings-section-title">
+          {title}
+        </h2>
+        {description ? <p className="settings-section-desc">{description}</p> : null}
+      </div>
+      <div className="settings-section-body">{children}</div>
+    </section>
+  );
+}
+
+const THEMES: ReadonlyArray<{ theme: Theme; label: string }> = [
+  { theme: 'system', label: 'System' },
+  { theme: 'light', label: 'Light' },
+  { theme: 'dark', label: 'Dark' },
+];
+
+function Form({ settings }: { settings: Settings }): ReactElement {
+  const theme = useFerryStore(selectTheme);
+  const health = useFerryStore((s) => s.settings.health);
+  const desktop = useFerryStore((s) => selectCapabilities(s)?.host === 'desktop');
+  const [saved, setSaved] = useState(() => toForm(settings));
+  const [form, setForm] = useState(saved);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+  const [tried, setTried] = useState(false);
+
+  // Settings saved elsewhere (another window) replace an untouched form.
+  useEffect(() => {
+    const next = toForm(settings);
+    setSaved(next);
+    setForm((current) => (sameForm(current, saved) ? next : current));
+  }, [settings]);
+
+  const dirty = !sameForm(form, saved);
+  const change = (patch: Partial<SettingsForm>) =>
+    setForm((f) => {
+      const next = { ...f, ...patch };
+      if (tried) setErrors(validateForm(next, theme));
+      return next;
+    });
+
+  const save = async () => {
+    setTried(true);
+    const found = validateForm(form, theme);
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    setSaving(true);
+    const remote = await saveSettings(toPatch(form));
+    setSaving(false);
+    if (remote) setErrors(remote);
+    else setTried(false);
+  };
+  const e = (key: string) => errors[key] ?? null;
+  const number = (key: 'concurrency' | 'parallelFiles' | 'chunkSizeMiB' | 'retentionDays', min: number, max: number) => (
+    <input className="input input-number" type="number" min={min} max={max} step={1} value={form[key]} onChange={(ev) => change({ [key]: ev.target.value })} />
+  );
+
+  return (
+    <form
+      noValidate
+      className="settings-form"
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        void save();
+      }}
+    >
+      <Section title="Appearance" description="Applies at once.">
+        <div className="field">
+          <span className="field-label" id="theme-label">
+            Theme
+          </span>
+          <div className="segmented" role="radiogroup" aria-labelledby="theme-label">
+            {THEMES.map((t) => (
+              <button key={t.theme} type="button" role="radio" aria-checked={theme === t.theme} aria-pressed={theme === t.theme} onClick={() => void setTheme(t.theme)}>
+                {t.label}
+              </button>
+            ))}
+          </div>
+        </div>
+      </Section>
+      <Section title="Transfers" description="How much Ferry does at once.">
+        <div className="settings-grid">
+          <Field label="Jobs at once" hint="1–64 jobs run in parallel; the rest wait in the queue." error={e('concurrency')}>
+            {number('concurrency', 1, 64)}
+          </Field>
+          <Field label="Files at once per dataset" hint="1–64 files of one upload in flight." error={e('parallelFiles')}>
+            {number('parallelFiles', 1, 64)}
+          </Field>
+          <Field label="Chunk size (MiB)" hint="Bytes per tus request and per S3 part, 1–1024." error={e('chunkSizeMiB')}>
+            {number('chunkSizeMiB', 1, 1024)}
+          </Field>
+        </div>
+      </Section>
+      <Section title="Bandwidth" description="A limit for all uploads together, and weekly rules that override it while they apply.">
+        <div className="bandwidth-row">
+          <Field label="Limit upload speed" inline>
+            <input type="checkbox" className="checkbox" checked={form.limited} onChange={(ev) => change({ limited: ev.target.checked })} />
+          </Field>
+          <BandwidthInput label="Bandwidth limit" value={form.bandwidth} onChange={(bandwidth) => change({ bandwidth })} disabled={!form.limited} invalid={!!e('bandwidthLimit')} />
+          {!form.limited ? <span className="muted">Unlimited</span> : null}
+        </div>
+        {e('bandwidthLimit') ? (
+          <p className="field-error" role="alert">
+            {e('bandwidthLimit')}
+          </p>
+        ) : null}
+        <h3 className="form-section-title">Weekly schedule</h3>
+        <ScheduleEditor rows={form.schedule} onChange={(schedule) => change({ schedule })} errors={errors} />
+      </Section>
+      <Section title="Notifications" description={desktop ? 'Shown by your operating system.' : 'Shown by the desktop app; webhooks are sent either way.'}>
+        <Field label="When a job completes" inline>
+          <input type="checkbox" className="checkbox" checked={form.notifyOnComplete} onChange={(ev) => change({ notifyOnComplete: ev.target.checked })} />
+        </Field>
+        <Field label="When a job fails" inline>
+          <input type="checkbox" className="checkbox" checked={form.notifyOnFailure} onChange={(ev) => change({ notifyOnFailure: ev.target.checked })} />
+        </Field>
+      </Section>
+      <Section title="Behaviour" description="What happens to finished jobs and to files that change while they are sent.">
+        <div className="settings-grid">
+          <Field label="Keep finished jobs for (days)" hint="Older finished jobs are deleted with their logs; 0 keeps them forever." error={e('retentionDays')}>
+            {number('retentionDays', 0, 3650)}
+          </Field>
+          <Field label="When a source file changes while it is sent" error={e('onSourceChange')}>
+            <select className="select" value={form.onSourceChange} onChange={(ev) => change({ onSourceChange: ev.target.value as Settings['onSourceChange'] })}>
+              <option value="fail">Fail that file</option>
+              <option value="restart">Start that file over</option>
+            </select>
+          </Field>
+        </div>
+        <Field label="Start Ferry when I log in" inline hint={desktop ? undefined : 'Takes effect in the desktop app.'}>
+          <input type="checkbox" className="checkbox" checked={form.startAtLogin} onChange={(ev) => change({ startAtLogin: ev.target.checked })} />
+        </Field>
+        <Field label="Allow command jobs" inline hint="Command jobs run programs on this computer; leave this off unless you trust whoever can create jobs.">
+          <input type="checkbox" className="checkbox" checked={form.allowCommandJobs} onChange={(ev) => change({ allowCommandJobs: ev.target.checked })} />
+        </Field>
+      </Section>
+      <Section title="Storage" description="Where this Ferry keeps its jobs, logs and settings.">
+        <Field label="Data directory" hint={health?.freeBytes != null ? `${formatBytes(health.freeBytes)} free on this disk.` : undefined}>
+          <input className="input input-mono" readOnly value={health?.dataDir ?? 'unknown'} data-testid="data-dir" />
+        </Field>
+      </Section>
+      <div className={`settings-savebar${dirty ? ' settings-savebar-dirty' : ''}`} role="region" aria-label="Save settings">
+        <span className="settings-savebar-note">{Object.keys(errors).length ? <span className="upload-error">Fix the fields marked in red.</span> : dirty ? 'You have unsaved changes.' : 'All changes saved.'}</span>
+        <button
+          type="button"
+          className="btn"
+          disabled={!dirty || saving}
+          onClick={() => {
+            setForm(saved);
+            setErrors({});
+            setTried(false);
+          }}
+        >
+          Revert
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={!dirty || saving}>
+          {saving ? 'Saving…' : 'Save changes'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function SettingsView(): ReactElement {
+  const settings = useFerryStore(selectSettings);
+  const status = useFerryStore((s) => s.settings.status);
+  const error = useFerryStore((s) => s.settings.error);
+  return (
+    <div className="screen">
+      <header className="screen-header">
+        <h1 className="screen-title">Settings</h1>
+      </header>
+      <div className="screen-body">
+        <div className="screen-body-narrow">
+          {settings ? (
+            <Form settings={settings} />
+          ) : status === 'error' ? (
+            <EmptyState
+              glyph={<AlertIcon />}
+              title="Could not load the settings"
+              hint={error ?? undefined}
+              actions={
+                <button type="button" className="btn" onClick={() => void loadSettings()}>
+                  Try again
+                </button>
+              }
+            />
+          ) : (
+            <EmptyState title="Loading settings…" />
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * The settings screen's form: what the fields hold (text as typed), how it becomes an
+ * updateSettings patch, and the field errors the shared schema finds before the engine is asked.
+ */
+import { settingsSchema } from '../../../../shared/settings';
+import type { Settings } from '../../../../shared/settings';
+import { fromBytesPerSecond, toBytesPerSecond } from './bandwidthUnits';
+import type { BandwidthValue } from './bandwidthUnits';
+
+export interface ScheduleRow {
+  key: number;
+  days: number[];
+  from: string;
+  to: string;
+  limit: BandwidthValue;
+}
+
+export interface SettingsForm {
+  concurrency: string;
+  parallelFiles: string;
+  chunkSizeMiB: string;
+  limited: boolean;
+  bandwidth: BandwidthValue;
+  schedule: ScheduleRow[];
+  notifyOnComplete: boolean;
+  notifyOnFailure: boolean;
+  retentionDays: string;
+  startAtLogin: boolean;
+  allowCommandJobs: boolean;
+  onSourceChange: Settings['onSourceChange'];
+}
+
+let rowKey = 0;
+export const newScheduleRow = (): ScheduleRow => ({ key: ++rowKey, days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00', limit: { amount: '10', unit: 'MB/s' } });
+
+export function toForm(s: Settings): SettingsForm {
+  return {
+    concurrency: String(s.concurrency),
+    parallelFiles: String(s.parallelFiles),
+    chunkSizeMiB: String(s.chunkSizeMiB),
+    limited: s.bandwidthLimit > 0,
+    bandwidth: s.bandwidthLimit > 0 ? fromBytesPerSecond(s.bandwidthLimit) : { amount: '10', unit: 'MB/s' },
+    schedule: s.bandwidthSchedule.map((e) => ({ key: ++rowKey, days: [...e.days], from: e.from, to: e.to, limit: fromBytesPerSecond(e.bytesPerSecond) })),
+    notifyOnComplete: s.notifyOnComplete,
+    notifyOnFailure: s.notifyOnFailure,
+    retentionDays: String(s.retentionDays),
+    startAtLogin: s.startAtLogin,
+    allowCommandJobs: s.allowCommandJobs,
+    onSourceChange: s.onSourceChange,
+  };
+}
+
+const int = (s: string): number => (s.trim() === '' ? Number.NaN : Number(s));
+
+/** Everything but the theme, which saves on its own the moment it changes. */
+export function toPatch(f: SettingsForm): Omit<Settings, 'theme'> {
+  return {
+    concurrency: int(f.concurrency),
+    parallelFiles: int(f.parallelFiles),
+    chunkSizeMiB: int(f.chunkSizeMiB),
+    bandwidthLimit: f.limited ? toBytesPerSecond(f.bandwidth) : 0,
+    bandwidthSchedule: f.schedule.map((r) => ({ days: [...r.days].sort(), from: r.from, to: r.to, bytesPerSecond: toBytesPerSecond(r.limit) })),
+    notifyOnComplete: f.notifyOnComplete,
+    notifyOnFailure: f.notifyOnFailure,
+    retentionDays: int(f.retentionDays),
+    startAtLogin: f.startAtLogin,
+    allowCommandJobs: f.allowCommandJobs,
+    onSourceChange: f.onSourceChange,
+  };
+}
+
+function friendly(message: string, path: string): string {
+  if (/expected number, received NaN|Invalid input: expected number/.test(message)) return 'Enter a number';
+  if (/expected int/.test(message)) return 'Enter a whole number';
+  const tooSmall = /Too small: expected number to be >=(\d+)/.exec(message);
+  if (tooSmall) return `At least ${tooSmall[1]}`;
+  const tooBig = /Too big: expected number to be <=(\d+)/.exec(message);
+  if (tooBig) return `At most ${tooBig[1]}`;
+  if (path.endsWith('days') && /Too small/.test(message)) return 'Pick at least one day';
+  return message;
+}
+
+/** Field errors keyed by settings path (`concurrency`, `bandwidthSchedule.0.from`). */
+export function validateForm(f: SettingsForm, theme: Settings['theme']): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const parsed = settingsSchema.safeParse({ ...toPatch(f), theme });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.map(String).join('.');
+      if (!(key in errors)) errors[key] = friendly(issue.message, key);
+    }
+  }
+  if (f.limited && !(toBytesPerSecond(f.bandwidth) > 0)) errors.bandwidthLimit = 'Enter a limit above zero, or turn the limit off';
+  f.schedule.forEach((r, i) => {
+    if (r.from === r.to) errors[`bandwidthSchedule.${i}.to`] ??= 'Ends when it starts';
+  });
+  return errors;
+}
+
+export const sameForm = (a: SettingsForm, b: SettingsForm): boolean => JSON.stringify(toPatch(a)) === JSON.stringify(toPatch(b)) && a.limited === b.limited;

@@ -1,0 +1,79 @@
+/** Settings: load, save (the engine validates again), and the theme, which applies at once. */
+import type { Settings, SettingsPatch } from '../../../../shared/settings';
+import { applyTheme, saveTheme } from '../../theme';
+import type { Theme } from '../../theme';
+import { ferry } from '../../transport';
+import { useFerryStore } from '../store';
+import { asFerryError, describeError, showError, showToast } from './toasts';
+
+const store = useFerryStore.getState;
+
+/** Shows the theme the settings name and remembers it for the next start's first paint. */
+export function adoptTheme(theme: Theme): void {
+  saveTheme(theme);
+  applyTheme(theme);
+  store().setThemeState(theme);
+}
+
+export async function loadSettings(): Promise<void> {
+  try {
+    const settings = await ferry.getSettings({});
+    store().applySettings(settings);
+    adoptTheme(settings.theme);
+  } catch (err) {
+    store().failSettings(describeError(err));
+  }
+  try {
+    store().applyHealth(await ferry.health({}));
+  } catch {
+    // The data directory is shown as unknown; nothing else depends on it.
+  }
+}
+
+/**
+ * The whole settings with a change applied. updateSettings is sent everything, not just the
+ * change: its schema (a `.partial()` of one with defaults) fills every missing field with its
+ * default, so a patch of one field would reset all the others.
+ */
+async function withChange(patch: SettingsPatch): Promise<SettingsPatch> {
+  const current = store().settings.data ?? (await ferry.getSettings({}));
+  return { ...current, ...patch };
+}
+
+/** Saves a change; answers the field errors the engine reported, or null when it took it. */
+export async function saveSettings(patch: SettingsPatch, quiet = false): Promise<Record<string, string> | null> {
+  try {
+    const settings = await ferry.updateSettings(await withChange(patch));
+    store().applySettings(settings);
+    adoptTheme(settings.theme);
+    if (!quiet) showToast('success', 'Settings saved', 'Ferry uses them from now on.');
+    return null;
+  } catch (err) {
+    const error = asFerryError(err);
+    const fields = fieldErrors(error.details);
+    if (Object.keys(fields).length === 0 || error.code !== 'INVALID_INPUT') showError('Could not save the settings', error);
+    return fields;
+  }
+}
+
+/** The theme switch: applied at once, then saved (and put back if the engine refused). */
+export async function setTheme(theme: Theme): Promise<void> {
+  const before = store().ui.theme;
+  adoptTheme(theme);
+  const errors = await saveSettings({ theme }, true);
+  if (errors) adoptTheme(before);
+}
+
+/** Field → message from a zod issue list in an INVALID_INPUT's details. */
+export function fieldErrors(details: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const issues = (details as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return out;
+  for (const issue of issues as { path?: unknown[]; message?: string }[]) {
+    const key = Array.isArray(issue.path) ? issue.path.map(String).join('.') : '';
+    if (!(key in out)) out[key] = issue.message ?? 'invalid';
+  }
+  return out;
+}
+
+export type { Settings };

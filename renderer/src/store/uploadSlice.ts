@@ -1,0 +1,89 @@
+/**
+ * The new-upload sheet: what is being uploaded (local paths, or files a browser dropped, which are
+ * kept outside the store), what it amounts to, the form, and staging progress for web drops.
+ */
+import type { StateCreator } from 'zustand';
+import { datasetMetadata } from '../../../shared/destinations';
+import type { DatasetMetadata } from '../../../shared/destinations';
+import type { UploadPreview } from '../../../shared/files';
+import type { Priority } from '../../../shared/model';
+import type { FerryState } from './store';
+
+export type UploadSource = { kind: 'paths'; paths: string[] } | { kind: 'files'; topLevel: string[] };
+
+export interface UploadForm {
+  name: string;
+  destinationId: string;
+  priority: Priority;
+  metadata: DatasetMetadata;
+}
+
+export interface StagingProgress {
+  sentBytes: number;
+  totalBytes: number;
+  doneFiles: number;
+  totalFiles: number;
+  current: string | null;
+}
+
+export interface UploadState {
+  open: boolean;
+  step: 'source' | 'details';
+  source: UploadSource | null;
+  preview: UploadPreview | null;
+  previewStatus: 'idle' | 'loading' | 'ready' | 'error';
+  previewError: string | null;
+  form: UploadForm;
+  submitting: boolean;
+  staging: StagingProgress | null;
+  error: string | null;
+}
+
+export interface UploadSlice {
+  upload: UploadState;
+  openUpload(step: 'source' | 'details', source: UploadSource | null): void;
+  closeUpload(): void;
+  setUploadPreview(preview: UploadPreview | null, status: UploadState['previewStatus'], error?: string | null): void;
+  patchUploadForm(patch: Partial<UploadForm>): void;
+  patchUploadMetadata(patch: Partial<DatasetMetadata>): void;
+  setUploadSubmitting(submitting: boolean, error?: string | null): void;
+  setStaging(staging: StagingProgress | null): void;
+}
+
+export const emptyUploadForm = (): UploadForm => ({ name: '', destinationId: '', priority: 'normal', metadata: datasetMetadata.parse({}) });
+
+const closed = (): UploadState => ({
+  open: false,
+  step: 'source',
+  source: null,
+  preview: null,
+  previewStatus: 'idle',
+  previewError: null,
+  form: emptyUploadForm(),
+  submitting: false,
+  staging: null,
+  error: null,
+});
+
+export const createUploadSlice: StateCreator<FerryState, [], [], UploadSlice> = (set) => ({
+  upload: closed(),
+  openUpload: (step, source) =>
+    set((s) => ({
+      upload: { ...closed(), open: true, step, source, previewStatus: source ? 'loading' : 'idle', form: { ...emptyUploadForm(), destinationId: s.upload.form.destinationId } },
+    })),
+  closeUpload: () => set({ upload: closed() }),
+  setUploadPreview: (preview, previewStatus, previewError = null) =>
+    set((s) => ({
+      upload: {
+        ...s.upload,
+        preview,
+        previewStatus,
+        previewError,
+        form: preview && !s.upload.form.name ? { ...s.upload.form, name: preview.suggestedName } : s.upload.form,
+      },
+    })),
+  patchUploadForm: (patch) => set((s) => ({ upload: { ...s.upload, form: { ...s.upload.form, ...patch } } })),
+  patchUploadMetadata: (patch) => set((s) => ({ upload: { ...s.upload, form: { ...s.upload.form, metadata: { ...s.upload.form.metadata, ...patch } } } })),
+  setUploadSubmitting: (submitting, error = null) => set((s) => ({ upload: { ...s.upload, submitting, error } })),
+  setStaging: (staging) => set((s) => ({ upload: { ...s.upload, staging } })),
+});

@@ -1,0 +1,197 @@
+/**
+ * Screenshots of every screen in the light and the dark theme, for review:
+ * test-results/screens/<screen>-<theme>.png. Each screen is set up as a user would see it.
+ */
+import { join } from 'node:path';
+import { expect, test, type ServedFerry } from './fixtures';
+import { BrowsePage } from './pages/browsePage';
+import { DestinationsPage } from './pages/destinationsPage';
+import { JobsPage } from './pages/jobsPage';
+import { SettingsPage } from './pages/settingsPage';
+import { StatsPage } from './pages/statsPage';
+import { UploadSheet } from './pages/uploadSheet';
+import { dropFiles, leaveDrag } from './support/dropFiles';
+import { bytesOf, writeTree } from './support/files';
+import { createDemoJobs, waitForState } from './support/jobs';
+import { dismissToasts, shootBothThemes } from './support/screens';
+
+// Three independent sets of screens: they run side by side on two workers.
+test.describe.configure({ mode: 'parallel' });
+
+/** Finished work, so stats and durations have something to show. */
+async function finishedWork(ferry: ServedFerry): Promise<void> {
+  const quick = await createDemoJobs(ferry, 6, { items: 30, itemDelayMs: 5, failRate: 0, name: (i) => `Calibration batch ${i + 1}` }, 6);
+  const noisy = await ferry.call<{ id: number }>('createDemoJob', { name: 'Spectra QC (noisy sensor)', items: 40, itemDelayMs: 5, failRate: 1 });
+  for (const j of quick) await waitForState(ferry, j.id, ['completed']);
+  await waitForState(ferry, noisy.id, ['completed', 'failed']);
+}
+
+test.describe('screens', () => {
+  test('empty state', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    await jobs.open(ferry.url);
+    await expect(page.getByTestId('job-list-empty')).toBeVisible();
+    await shootBothThemes(page, 'empty');
+  });
+
+  test('jobs, job detail tabs and dialogs', async ({ page, ferry, temp }) => {
+    test.setTimeout(150_000);
+    const jobs = new JobsPage(page);
+    await finishedWork(ferry);
+    const source = temp.make();
+    writeTree(join(source, 'Cryo-EM grid 14'), { 'scan_0001.tif': bytesOf(1_400_000), 'scan_0002.tif': bytesOf(1_250_000), 'acquisition.json': Buffer.from('{"exposureMs":12}') });
+    const upload = await ferry.call<{ id: number }>('createUpload', {
+      paths: [join(source, 'Cryo-EM grid 14')],
+      metadata: { sensorType: 'microscope', team: 'Structural biology', folder: '2025/grids', description: 'Overnight acquisition, grid 14, square 3.' },
+    });
+    await waitForState(ferry, upload.id, ['completed']);
+
+    const names = ['Lidar sweep — north transect', 'Hyperspectral tiles, field 7', 'Sequencer run 2025-03-14', 'Thermal drone flight 22', 'Radar archive import', 'Camera trap batch 9'];
+    const sizes = [240, 600, 1400, 5000, 5000, 5000];
+    const live: { id: number }[] = [];
+    for (const [i, name] of names.entries()) {
+      live.push(await ferry.call<{ id: number }>('createDemoJob', { name, items: sizes[i], itemDelayMs: 40, linesPerItem: 2, failRate: 0.05 }));
+    }
+    await ferry.call('pauseJob', { id: live[4]!.id });
+    const canceled = await ferry.call<{ id: number }>('createDemoJob', { name: 'Superseded export', items: 5000, itemDelayMs: 150 });
+    await ferry.call('cancelJob', { id: canceled.id });
+
+    await jobs.open(ferry.url);
+    await expect(jobs.row(live[3]!.id)).toHaveAttribute('data-state', 'running');
+    await page.waitForTimeout(2000); // progress, rates and ETAs settle
+    await shootBothThemes(page, 'jobs');
+
+    // Several selected: the bulk bar, and the context menu acting on them.
+    await jobs.select(live[0]!.id);
+    await jobs.select(live[2]!.id, ['Shift']);
+    await expect(jobs.bulkBar).toContainText('3 selected');
+    await jobs.openContextMenu(live[1]!.id);
+    await shootBothThemes(page, 'context-menu', { keepMouse: true });
+    await page.keyboard.press('Escape');
+
+    await jobs.select(live[3]!.id);
+    await expect.poll(() => jobs.panel.lineCount()).toBeGreaterThan(60);
+    await shootBothThemes(page, 'job-detail');
+    await jobs.panel.logSearch.fill('FAIL');
+    await jobs.panel.logSearch.press('Enter');
+    await shootBothThemes(page, 'job-detail-log-search');
+    await jobs.panel.logSearch.fill('');
+
+    await jobs.panel.tab('Events');
+    await expect(jobs.panel.eventRows().first()).toBeVisible();
+    await shootBothThemes(page, 'detail-events');
+
+    await jobs.select(upload.id);
+    await jobs.panel.tab('Files');
+    await expect(jobs.panel.fileRows()).toHaveCount(3);
+    await shootBothThemes(page, 'detail-files');
+    await jobs.panel.tab('Details');
+    await expect(jobs.panel.details.getByTestId('job-metadata')).toBeVisible();
+    await shootBothThemes(page, 'detail-details');
+    await jobs.panel.tab('Log');
+
+    await page.keyboard.press('?');
+    await expect(jobs.shell.shortcutsSheet).toBeVisible();
+    await shootBothThemes(page, 'shortcuts');
+    await page.keyboard.press('Escape');
+
+    await jobs.select(live[5]!.id);
+    await page.keyboard.press('Delete');
+    await expect(jobs.shell.confirmDialog).toBeVisible();
+    await shootBothThemes(page, 'confirm');
+    await page.keyboard.press('Escape');
+  });
+
+  test('upload sheet, browse, destinations, stats and settings', async ({ page, ferry, temp }) => {
+    test.setTimeout(150_000);
+    const jobs = new JobsPage(page);
+    const sheet = new UploadSheet(page);
+    await finishedWork(ferry);
+    await jobs.open(ferry.url);
+
+    await page.getByRole('button', { name: 'New upload' }).first().click();
+    await sheet.expectOpen();
+    await shootBothThemes(page, 'new-upload-source');
+    await page.keyboard.press('Escape');
+    await dropFiles(page, [{ name: 'x.bin', bytes: bytesOf(10) }], { hold: true });
+    await expect(sheet.dropOverlay).toBeVisible();
+    await shootBothThemes(page, 'drop-overlay');
+    await leaveDrag(page);
+    await expect(sheet.dropOverlay).toBeHidden();
+
+    const dropped = { 'scan_0001.tif': bytesOf(1_400_000), 'scan_0002.tif': bytesOf(1_250_000), 'acquisition.json': Buffer.from('{"exposureMs":12}') };
+    await dropFiles(page, Object.entries(dropped).map(([name, bytes]) => ({ name, bytes })));
+    await sheet.expectCounted(3);
+    await sheet.setName('Cryo-EM grid 14');
+    await sheet.fillMetadata({ sensorType: 'microscope', team: 'Structural biology', folder: '2025/grids', description: 'Overnight acquisition, grid 14, square 3.' });
+    await shootBothThemes(page, 'new-upload');
+    await sheet.start();
+    await jobs.expectState('completed');
+
+    const root = temp.make('ferry-e2e-browse-');
+    writeTree(root, {
+      'grid-14/square-3/frame_0001.mrc': bytesOf(300_000),
+      'grid-14/square-3/frame_0002.mrc': bytesOf(300_000),
+      'grid-14/gain_ref.mrc': bytesOf(120_000),
+      'grid-15/frame_0001.mrc': bytesOf(90_000),
+      'session-notes.md': Buffer.from('# Session\n'),
+      'instrument.json': Buffer.from('{"model":"Krios G4"}'),
+      '.DS_Store': Buffer.from('x'),
+    });
+    const browse = new BrowsePage(page);
+    await browse.open();
+    await browse.goTo(root);
+    await expect(browse.entry('grid-14')).toContainText('3 files');
+    await expect(browse.entry('grid-15')).toContainText('1 file');
+    await browse.select('grid-14');
+    await browse.select('session-notes.md', ['ControlOrMeta']);
+    await dismissToasts(page);
+    await shootBothThemes(page, 'browse');
+
+    const dests = new DestinationsPage(page);
+    await dests.open();
+    await dests.addFolder('Lab NAS — /archive', temp.make('ferry-e2e-nas-'));
+    await dests.startAdding();
+    await dests.chooseKind('S3');
+    await dests.field('Name').fill('Institute object store');
+    await dests.field('Endpoint').fill('http://127.0.0.1:9');
+    await dests.field('Bucket').fill('raw-datasets');
+    await dests.field('Prefix').fill('incoming/');
+    await dests.field('Access key id').fill('AKIAFERRYEXAMPLE');
+    await dests.field('Secret access key').fill('not-a-real-secret');
+    await dests.field(/Path-style/).check();
+    await dests.save();
+    await dests.test('Lab NAS — /archive');
+    await dests.test('Institute object store');
+    await dismissToasts(page);
+    await shootBothThemes(page, 'destinations');
+    await dests.edit('Institute object store');
+    await shootBothThemes(page, 'destination-editor');
+    await page.keyboard.press('Escape');
+
+    // A throttled upload of many files (the engine reports progress per file) gives the live chart
+    // something to draw.
+    await ferry.call('updateSettings', { ...(await ferry.call<object>('getSettings')), bandwidthLimit: 1_500_000 });
+    await jobs.shell.go('jobs:all');
+    await dropFiles(page, Array.from({ length: 16 }, (_, i) => ({ name: `stack_${String(i).padStart(2, '0')}.raw`, bytes: bytesOf(750_000) })));
+    await sheet.setName('Throttled stack');
+    await sheet.start();
+    await expect(jobs.detail).toHaveAttribute('data-state', 'running');
+    const stats = new StatsPage(page);
+    await stats.open();
+    await expect(stats.tile('success')).toHaveText(/%/);
+    await expect(stats.tile('throughput')).not.toHaveText('0 B/s', { timeout: 15_000 });
+    await page.waitForTimeout(3000); // a few seconds of live throughput
+    await dismissToasts(page);
+    await shootBothThemes(page, 'stats');
+    await ferry.call('updateSettings', { ...(await ferry.call<object>('getSettings')), bandwidthLimit: 0 });
+
+    const settings = new SettingsPage(page);
+    await settings.open();
+    await settings.field('Limit upload speed').check();
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await shootBothThemes(page, 'settings');
+    await page.locator('.screen-body').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await shootBothThemes(page, 'settings-bottom');
+  });
+});

@@ -1,0 +1,59 @@
+import { expect, test } from './fixtures';
+import { SettingsPage } from './pages/settingsPage';
+
+test.describe('settings', () => {
+  test('theme and concurrency survive a reload; bad values are refused inline', async ({ page, ferry }) => {
+    const settings = new SettingsPage(page);
+    await settings.shell.open(ferry.url);
+    await settings.open();
+    await expect(settings.dataDir).toHaveValue(ferry.dataDir);
+
+    // The theme applies at once and is saved with the settings.
+    await settings.theme('Dark');
+    await expect.poll(async () => (await ferry.call<{ theme: string }>('getSettings')).theme).toBe('dark');
+
+    await settings.field('Jobs at once').fill('0');
+    await settings.save.click();
+    await expect(settings.errorFor('Jobs at once')).toHaveText('At least 1');
+    await settings.field('Jobs at once').fill('7');
+    await expect(settings.errorFor('Jobs at once')).toHaveCount(0);
+    await settings.field('Limit upload speed').check();
+    await settings.field('Bandwidth limit').fill('2.5');
+    await settings.field('Bandwidth limit unit').selectOption('MB/s');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('group', { name: 'Rule 1' }).getByRole('button', { name: 'Saturday' }).click();
+    await page.getByRole('group', { name: 'Rule 1' }).getByLabel('To').fill('09:00');
+    await settings.save.click();
+    await expect(page.getByRole('group', { name: 'Rule 1' })).toContainText('Ends when it starts');
+    await page.getByRole('group', { name: 'Rule 1' }).getByLabel('To').fill('18:30');
+    await settings.field('Keep finished jobs for (days)').fill('14');
+    await settings.field('When a source file changes while it is sent').selectOption('restart');
+    await settings.field('When a job completes').uncheck();
+    await settings.saveChanges();
+    await settings.shell.expectToast('Settings saved', 'success');
+
+    const saved = await ferry.call<Record<string, unknown>>('getSettings');
+    expect(saved).toMatchObject({
+      concurrency: 7,
+      bandwidthLimit: 2_500_000,
+      retentionDays: 14,
+      onSourceChange: 'restart',
+      notifyOnComplete: false,
+      bandwidthSchedule: [{ days: [1, 2, 3, 4, 5, 6], from: '09:00', to: '18:30', bytesPerSecond: 10_000_000 }],
+    });
+
+    await page.reload();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await settings.open();
+    await expect(settings.field('Jobs at once')).toHaveValue('7');
+    await expect(settings.field('Bandwidth limit')).toHaveValue('2.5');
+    await expect(page.getByRole('radio', { name: 'Dark' })).toHaveAttribute('aria-checked', 'true');
+    const health = await ferry.call<{ scheduler: { concurrency: number } }>('health');
+    expect(health.scheduler.concurrency).toBe(7);
+
+    // Switching the theme from the sidebar changes the theme and nothing else.
+    await settings.shell.setTheme('light');
+    await expect.poll(async () => (await ferry.call<{ theme: string }>('getSettings')).theme).toBe('light');
+    expect(await ferry.call('getSettings')).toMatchObject({ concurrency: 7, retentionDays: 14, bandwidthLimit: 2_500_000 });
+  });
+});
