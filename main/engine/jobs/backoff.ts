@@ -1,4 +1,7 @@
-/** The one retry policy: exponential backoff with full jitter, capped. */
+/**
+ * The one retry policy: exponential backoff, capped, with "equal jitter" (a random half on top of a
+ * fixed half) so the wait always grows yet clients that failed together do not return together.
+ */
 export interface BackoffPolicy {
   baseMs: number;
   maxMs: number;

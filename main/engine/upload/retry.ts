@@ -1,3 +1,4 @@
+import { backoffDelay } from '../jobs/backoff';
 import { canceledError, detailsOf } from './transferErrors';
 
 /** How often and how patiently a transient failure is retried. */
@@ -10,14 +11,9 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
 
-/**
- * The one backoff rule: exponential from `baseDelayMs`, capped at `maxDelayMs`, with "equal
- * jitter" (a random half on top of a fixed half) so the wait always grows yet many clients that
- * failed together do not come back together. `failures` counts from 1.
- */
+/** The engine's one backoff rule (jobs/backoff.ts) in a transfer's terms; `failures` counts from 1. */
 export function retryDelay(failures: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failures - 1));
-  return Math.round(exp / 2 + random() * (exp / 2));
+  return backoffDelay(failures, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, random);
 }
 
 /** Whether an error is marked transient (details.retriable, set where the failure is classified). */
