@@ -33,5 +33,13 @@ export const settingsSchema = z.strictObject({
 
 export type Settings = z.output<typeof settingsSchema>;
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
-export const settingsPatch = settingsSchema.partial().strict();
+/**
+ * A patch names only the fields it changes: the same checks without the defaults (a defaulted
+ * field would otherwise come back for every key the patch left out and reset it).
+ */
+export const settingsPatch = z.strictObject(
+  Object.fromEntries(Object.entries(settingsSchema.shape).map(([key, field]) => [key, field.unwrap().optional()])) as {
+    [K in keyof typeof settingsSchema.shape]: z.ZodOptional<ReturnType<(typeof settingsSchema.shape)[K]['unwrap']>>;
+  },
+);
 export type SettingsPatch = z.input<typeof settingsPatch>;
