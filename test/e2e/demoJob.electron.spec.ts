@@ -6,6 +6,8 @@ import { electronBinary, ELECTRON_SKIP_REASON } from './electronApp';
 import { JobsPage } from './pages/jobsPage';
 
 const bin = electronBinary();
+// Said in the run's output, not only in the report: where this suite did not run, and why.
+if (!bin) console.log(`[electron] desktop suite skipped: ${ELECTRON_SKIP_REASON}`);
 
 test.describe('desktop app (Electron)', () => {
   test.skip(!bin, ELECTRON_SKIP_REASON);
