@@ -366,6 +366,8 @@ export const streams = {
   'app.navigate': stream<NavigateRequest>()(noInput),
   /** Watched-folder rules and statuses: everything on subscribe, then what changed (at most ~10 per second). */
   'watch.changed': stream<WatchChanged>()(noInput),
+  /** The full settings, as getSettings answers them, each time a change is saved (nothing for a patch that changes nothing). */
+  'settings.changed': stream<Settings>()(noInput),
 } as const;
 
 export type Commands = typeof commands;

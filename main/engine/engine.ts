@@ -94,6 +94,8 @@ export class Engine {
   readonly streams: StreamHandlers;
   private statsListeners = new Set<(s: EngineStats) => void>();
   private navigateListeners = new Set<(r: NavigateRequest) => void>();
+  /** A request made while no interface listened (a window still loading), for the first that does. */
+  private pendingNavigate: NavigateRequest | null = null;
   private statsTimer: NodeJS.Timeout | undefined;
   private lastStats = '';
   private stopped = false;
@@ -168,6 +170,7 @@ export class Engine {
 
   /** Asks every open interface to show something (the host calls this). */
   navigate(request: NavigateRequest): void {
+    if (this.navigateListeners.size === 0) this.pendingNavigate = request;
     for (const l of this.navigateListeners) l(request);
   }
 
@@ -240,8 +243,12 @@ export class Engine {
         return followEvents(this.logs, id, since, () => jobs.isDone(id), emit, fail);
       },
       'watch.changed': (_params, emit) => this.watch.subscribe(emit),
+      'settings.changed': (_params, emit) => this.settings.subscribe(emit),
       'app.navigate': (_params, emit) => {
         this.navigateListeners.add(emit);
+        const pending = this.pendingNavigate;
+        this.pendingNavigate = null;
+        if (pending) emit(pending);
         return () => this.navigateListeners.delete(emit);
       },
       stats: (_params, emit) => {

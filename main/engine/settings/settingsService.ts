@@ -1,10 +1,14 @@
 import { DEFAULT_SETTINGS, settingsPatch, settingsSchema, type Settings, type SettingsPatch } from '../../../shared/settings';
 import type { Db } from '../db/database';
+import { createLogger } from '../util/logger';
+
+const log = createLogger('settings');
+type Listener = (s: Settings, changed: (keyof Settings)[]) => void;
 
 /** Settings in SQLite, one row per key; unknown or stale keys fall back to defaults. */
 export class SettingsService {
   private current: Settings;
-  private readonly listeners = new Set<(s: Settings, changed: (keyof Settings)[]) => void>();
+  private readonly listeners = new Set<Listener>();
 
   constructor(private readonly db: Db) {
     const stored: Record<string, unknown> = {};
@@ -28,14 +32,32 @@ export class SettingsService {
       for (const k of changed) put.run(k, JSON.stringify(next[k]));
     })();
     this.current = next;
-    if (changed.length) for (const l of this.listeners) l(this.get(), changed);
+    if (changed.length) this.announce(changed);
     return this.get();
   }
 
   /** Listens to changes (and is told the current settings at once). */
-  onChange(listener: (s: Settings, changed: (keyof Settings)[]) => void): () => void {
+  onChange(listener: Listener): () => void {
     this.listeners.add(listener);
     listener(this.get(), Object.keys(this.current) as (keyof Settings)[]);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Hears every saved change with the full settings, and nothing until one happens (the `settings.changed` stream). */
+  subscribe(listener: (s: Settings) => void): () => void {
+    const each: Listener = (s) => listener(s);
+    this.listeners.add(each);
+    return () => this.listeners.delete(each);
+  }
+
+  /** The change is saved by now: a listener that throws must not turn it into an error for the caller. */
+  private announce(changed: (keyof Settings)[]): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(this.get(), changed);
+      } catch (err) {
+        log.error(`a settings listener failed on a change of ${changed.join(', ')}`, err);
+      }
+    }
   }
 }

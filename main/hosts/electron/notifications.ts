@@ -1,5 +1,6 @@
 import { Notification } from 'electron';
 import type { JobView } from '../../../shared/model';
+import { seamNotification } from './e2eSeam';
 
 /** The words of the OS notification for a finished job, or null when none is due. */
 export function notificationFor(job: JobView): { title: string; body: string } | null {
@@ -19,8 +20,10 @@ export function notificationFor(job: JobView): { title: string; body: string } |
 /** Shows the notification; clicking it opens the job in the window. */
 export function notifyFinished(job: JobView, openJob: (id: number) => void): void {
   const words = notificationFor(job);
-  if (!words || !Notification.isSupported()) return;
-  const n = new Notification({ title: words.title, body: words.body, silent: job.state === 'completed' });
-  n.on('click', () => openJob(job.id));
-  n.show();
+  if (!words) return;
+  const open = () => openJob(job.id);
+  const n = Notification.isSupported() ? new Notification({ title: words.title, body: words.body, silent: job.state === 'completed' }) : null;
+  n?.on('click', open);
+  n?.show();
+  seamNotification({ ...words, jobId: job.id, shown: n !== null, click: () => (n ? n.emit('click') : open()) });
 }

@@ -2,6 +2,7 @@ import { app, Menu, nativeImage, Tray } from 'electron';
 import { join } from 'node:path';
 import type { EngineStats } from '../../../shared/model';
 import { formatRate } from '../../../shared/format';
+import { seamTrayMenu, seamTrayTooltip } from './e2eSeam';
 
 export interface TrayActions {
   show(): void;
@@ -23,20 +24,22 @@ function trayIcon() {
 export function createTray(actions: TrayActions): { update(stats: EngineStats): void; destroy(): void } {
   const tray = new Tray(trayIcon());
   tray.setToolTip('Ferry');
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Show Ferry', click: actions.show },
-      { type: 'separator' },
-      { label: 'Pause all', click: actions.pauseAll },
-      { label: 'Resume all', click: actions.resumeAll },
-      { type: 'separator' },
-      { label: 'Quit Ferry', click: actions.quit },
-    ]),
-  );
+  const menu = Menu.buildFromTemplate([
+    { label: 'Show Ferry', click: actions.show },
+    { type: 'separator' },
+    { label: 'Pause all', click: actions.pauseAll },
+    { label: 'Resume all', click: actions.resumeAll },
+    { type: 'separator' },
+    { label: 'Quit Ferry', click: actions.quit },
+  ]);
+  tray.setContextMenu(menu);
+  seamTrayMenu(menu);
   tray.on('click', actions.show);
   return {
     update(stats) {
-      tray.setToolTip(trayTooltip(stats));
+      const tooltip = trayTooltip(stats);
+      tray.setToolTip(tooltip);
+      seamTrayTooltip(tooltip);
     },
     destroy: () => tray.destroy(),
   };

@@ -1,6 +1,10 @@
 import { app, BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
+import { createLogger } from '../../engine/util/logger';
+import { seamRefused } from './e2eSeam';
 import { APP_ORIGIN } from './protocol';
+
+const log = createLogger('window');
 
 /**
  * The main window: sandboxed, isolated, no Node in the renderer. Navigation away from the app and
@@ -34,16 +38,19 @@ export function createMainWindow(preloadPath: string, bounds?: Electron.Rectangl
 
 /** Applies to every web contents the app ever creates, including ones we did not expect. */
 export function hardenWebContents(): void {
+  const stayInApp = (event: Electron.Event, url: string) => {
+    if (url.startsWith(APP_ORIGIN + '/')) return;
+    event.preventDefault();
+    log.warn(`refused navigation to ${url.slice(0, 200)}`);
+    seamRefused('navigate', url);
+  };
   app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (!url.startsWith(APP_ORIGIN + '/')) event.preventDefault();
-    });
-    contents.on('will-redirect', (event, url) => {
-      if (!url.startsWith(APP_ORIGIN + '/')) event.preventDefault();
-    });
+    contents.on('will-navigate', stayInApp);
+    contents.on('will-redirect', stayInApp);
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
       if (url.startsWith('https://')) void shell.openExternal(url);
+      seamRefused('open', url);
       return { action: 'deny' };
     });
   });

@@ -1,14 +1,15 @@
 /**
- * Connects the store to the engine. The app-wide streams (`jobs.changed`, `stats`, `app.navigate`)
- * open first, so nothing changes unseen while the first loads travel; then every connect (and
- * reconnect, to catch what changed while away) loads capabilities, settings, destinations, places
- * and the job table's first page. The active job's own streams live in jobFollowers.ts.
+ * Connects the store to the engine. The app-wide streams (`jobs.changed`, `stats`, `app.navigate`,
+ * `settings.changed`) open first, so nothing changes unseen while the first loads travel; then
+ * every connect (and reconnect, to catch what changed while away) loads capabilities, settings,
+ * destinations, places and the job table's first page. The active job's own streams live in
+ * jobFollowers.ts.
  */
 import { ferry, onConnectionChange } from '../transport';
 import { loadDestinations } from './actions/destinations';
 import { loadJobView } from './actions/jobs';
 import { handleNavigate } from './actions/navigation';
-import { loadSettings } from './actions/settings';
+import { adoptTheme, loadSettings } from './actions/settings';
 import { showError } from './actions/toasts';
 import { followActiveJob } from './jobFollowers';
 import { useFerryStore } from './store';
@@ -70,6 +71,20 @@ export function startBridge(): () => void {
   );
   keepOpen((onError) => ferry.subscribe('stats', {}, (stats) => store().applyStats(stats, Date.now()), onError), 'Live figures');
   keepOpen((onError) => ferry.subscribe('app.navigate', {}, (request) => void handleNavigate(request), onError), 'Requests from the app');
+  // A change saved in another window or tab, or by the CLI, shows here without a reload.
+  keepOpen(
+    (onError) =>
+      ferry.subscribe(
+        'settings.changed',
+        {},
+        (settings) => {
+          store().receiveSettings(settings);
+          if (settings.theme !== store().ui.theme) adoptTheme(settings.theme);
+        },
+        onError,
+      ),
+    'Live settings',
+  );
 
   stops.push(
     onConnectionChange((status) => {
