@@ -12,3 +12,4 @@ export { uploadFile } from '../main/engine/upload/uploadFile';
 export { LogStore } from '../main/engine/logs/logStore';
 export { followLog } from '../main/engine/logs/followers';
 export { dispatchCommand } from '../main/engine/api/dispatch';
+export { DEFAULT_SETTINGS } from '../shared/settings';

@@ -13,8 +13,11 @@ export const settingsSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Files of one dataset sent at once. */
   parallelFiles: z.number().int().min(1).max(64).default(4),
-  /** Bytes per request for tus and per S3 part (MiB). */
-  chunkSizeMiB: z.number().int().min(1).max(1024).default(16),
+  /**
+   * Bytes per request to the built-in receiver (MiB); streamed from the file, so memory does not
+   * grow with it. Saved tus and S3 destinations carry their own chunk and part sizes.
+   */
+  chunkSizeMiB: z.number().int().min(1).max(1024).default(128),
   /** Global bandwidth limit in bytes per second; 0 means none. */
   bandwidthLimit: z.number().int().min(0).default(0),
   /** Weekly limits that override `bandwidthLimit` while they apply. */

@@ -111,7 +111,12 @@ export class Engine {
     this.settings = new SettingsService(this.db);
     this.host = options.host ?? HEADLESS_HOST;
     const secrets = options.secrets ?? new FileSecretStore(join(options.dataDir, 'secrets.json'));
-    this.destinations = new DestinationService(this.db, secrets, () => this.options.receiverUrl);
+    this.destinations = new DestinationService(
+      this.db,
+      secrets,
+      () => this.options.receiverUrl,
+      () => this.settings.get().chunkSizeMiB * 1024 * 1024,
+    );
     const uploadRunner = createUploadRunner({ destinations: this.destinations, items: this.items, jobDir: (id) => this.logs.paths(id).dir });
     const runners = new Map<JobKind, JobRunner>();
     const verifyRunner = createVerifyRunner({ destinations: this.destinations, items: this.items, receiverDir: () => this.options.receiverDir });

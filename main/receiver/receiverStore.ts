@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -36,6 +37,12 @@ export interface ReceiverStoreOptions {
 export class ReceiverStore extends FileStore {
   private readonly isBusy: (id: string) => boolean;
   private readonly writes = new Set<Promise<number>>();
+  /**
+   * SHA-256 of each upload's bytes as they arrived, while they arrived in order from byte 0 in this
+   * process: `offset` is how far the hash has seen. Lets the finish skip re-reading the whole file.
+   * A write that fails part-way, a restart or a gap drops the entry (the finish then reads the file).
+   */
+  private readonly running = new Map<string, { hash: Hash; offset: number }>();
 
   constructor(opts: ReceiverStoreOptions) {
     super({ directory: opts.directory, expirationPeriodInMilliseconds: opts.expirationMs });
@@ -100,7 +107,29 @@ export class ReceiverStore extends FileStore {
    * 500) before ours. Here the request stream is left alone; the caller's pipeline tears it down
    * with the HttpError this rejects with.
    */
+  /**
+   * The hex SHA-256 of upload `id` when its bytes were hashed on arrival and the hash has seen
+   * exactly `size` of them; undefined otherwise (the caller hashes the file). Single use.
+   */
+  takeDigest(id: string, size: number): string | undefined {
+    const entry = this.running.get(id);
+    this.running.delete(id);
+    return entry && entry.offset === size ? entry.hash.digest('hex') : undefined;
+  }
+
+  /** The running hash that continues at `offset`, or undefined (out of order, or not from 0). */
+  private hashAt(id: string, offset: number): { hash: Hash; offset: number } | undefined {
+    const entry = this.running.get(id);
+    if (entry && entry.offset === offset) return entry;
+    this.running.delete(id);
+    if (offset !== 0) return undefined;
+    const fresh = { hash: createHash('sha256'), offset: 0 };
+    this.running.set(id, fresh);
+    return fresh;
+  }
+
   private appendTo(file: string, readable: Readable, id: string, offset: number): Promise<number> {
+    const hashing = this.hashAt(id, offset);
     return new Promise((resolve, reject) => {
       let received = 0;
       let settled = false;
@@ -112,6 +141,7 @@ export class ReceiverStore extends FileStore {
       const sink = createWriteStream(file, { flags: 'r+', start: offset });
       const onData = (chunk: Buffer) => {
         received += chunk.length;
+        hashing?.hash.update(chunk);
         if (!sink.write(chunk)) {
           readable.pause();
           sink.once('drain', () => readable.resume());
@@ -119,16 +149,21 @@ export class ReceiverStore extends FileStore {
       };
       sink.on('error', (err) => {
         readable.off('data', onData);
+        this.running.delete(id);
         settle(() => reject(ioHttpError(`write(upload ${id} from offset ${offset})`, err)));
       });
       // 'close' after 'finish': the descriptor is released and every byte is in the file.
       sink.once('close', () => {
-        if (sink.writableFinished) settle(() => resolve(offset + received));
+        if (!sink.writableFinished) return;
+        if (hashing) hashing.offset = offset + received;
+        settle(() => resolve(offset + received));
       });
       readable.on('data', onData);
       readable.once('end', () => sink.end());
       // Request-side errors keep their identity: @tus/server recognises them as a client abort.
       readable.once('error', (err) => {
+        // Bytes still buffered are dropped with the sink, so the hash no longer matches the file.
+        this.running.delete(id);
         sink.destroy();
         settle(() => reject(err));
       });
@@ -139,6 +174,7 @@ export class ReceiverStore extends FileStore {
     const record = await this.record(id);
     if (!record) throw ERRORS.FILE_NOT_FOUND;
     // A tombstone has no data file any more, and a crash may have left a record without one.
+    this.running.delete(id);
     await fsp.rm(this.dataPath(id), { force: true });
     await this.configstore.delete(id);
   }

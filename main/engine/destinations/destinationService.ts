@@ -30,6 +30,8 @@ export class DestinationService {
     private readonly secrets: SecretStore,
     /** The built-in receiver's tus endpoint, when the host runs one. */
     private readonly builtinUrl: () => string | undefined,
+    /** Bytes per request to the built-in receiver (the chunk size setting). */
+    private readonly receiverRequestBytes: () => number,
   ) {
     this.repo = new DestinationsRepo(db);
     if (!this.repo.get(BUILTIN_ID)) {
@@ -98,7 +100,7 @@ export class DestinationService {
   }
 
   protocol(id: string): UploadProtocol {
-    return createProtocol(this.resolve(id));
+    return createProtocol(this.resolve(id), { receiverRequestBytes: this.receiverRequestBytes() });
   }
 
   test(id: string, signal?: AbortSignal): Promise<DestinationTest> {

@@ -16,11 +16,12 @@ export type ResolvedDestination = DestinationConfig & {
 };
 
 /** Turns a saved destination into the protocol that talks to it. */
-export function createProtocol(dest: ResolvedDestination): UploadProtocol {
+export function createProtocol(dest: ResolvedDestination, local: { receiverRequestBytes: number }): UploadProtocol {
   switch (dest.kind) {
     case 'receiver':
       if (!dest.builtinUrl) throw new FerryError('UNAVAILABLE', 'the built-in receiver is not running');
-      return new TusProtocol({ endpoint: dest.builtinUrl, chunkSize: 16 * MiB });
+      // Streamed from the file, so a long request costs no memory; fewer requests, less overhead.
+      return new TusProtocol({ endpoint: dest.builtinUrl, chunkSize: local.receiverRequestBytes });
     case 'tus': {
       const headers = { ...dest.config.headers };
       if (dest.secret?.headerName && dest.secret.value !== undefined) headers[dest.secret.headerName] = dest.secret.value;

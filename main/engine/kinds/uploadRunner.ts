@@ -112,7 +112,12 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
               onAck: (state, confirmed) => {
                 saved = state;
                 deps.items.ack(jobId, item.seq, state, confirmed);
-                inflight.set(item.seq, confirmed);
+                inflight.set(item.seq, Math.max(inflight.get(item.seq) ?? 0, confirmed));
+                report();
+              },
+              // Within a long request the bar follows the bytes on the wire, not only the acks.
+              onSent: (at) => {
+                inflight.set(item.seq, Math.max(inflight.get(item.seq) ?? 0, at));
                 report();
               },
               onRetry: (err, attempt, delayMs) =>
@@ -132,6 +137,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
             if (sourceChanged(err) && params.onSourceChange === 'restart' && restarts < MAX_SOURCE_RESTARTS) {
               restarts++;
               saved = undefined;
+              inflight.delete(item.seq);
               ctx.log(`  ${item.relative_path} changed while it was sent; starting it over (${restarts} of ${MAX_SOURCE_RESTARTS})`);
               continue;
             }

@@ -70,8 +70,12 @@ export class FileSource {
   /**
    * Yields chunks `[from, from + chunkSize)`, … up to the end of the file (a 0-byte file yields one
    * empty chunk, so every destination sees one request). Single use.
+   *
+   * `reuse: n` reads into a ring of n buffers instead of a fresh buffer per chunk (no allocation,
+   * no page faults, no garbage after the first n chunks): the caller must be done with chunk k
+   * before it asks for chunk k + n.
    */
-  async *chunks(options: { chunkSize: number; from: number; signal: AbortSignal }): AsyncGenerator<SourceChunk> {
+  async *chunks(options: { chunkSize: number; from: number; signal: AbortSignal; reuse?: number }): AsyncGenerator<SourceChunk> {
     const { chunkSize, from, signal } = options;
     const { size } = this.stamp;
     if (this.started) throw new FerryError('INTERNAL', `read(${this.path}): a FileSource is read once`);
@@ -95,9 +99,15 @@ export class FileSource {
         yield { offset: 0, bytes: Buffer.alloc(0), last: true };
         return;
       }
-      for (let offset = from; offset < size; offset += chunkSize) {
+      const ring: Buffer[] = [];
+      for (let offset = from, k = 0; offset < size; offset += chunkSize, k++) {
         if (signal.aborted) throw canceledError(`read(${this.path})`);
-        const bytes = Buffer.allocUnsafe(Math.min(chunkSize, size - offset));
+        const length = Math.min(chunkSize, size - offset);
+        let bytes: Buffer;
+        if (options.reuse) {
+          const slot = (ring[k % options.reuse] ??= Buffer.allocUnsafe(Math.min(chunkSize, size - from)));
+          bytes = slot.subarray(0, length);
+        } else bytes = Buffer.allocUnsafe(length);
         await this.readFully(fd, bytes, offset);
         this.hash.update(bytes);
         await this.checkUnchanged();
@@ -109,6 +119,27 @@ export class FileSource {
     } finally {
       await fd.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * Reads `into.length` bytes at `position` again, without hashing them: a destination lost bytes
+   * this pass had already read (a cut request), so they are sent once more from the disk.
+   */
+  async reread(position: number, into: Buffer): Promise<Buffer> {
+    let fd: FileHandle;
+    try {
+      fd = await open(this.path, 'r');
+    } catch (err) {
+      const now = await statSource(this.path).catch(() => undefined);
+      throw now ? ioError(`read(${this.path})`, err) : changedError(this.path, this.stamp, undefined, 'during upload');
+    }
+    try {
+      await this.readFully(fd, into, position);
+    } finally {
+      await fd.close().catch(() => undefined);
+    }
+    await this.checkUnchanged();
+    return into;
   }
 
   private async hashPrefix(fd: FileHandle, end: number, signal: AbortSignal): Promise<void> {

@@ -13,7 +13,10 @@ export interface HttpCall {
   method: string;
   url: URL;
   headers: Record<string, string | number>;
-  /** Streamed as it is produced (a throttled chunk body); never collected in memory. */
+  /**
+   * Streamed as it is produced (a throttled chunk body); never collected in memory. Each slice is
+   * written before the next is asked for, so a producer may reuse a slice's buffer afterwards.
+   */
   body?: AsyncIterable<Buffer>;
   signal: AbortSignal;
 }
@@ -21,16 +24,18 @@ export interface HttpCall {
 /** Error bodies can be anything a proxy returns; keep what a message needs. */
 const MAX_ANSWER_BODY = 16 * 1024;
 
-/** Resolves once `req` drains, or closes (the failure then surfaces through its 'error'). */
-function drained(req: http.ClientRequest): Promise<void> {
+/**
+ * Resolves once `slice` has been handed to the socket (or the request closed): the caller may then
+ * reuse the slice's memory, which a plain `write()` returning true does not allow.
+ */
+function written(req: http.ClientRequest, slice: Buffer): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
-      req.off('drain', done);
       req.off('close', done);
       resolve();
     };
-    req.on('drain', done);
     req.on('close', done);
+    req.write(slice, done);
   });
 }
 
@@ -102,7 +107,7 @@ export class HttpClient {
       (async () => {
         for await (const slice of body) {
           if (settled || req.destroyed) return;
-          if (!req.write(slice)) await drained(req);
+          await written(req, slice);
         }
         if (settled || req.destroyed) return;
         bodySent = true;

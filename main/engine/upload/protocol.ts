@@ -112,6 +112,28 @@ export interface UploadSession {
   abort(signal: AbortSignal): Promise<void>;
   /** The resume state as of the last acknowledged chunk (a fresh copy each call). */
   saved(): SavedSession;
+  /**
+   * Present when the destination takes long request bodies streamed from the file (tus without
+   * per-request checksums): the engine then sends `requestBytes` per request from a small ring of
+   * read buffers instead of holding whole chunks, and `sendChunk` is not used.
+   */
+  readonly stream?: StreamingSession;
+}
+
+/** Read size of a streamed pass; two of these (and one for re-sends) are all it holds. */
+export const STREAM_PIECE_BYTES = 4 * 1024 * 1024;
+
+/** An append-only destination fed by streamed request bodies. */
+export interface StreamingSession {
+  /** Bytes per request; the last request of a file may be shorter. */
+  readonly requestBytes: number;
+  /**
+   * The destination's offset (asking it when the last exchange left it unsure). A destination
+   * that lost the upload throws a `restart` error, like `sendChunk`.
+   */
+  position(signal: AbortSignal): Promise<number>;
+  /** Appends `length` bytes at `from`, streamed from `body`; resolves the destination's new offset. */
+  append(from: number, length: number, body: AsyncIterable<Buffer>, signal: AbortSignal): Promise<number>;
 }
 
 /** A configured destination. */

@@ -2,7 +2,17 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { FerryError, invalidInput } from '../../../shared/errors';
 import { HttpClient, type HttpAnswer } from './httpClient';
-import type { FinishResult, OutgoingChunk, SavedSession, SavedTusSession, UploadFileInfo, UploadProtocol, UploadSession } from './protocol';
+import type {
+  FinishResult,
+  OutgoingChunk,
+  SavedSession,
+  SavedTusSession,
+  StreamingSession,
+  UploadFileInfo,
+  UploadProtocol,
+  UploadSession,
+} from './protocol';
+import { STREAM_PIECE_BYTES } from './protocol';
 import { checkRelativePath } from './relativePath';
 import { remoteError, retriableStatus } from './transferErrors';
 
@@ -11,7 +21,10 @@ export interface TusOptions {
   endpoint: string;
   /** Sent with every request (e.g. Authorization); cannot replace the tus headers. */
   headers?: Record<string, string>;
-  /** Bytes per PATCH; one chunk is held in memory (plus one read ahead). Default 8 MiB. */
+  /**
+   * Bytes per PATCH. Streamed from the file in small pieces unless the server wants an
+   * Upload-Checksum per PATCH (then one chunk is held in memory, plus one read ahead). Default 8 MiB.
+   */
   chunkSize?: number;
   /** Send files no larger than one chunk in the creation POST when offered. Default true. */
   creationWithUpload?: boolean;
@@ -154,6 +167,7 @@ class TusSession implements UploadSession {
   /** SHA-256 the server says it stored (Ferry's receiver answers it when the upload completes). */
   private storedSha256: string | undefined;
   private readonly deferCreation: boolean;
+  readonly stream: StreamingSession | undefined;
 
   constructor(
     private readonly tus: TusProtocol,
@@ -165,8 +179,15 @@ class TusSession implements UploadSession {
     this.url = saved?.url ? new URL(saved.url) : null;
     this.expiresAt = saved?.expiresAt;
     this.checksummed = info.checksum !== undefined;
+    // Small files ride in the creation POST (one chunk held); streamed uploads keep that to one piece.
+    const inPost = info.checksum === undefined ? Math.min(this.chunkSize, STREAM_PIECE_BYTES) : this.chunkSize;
     this.deferCreation =
-      tus.options.creationWithUpload !== false && info.extensions.has('creation-with-upload') && file.size > 0 && file.size <= this.chunkSize;
+      tus.options.creationWithUpload !== false && info.extensions.has('creation-with-upload') && file.size > 0 && file.size <= inPost;
+    // Per-request checksums need each body hashed before it goes, so those servers get held chunks.
+    this.stream =
+      info.checksum === undefined && !this.deferCreation && file.size > 0
+        ? { requestBytes: this.chunkSize, position: (signal) => this.position(signal), append: (...args) => this.append(...args) }
+        : undefined;
   }
 
   private op(what: string): string {
@@ -199,29 +220,57 @@ class TusSession implements UploadSession {
       }
       const from = this.offset;
       const answer = await this.patch(chunk, from, signal);
-      const op = this.op(`PATCH at ${from}`);
-      if (answer.status === 204 || answer.status === 200) {
-        const next = numberHeader(answer, 'Upload-Offset', op);
-        if (next <= from || next > end) {
-          throw remoteError(`${op}: server answered Upload-Offset ${next} after ${end - from} bytes sent from ${from}`, {
-            status: answer.status,
-            retriable: next <= from,
-          });
-        }
-        this.offset = next;
-        this.known = true;
-        this.noteAnswer(answer);
-      } else if (answer.status === 409) {
-        // Our offset was stale (a lost answer, another writer): ask the server and go on from there.
-        if (++conflicts > 3) throw remoteError(`${op}: server answered 409 ${conflicts} times in a row`, { status: 409, retriable: true });
-      } else if (answer.status === 404 || answer.status === 410) {
-        throw this.gone(`PATCH at ${from}`, answer.status);
-      } else if (answer.status === 460) {
-        throw remoteError(`${op}: server answered 460, checksum mismatch; the chunk was discarded`, { status: 460, retriable: true });
-      } else {
-        throw unexpected(op, answer);
+      if (this.patchAnswer(answer, from, end, this.op(`PATCH at ${from}`)) === 'conflict' && ++conflicts > 3) {
+        throw remoteError(`${this.op(`PATCH at ${from}`)}: server answered 409 ${conflicts} times in a row`, { status: 409, retriable: true });
       }
     }
+  }
+
+  /**
+   * Applies a PATCH answer: `moved` (the offset advanced), or `conflict` (409: our offset was stale,
+   * after a lost answer or another writer; the next step asks the server). Anything else throws.
+   */
+  private patchAnswer(answer: HttpAnswer, from: number, end: number, op: string): 'moved' | 'conflict' {
+    if (answer.status === 204 || answer.status === 200) {
+      const next = numberHeader(answer, 'Upload-Offset', op);
+      if (next <= from || next > end) {
+        throw remoteError(`${op}: server answered Upload-Offset ${next} after ${end - from} bytes sent from ${from}`, {
+          status: answer.status,
+          retriable: next <= from,
+        });
+      }
+      this.offset = next;
+      this.known = true;
+      this.noteAnswer(answer);
+      return 'moved';
+    }
+    if (answer.status === 409) return 'conflict';
+    if (answer.status === 404 || answer.status === 410) throw this.gone(`PATCH at ${from}`, answer.status);
+    if (answer.status === 460) throw remoteError(`${op}: server answered 460, checksum mismatch; the chunk was discarded`, { status: 460, retriable: true });
+    throw unexpected(op, answer);
+  }
+
+  /** The server's offset; a HEAD when the last exchange left it unsure. */
+  private async position(signal: AbortSignal): Promise<number> {
+    if (!this.known && (await this.head(signal)) === 'gone') throw this.gone('HEAD');
+    return this.offset;
+  }
+
+  /** One PATCH of `length` bytes streamed from `body` (no Upload-Checksum: the server asked for none). */
+  private async append(from: number, length: number, body: AsyncIterable<Buffer>, signal: AbortSignal): Promise<number> {
+    const op = this.op(`PATCH at ${from}`);
+    this.known = false;
+    const answer = await this.tus.http.request(op, {
+      method: 'PATCH',
+      url: this.url!,
+      headers: this.tus.headers({ 'Upload-Offset': from, 'Content-Type': 'application/offset+octet-stream', 'Content-Length': length }),
+      body,
+      signal,
+    });
+    if (this.patchAnswer(answer, from, from + length, op) === 'conflict') {
+      throw remoteError(`${op}: server answered 409, it holds a different offset`, { status: 409, retriable: true });
+    }
+    return this.offset;
   }
 
   private patch(chunk: OutgoingChunk, from: number, signal: AbortSignal): Promise<HttpAnswer> {

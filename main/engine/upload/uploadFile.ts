@@ -5,6 +5,7 @@ import { createLogger } from '../util/logger';
 import { changedError, FileSource, statSource, type SourceChunk, type SourceStamp } from './fileSource';
 import type { FinishResult, OutgoingChunk, SavedSession, UploadFileInfo, UploadProtocol, UploadSession } from './protocol';
 import { DEFAULT_RETRY_POLICY, isRetriable, retryDelay, sleep, withRetry, type RetryPolicy } from './retry';
+import { streamPass } from './streamPass';
 import { globalThrottle, type Throttle } from './throttle';
 import { canceledError, needsRestart } from './transferErrors';
 
@@ -36,6 +37,11 @@ export interface UploadFileOptions {
    * the state to persist and the bytes the destination has confirmed (never decreasing).
    */
   onAck?: (state: UploadState, bytesConfirmed: number) => void | Promise<void>;
+  /**
+   * Told the highest offset put on the wire so far in this pass (unacknowledged), so progress can
+   * move within a long request; only streamed destinations report it.
+   */
+  onSent?: (offset: number) => void;
   /** Default: the process-wide `globalThrottle`. */
   throttle?: Throttle;
   /** Upper bound on chunks in flight (the destination's own limit applies too). */
@@ -119,16 +125,8 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadResu
       const offset = await retrying(`${label} resume`, () => session.resumeOffset(signal));
       resumedFrom ??= offset;
       await ack(offset);
-      const sha256 = await sendPass(session, offset, {
-        ...options,
-        file,
-        stamp,
-        throttle,
-        retrying,
-        ack,
-        label,
-        sent: (n) => (bytesSent += n),
-      });
+      const ctx: PassContext = { ...options, file, stamp, throttle, retrying, ack, label, sent: (n) => (bytesSent += n) };
+      const sha256 = session.stream ? await streamPass(session.stream, offset, ctx) : await sendPass(session, offset, ctx);
       const finished = await retrying(`${label} finish`, () => session.finish(sha256, signal));
       await acks;
       return { ...finished, size: file.size, sha256, bytesSent, resumedFrom, state: state() };
@@ -143,7 +141,7 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadResu
   }
 }
 
-interface PassContext extends UploadFileOptions {
+export interface PassContext extends UploadFileOptions {
   file: UploadFileInfo;
   stamp: SourceStamp;
   throttle: Throttle;
@@ -175,7 +173,8 @@ async function sendPass(session: UploadSession, offset: number, ctx: PassContext
   };
 
   try {
-    for await (const piece of source.chunks({ chunkSize: session.chunkSize, from: offset, signal: pass.signal })) {
+    // A chunk's buffer is free again once its send settled: `limit` in flight plus the one being read.
+    for await (const piece of source.chunks({ chunkSize: session.chunkSize, from: offset, signal: pass.signal, reuse: limit + 1 })) {
       if (piece.last) checkDeclared();
       const length = piece.bytes.length;
       if (session.hasChunk(piece.offset, length)) {

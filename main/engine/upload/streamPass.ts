@@ -1,0 +1,111 @@
+import { FerryError } from '../../../shared/errors';
+import { FileSource, type SourceChunk } from './fileSource';
+import { STREAM_PIECE_BYTES, type StreamingSession } from './protocol';
+import type { PassContext } from './uploadFile';
+
+/**
+ * Sends a file to an append-only destination as a series of long requests (`requestBytes` each)
+ * whose bodies are streamed from the file through a ring of two read buffers, the next piece read
+ * and hashed while the previous one is on the wire. Memory stays at three pieces whatever the
+ * request size, and progress moves with every piece, not with every acknowledgement.
+ *
+ * A request cut off part-way is retried from where the destination stands: bytes this pass had
+ * read before are read again from the disk (not hashed again), new bytes come from the source.
+ * Returns the file's SHA-256 once every byte is acknowledged.
+ */
+export async function streamPass(stream: StreamingSession, offset: number, ctx: PassContext): Promise<string> {
+  const { size } = ctx.file;
+  const pieceBytes = Math.max(1, Math.min(STREAM_PIECE_BYTES, stream.requestBytes));
+  const source = new FileSource(ctx.path, ctx.stamp);
+  const pass = new AbortController();
+  const stop = () => pass.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  const pieces = source.chunks({ chunkSize: pieceBytes, from: offset, signal: pass.signal, reuse: 2 });
+  /** The piece being read ahead (at most one). */
+  let ahead: Promise<IteratorResult<SourceChunk>> | undefined;
+  /** End of the bytes the source has handed out: everything before it is hashed. */
+  let readTo = offset;
+  let scratch: Buffer | undefined;
+  let confirmed = offset;
+  /** The body of the request under way; a failed request's body is closed before the next. */
+  let current: AsyncGenerator<Buffer> | undefined;
+
+  const nextPiece = async (): Promise<SourceChunk> => {
+    const step = await (ahead ?? pieces.next());
+    ahead = undefined;
+    if (step.done) throw new FerryError('INTERNAL', `${ctx.label}: the file ended at ${readTo} of ${size} bytes`);
+    readTo = step.value.offset + step.value.bytes.length;
+    if (step.value.last) checkDeclared();
+    return step.value;
+  };
+  const checkDeclared = () => {
+    if (ctx.file.sha256 && source.sha256() !== ctx.file.sha256) {
+      throw new FerryError('IO', `${ctx.label}: read SHA-256 ${source.sha256()}, expected ${ctx.file.sha256}`, { reason: 'checksum' });
+    }
+  };
+  /** Piece boundaries of this pass, so that a request never ends inside a piece. */
+  const requestEnd = (from: number) => {
+    const wanted = from + stream.requestBytes;
+    return Math.min(size, offset + Math.ceil((wanted - offset) / pieceBytes) * pieceBytes);
+  };
+
+  async function* body(from: number, end: number): AsyncGenerator<Buffer> {
+    let at = from;
+    while (at < end && at < readTo) {
+      const n = Math.min(at + pieceBytes, end, readTo) - at;
+      scratch ??= Buffer.allocUnsafe(pieceBytes);
+      const again = await source.reread(at, scratch.subarray(0, n));
+      yield* ctx.throttle.paced(again, pass.signal);
+      at += n;
+      ctx.onSent?.(at);
+    }
+    while (at < end) {
+      const piece = await nextPiece();
+      // Read the next piece into the other buffer while this one goes out.
+      if (readTo < size) ahead = pieces.next();
+      yield* ctx.throttle.paced(piece.bytes, pass.signal);
+      at = readTo;
+      ctx.onSent?.(at);
+    }
+  }
+
+  try {
+    while (confirmed < size) {
+      const op = `${ctx.label} at ${confirmed}`;
+      confirmed = await ctx.retrying(
+        op,
+        async () => {
+          if (current) {
+            // The last request failed: close its body, and count a piece read ahead as read (the
+            // destination may lack any of it, and it is sent again from the disk).
+            await current.return(undefined).catch(() => undefined);
+            current = undefined;
+            const reading = ahead;
+            ahead = undefined;
+            const step = await reading; // a source that failed (changed, unreadable) fails the pass here
+            if (step && !step.done) readTo = step.value.offset + step.value.bytes.length;
+          }
+          const from = await stream.position(pass.signal);
+          // The destination holds more than this pass has read (another writer): hash up to it.
+          while (readTo < from) await nextPiece();
+          if (from >= size) return from;
+          const end = requestEnd(from);
+          current = body(from, end);
+          const next = await stream.append(from, end - from, current, pass.signal);
+          current = undefined;
+          ctx.sent(next - from);
+          return next;
+        },
+        pass.signal,
+      );
+      await ctx.ack(confirmed);
+    }
+    // A destination that held the whole file already: the rest is read for the hash alone.
+    while (readTo < size) await nextPiece();
+    if (size > 0 && readTo === size) checkDeclared();
+    return source.sha256();
+  } finally {
+    ctx.signal.removeEventListener('abort', stop);
+    await pieces.return(undefined).catch(() => undefined);
+  }
+}
