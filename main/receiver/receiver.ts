@@ -94,10 +94,11 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     directory: incomingDir,
     expirationMs,
     isBusy: (id: string): boolean => finisher.isBusy(id),
+    settle: (id: string): Promise<void> => finisher.settle(id),
   });
   const finisher: UploadFinisher = new UploadFinisher(store, storageDir, log);
 
-  const hooks: Pick<ServerOptions, 'onUploadCreate' | 'onUploadFinish' | 'onIncomingRequest' | 'onResponseError'> = {
+  const hooks: Pick<ServerOptions, 'onUploadCreate' | 'onUploadFinish' | 'onResponseError'> = {
     // Refuse bad names before any byte is sent, not after gigabytes.
     async onUploadCreate(_req, upload) {
       try {
@@ -117,9 +118,6 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         },
       };
     },
-    async onIncomingRequest(req, id) {
-      if (req.method === 'HEAD') await finisher.settle(id);
-    },
     onResponseError(req, err) {
       const status = 'status_code' in err ? err.status_code : 500;
       if (status >= 500) log.error(`${req.method} ${new URL(req.url).pathname}: ${status} ${'body' in err ? err.body.trim() : err.message}`);
@@ -133,6 +131,21 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     disableTerminationForFinishedUploads: true,
     ...hooks,
   });
+
+  /**
+   * A HEAD on a filed upload carries the SHA-256 the receiver verified, like the finishing PATCH,
+   * so a client that lost that answer (or resumes a finished upload) still learns it. @tus/server
+   * has no hook for HEAD headers, so it is added as the head is written, after getUpload settled it.
+   */
+  const announceFiled = (req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void => {
+    if (req.method !== 'HEAD') return;
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
+    res.writeHead = ((...args: unknown[]) => {
+      const sha256 = store.filedSha256(pathname.slice(TUS_PATH.length + 1));
+      if (sha256) res.setHeader('Ferry-Sha256', sha256);
+      return writeHead(...args);
+    }) as typeof res.writeHead;
+  };
 
   const server = http.createServer((req, res) => {
     if (token !== undefined && !tokenMatches(req.headers.authorization, token)) {
@@ -151,6 +164,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     }
     // Not tracked for close(): after a client disconnect this promise never settles (srvx waits
     // for an end() callback on the dead response), so close() waits on the store and finisher.
+    announceFiled(req, res, pathname);
     tus.handle(req, res).catch((err: unknown) => {
       log.error(`${req.method} ${pathname}: unhandled: ${String(err)}`);
       if (!res.headersSent) plain(res, 500, 'Internal Server Error');

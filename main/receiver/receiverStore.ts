@@ -16,6 +16,9 @@ export interface FiledInfo {
   duplicate: boolean;
 }
 
+/** Filed uploads whose SHA-256 stays at hand for HEAD answers (the oldest are forgotten first). */
+const MAX_REMEMBERED = 10_000;
+
 /** The JSON the config store keeps per upload; `filed` is our addition. */
 type StoredRecord = Upload & { filed?: FiledInfo };
 
@@ -24,6 +27,11 @@ export interface ReceiverStoreOptions {
   expirationMs: number;
   /** Uploads being verified right now; expiry cleanup leaves them alone. */
   isBusy: (id: string) => boolean;
+  /**
+   * Verifies and files `id` when its data is complete but not filed yet (a cut finishing PATCH, a
+   * crash), and waits for a filing under way; resolves once neither is left.
+   */
+  settle: (id: string) => Promise<void>;
 }
 
 /**
@@ -36,6 +44,9 @@ export interface ReceiverStoreOptions {
  */
 export class ReceiverStore extends FileStore {
   private readonly isBusy: (id: string) => boolean;
+  private readonly settle: (id: string) => Promise<void>;
+  /** SHA-256 of filed uploads as getUpload last saw them, for the HEAD answer's Ferry-Sha256. */
+  private readonly filedSha = new Map<string, string>();
   private readonly writes = new Set<Promise<number>>();
   /**
    * SHA-256 of each upload's bytes as they arrived, while they arrived in order from byte 0 in this
@@ -47,6 +58,7 @@ export class ReceiverStore extends FileStore {
   constructor(opts: ReceiverStoreOptions) {
     super({ directory: opts.directory, expirationPeriodInMilliseconds: opts.expirationMs });
     this.isBusy = opts.isBusy;
+    this.settle = opts.settle;
   }
 
   /** Path of an upload's data file; ids come from URLs, so refuse any that would leave the directory. */
@@ -69,8 +81,13 @@ export class ReceiverStore extends FileStore {
   }
 
   override async getUpload(id: string): Promise<Upload> {
+    // "offset == length" must mean "verified and filed": finish complete data first, and wait out
+    // a filing under way (its data has left .incoming before the tombstone is written).
+    await this.settle(id);
     const record = await this.record(id);
     if (record?.filed) {
+      if (this.filedSha.size >= MAX_REMEMBERED) this.filedSha.delete(this.filedSha.keys().next().value as string);
+      this.filedSha.set(id, record.filed.sha256);
       const size = record.size ?? 0;
       return new Upload({ id, size, offset: size, metadata: record.metadata, creation_date: record.creation_date });
     }
@@ -107,6 +124,11 @@ export class ReceiverStore extends FileStore {
    * 500) before ours. Here the request stream is left alone; the caller's pipeline tears it down
    * with the HttpError this rejects with.
    */
+  /** The SHA-256 a filed upload was verified with, if getUpload has just seen it filed. */
+  filedSha256(id: string): string | undefined {
+    return this.filedSha.get(id);
+  }
+
   /**
    * The hex SHA-256 of upload `id` when its bytes were hashed on arrival and the hash has seen
    * exactly `size` of them; undefined otherwise (the caller hashes the file). Single use.
@@ -175,6 +197,7 @@ export class ReceiverStore extends FileStore {
     if (!record) throw ERRORS.FILE_NOT_FOUND;
     // A tombstone has no data file any more, and a crash may have left a record without one.
     this.running.delete(id);
+    this.filedSha.delete(id);
     await fsp.rm(this.dataPath(id), { force: true });
     await this.configstore.delete(id);
   }

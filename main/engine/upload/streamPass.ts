@@ -100,9 +100,15 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
       );
       await ctx.ack(confirmed);
     }
-    // A destination that held the whole file already: the rest is read for the hash alone.
-    while (readTo < size) await nextPiece();
-    if (size > 0 && readTo === size) checkDeclared();
+    // Read to the end, for the hash alone where the destination held the rest already (a pass
+    // that starts at the end still has to finish the source, which hashed the prefix).
+    for (;;) {
+      const step = await (ahead ?? pieces.next());
+      ahead = undefined;
+      if (step.done) break;
+      readTo = step.value.offset + step.value.bytes.length;
+    }
+    checkDeclared();
     return source.sha256();
   } finally {
     ctx.signal.removeEventListener('abort', stop);
