@@ -112,7 +112,7 @@ function Form({ settings }: { settings: Settings }): ReactElement {
           <Field label="Files at once per dataset" hint="1–64 files of one upload in flight." error={e('parallelFiles')}>
             {number('parallelFiles', 1, 64)}
           </Field>
-          <Field label="Chunk size (MiB)" hint="Bytes per tus request and per S3 part, 1–1024." error={e('chunkSizeMiB')}>
+          <Field label="Request size (MiB)" hint="Bytes per request to the built-in receiver, 1–1024; streamed, so memory does not grow with it. Saved tus and S3 destinations have their own." error={e('chunkSizeMiB')}>
             {number('chunkSizeMiB', 1, 1024)}
           </Field>
         </div>
