@@ -12,6 +12,20 @@ const MiB = 1024 * 1024;
 const unlimited = () => new Throttle(0);
 const fastRetry = { maxAttempts: 40, baseDelayMs: 1, maxDelayMs: 5 };
 
+/** One file to the dataset `ds`, unthrottled, retried fast; `extra` adds callbacks and options. */
+function send(protocol: TusProtocol, file: string, relativePath: string, extra: Partial<Parameters<typeof uploadFile>[0]> = {}) {
+  return uploadFile({
+    protocol,
+    path: file,
+    relativePath,
+    metadata: { dataset: 'ds' },
+    signal: new AbortController().signal,
+    throttle: unlimited(),
+    retry: fastRetry,
+    ...extra,
+  });
+}
+
 describe('streamed tus requests (the built-in receiver asks for no per-request checksum)', () => {
   let fx: ReceiverFixture;
   let proxy: FaultProxy;
@@ -29,13 +43,7 @@ describe('streamed tus requests (the built-in receiver asks for no per-request c
     const protocol = new TusProtocol({ endpoint: fx.receiver.url, chunkSize: 64 * MiB });
     const sent: number[] = [];
     const acked: number[] = [];
-    const res = await uploadFile({
-      protocol,
-      path: src.file,
-      relativePath: 'long.bin',
-      metadata: { dataset: 'ds' },
-      signal: new AbortController().signal,
-      throttle: unlimited(),
+    const res = await send(protocol, src.file, 'long.bin', {
       onSent: (at) => sent.push(at),
       onAck: (_state, confirmed) => void acked.push(confirmed),
     });
@@ -56,14 +64,7 @@ describe('streamed tus requests (the built-in receiver asks for no per-request c
     const cuts = [300_000, 1_900_000, 700_000, 2_050_000, 64_000, 1_500_000];
     let failures = 0;
     proxy.setFaults({ resetAfterBytes: cuts[0] });
-    const res = await uploadFile({
-      protocol,
-      path: src.file,
-      relativePath: 'c/cut.bin',
-      metadata: { dataset: 'ds' },
-      signal: new AbortController().signal,
-      throttle: unlimited(),
-      retry: fastRetry,
+    const res = await send(protocol, src.file, 'c/cut.bin', {
       onRetry: () => proxy.setFaults(++failures < cuts.length ? { resetAfterBytes: cuts[failures] } : {}),
     });
     protocol.close();
@@ -84,7 +85,7 @@ describe('streamed tus requests (the built-in receiver asks for no per-request c
     let peak = 0;
     const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - base)), 5);
     try {
-      const res = await uploadFile({ protocol, path: file, relativePath: 'sparse.bin', metadata: { dataset: 'ds' }, signal: new AbortController().signal, throttle: unlimited() });
+      const res = await send(protocol, file, 'sparse.bin');
       expect(res.size).toBe(256 * MiB);
     } finally {
       clearInterval(sample);
@@ -97,14 +98,7 @@ describe('streamed tus requests (the built-in receiver asks for no per-request c
     const src = await writeRandomFile(fx.srcDir, 'grow.bin', 12 * MiB);
     const protocol = new TusProtocol({ endpoint: fx.receiver.url, chunkSize: 64 * MiB });
     let touched = false;
-    const err = await uploadFile({
-      protocol,
-      path: src.file,
-      relativePath: 'grow.bin',
-      metadata: { dataset: 'ds' },
-      signal: new AbortController().signal,
-      throttle: unlimited(),
-      retry: fastRetry,
+    const err = await send(protocol, src.file, 'grow.bin', {
       onSent: (at) => {
         if (!touched && at >= 4 * MiB) {
           touched = true;
