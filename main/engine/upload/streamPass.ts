@@ -62,7 +62,11 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
     while (at < end) {
       const piece = await nextPiece();
       // Read the next piece into the other buffer while this one goes out.
-      if (readTo < size) ahead = pieces.next();
+      if (readTo < size) {
+        ahead = pieces.next();
+        // Whoever takes the piece sees a failure; a request that fails first must not leave it unhandled.
+        ahead.catch(() => undefined);
+      }
       yield* ctx.throttle.paced(piece.bytes, pass.signal);
       at = readTo;
       ctx.onSent?.(at);

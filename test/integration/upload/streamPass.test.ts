@@ -91,7 +91,9 @@ describe('streamed tus requests (the built-in receiver asks for no per-request c
       clearInterval(sample);
       protocol.close();
     }
-    expect(peak).toBeLessThan(40 * MiB);
+    // Three 4 MiB pieces on this side; the receiver shares the process and buffers its socket reads.
+    // Holding the request would be the whole 256 MiB.
+    expect(peak).toBeLessThan(64 * MiB);
   });
 
   it('a file that changes during a streamed request fails as a changed source, not as a network error', async () => {
