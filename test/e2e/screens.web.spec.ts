@@ -10,6 +10,7 @@ import { JobsPage } from './pages/jobsPage';
 import { SettingsPage } from './pages/settingsPage';
 import { StatsPage } from './pages/statsPage';
 import { UploadSheet } from './pages/uploadSheet';
+import { WebhooksPage } from './pages/webhooksPage';
 import { dropFiles, leaveDrag } from './support/dropFiles';
 import { bytesOf, writeTree } from './support/files';
 import { createDemoJobs, waitForState } from './support/jobs';
@@ -193,5 +194,29 @@ test.describe('screens', () => {
     await shootBothThemes(page, 'settings');
     await page.locator('.screen-body').evaluate((el) => el.scrollTo(0, el.scrollHeight));
     await shootBothThemes(page, 'settings-bottom');
+  });
+
+  test('webhooks', async ({ page, ferry }) => {
+    const hooks = new WebhooksPage(page);
+    await hooks.shell.open(ferry.url);
+    await hooks.open();
+    await expect(hooks.empty).toBeVisible();
+    await shootBothThemes(page, 'webhooks-empty');
+    await ferry.call('saveWebhook', { url: 'https://lims.example.org/api/ferry-events', secret: 'a-long-enough-secret-1234' });
+    const dest = await ferry.call<{ id: string }>('saveDestination', { name: 'Institute object store', kind: 'folder', config: { path: '/tmp' } });
+    await ferry.call('saveWebhook', {
+      url: 'https://chat.example.org/hooks/imaging-core',
+      secret: 'another-long-secret-5678',
+      events: ['job.failed', 'job.canceled'],
+      destinationId: dest.id,
+      enabled: false,
+    });
+    await hooks.shell.go('jobs:all');
+    await hooks.open();
+    await expect(hooks.cards).toHaveCount(2);
+    await shootBothThemes(page, 'webhooks');
+    await hooks.edit('https://lims.example.org/api/ferry-events');
+    await shootBothThemes(page, 'webhook-editor');
+    await page.keyboard.press('Escape');
   });
 });

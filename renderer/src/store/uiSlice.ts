@@ -9,7 +9,7 @@ import type { ConnectionStatus } from '../transport/connectionStatus';
 import type { Theme } from '../theme';
 import type { FerryState } from './store';
 
-export const VIEWS = ['jobs', 'browse', 'destinations', 'watch', 'stats', 'settings'] as const;
+export const VIEWS = ['jobs', 'browse', 'destinations', 'watch', 'webhooks', 'stats', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 
 export type ToastKind = 'error' | 'info' | 'success';

@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-type NavTarget = 'jobs:all' | `jobs:${string}` | 'browse' | 'destinations' | 'stats' | 'settings';
+type NavTarget = 'jobs:all' | `jobs:${string}` | 'browse' | 'destinations' | 'watch' | 'webhooks' | 'stats' | 'settings';
 
 /** The window around every screen: sidebar, status bar, toasts, dialogs, shortcuts. */
 export class Shell {

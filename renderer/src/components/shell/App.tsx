@@ -18,6 +18,7 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { DropOverlay } from './DropOverlay';
 import { ShortcutsSheet } from './ShortcutsSheet';
 import { WatchScreen } from '../watch/WatchScreen';
+import { WebhooksView } from '../webhooks/WebhooksView';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
@@ -34,6 +35,8 @@ function Screen(): ReactElement {
       return <DestinationsView />;
     case 'watch':
       return <WatchScreen />;
+    case 'webhooks':
+      return <WebhooksView />;
     case 'stats':
       return <StatsView />;
     case 'settings':

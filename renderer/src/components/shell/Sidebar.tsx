@@ -13,7 +13,7 @@ import { openNewUpload } from '../../store/actions/upload';
 import { selectStateCounts } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
 import type { View } from '../../store/uiSlice';
-import { ChartIcon, FerryMark, FolderIcon, GearIcon, KeyboardIcon, ListIcon, ServerIcon, UploadIcon } from '../common/icons';
+import { BoltIcon, ChartIcon, FerryMark, FolderIcon, GearIcon, KeyboardIcon, ListIcon, ServerIcon, UploadIcon } from '../common/icons';
 import { MOD_LABEL } from '../common/Kbd';
 import { ThemeSwitch } from './ThemeSwitch';
 import '../../styles/states.css';
@@ -95,6 +95,7 @@ export function Sidebar(): ReactElement {
           <NavItem id="browse" current={current} label="Browse" icon={<FolderIcon />} onClick={() => goTo('browse')} />
           <NavItem id="destinations" current={current} label="Destinations" icon={<ServerIcon />} onClick={() => goTo('destinations')} />
           <NavItem id="watch" current={current} label="Watched folders" icon={<FolderIcon />} onClick={() => goTo('watch')} />
+          <NavItem id="webhooks" current={current} label="Webhooks" icon={<BoltIcon />} onClick={() => goTo('webhooks')} />
           <NavItem id="stats" current={current} label="Stats" icon={<ChartIcon />} onClick={() => goTo('stats')} />
         </ul>
       </div>
