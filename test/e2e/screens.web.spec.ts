@@ -219,4 +219,27 @@ test.describe('screens', () => {
     await shootBothThemes(page, 'webhook-editor');
     await page.keyboard.press('Escape');
   });
+
+  test('new download and command sheets', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    await jobs.open(ferry.url);
+    await page.getByRole('button', { name: 'Download', exact: true }).click();
+    const download = page.getByTestId('new-download');
+    await download.getByLabel('URL').fill('https://data.example.org/run-42/volume.tif');
+    await download.getByLabel('Save as').fill('/data/incoming/volume.tif');
+    await download.getByLabel('Expected SHA-256 (optional)').fill('not-a-hash');
+    await download.getByRole('button', { name: 'Start' }).click();
+    await shootBothThemes(page, 'new-download');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Command', exact: true }).click();
+    await shootBothThemes(page, 'new-command-off');
+    await page.keyboard.press('Escape');
+    await ferry.call('updateSettings', { ...(await ferry.call<object>('getSettings')), allowCommandJobs: true });
+    await page.getByRole('button', { name: 'Command', exact: true }).click();
+    const command = page.getByTestId('new-command');
+    await command.getByLabel('Program').fill('/usr/bin/python3');
+    await command.getByLabel('Arguments').fill('qc.py\n--run\n42');
+    await shootBothThemes(page, 'new-command');
+    await page.keyboard.press('Escape');
+  });
 });

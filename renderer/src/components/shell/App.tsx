@@ -12,6 +12,7 @@ import { JobContextMenu } from '../jobs/JobContextMenu';
 import { JobsView } from '../jobs/JobsView';
 import { SettingsView } from '../settings/SettingsView';
 import { StatsView } from '../stats/StatsView';
+import { NewJobSheet } from '../newjob/NewJobSheet';
 import { NewUploadSheet } from '../upload/NewUploadSheet';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -60,6 +61,7 @@ export function App(): ReactElement {
       </div>
       <StatusBar />
       <NewUploadSheet />
+      <NewJobSheet />
       <DestinationEditor />
       <ShortcutsSheet />
       <ConfirmDialog />

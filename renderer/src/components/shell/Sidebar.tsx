@@ -9,11 +9,12 @@ import type { JobState } from '../../../../shared/model';
 import { openShortcuts } from '../../store/actions/dialogs';
 import { setJobQuery } from '../../store/actions/jobs';
 import { goTo } from '../../store/actions/navigation';
+import { openNewJob } from '../newjob/newJobStore';
 import { openNewUpload } from '../../store/actions/upload';
 import { selectStateCounts } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
 import type { View } from '../../store/uiSlice';
-import { BoltIcon, ChartIcon, FerryMark, FolderIcon, GearIcon, KeyboardIcon, ListIcon, ServerIcon, UploadIcon } from '../common/icons';
+import { BoltIcon, ChartIcon, DownloadIcon, FerryMark, FolderIcon, GearIcon, KeyboardIcon, ListIcon, ServerIcon, UploadIcon } from '../common/icons';
 import { MOD_LABEL } from '../common/Kbd';
 import { ThemeSwitch } from './ThemeSwitch';
 import '../../styles/states.css';
@@ -70,6 +71,16 @@ export function Sidebar(): ReactElement {
         <UploadIcon />
         New upload
       </button>
+      <div className="sidebar-more">
+        <button type="button" className="btn btn-small" onClick={() => openNewJob('download')} title="Download a URL to this computer as a job">
+          <DownloadIcon />
+          Download
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => openNewJob('command')} title="Run a program as a job">
+          <BoltIcon />
+          Command
+        </button>
+      </div>
       <div className="sidebar-scroll">
         <h2 className="sidebar-heading" id="sidebar-jobs">
           Jobs

@@ -1,0 +1,32 @@
+/** Creates download and command jobs from the sheet, then shows the new job. */
+import type { JobView } from '../../../../shared/model';
+import { goTo } from '../../store/actions/navigation';
+import { showJob } from '../../store/actions/selection';
+import { fieldErrors } from '../../store/actions/settings';
+import { asFerryError, showError, showToast } from '../../store/actions/toasts';
+import { useFerryStore } from '../../store/store';
+import { ferry } from '../../transport';
+import { closeNewJob } from './newJobStore';
+
+type Created = { job: JobView | null; errors: Record<string, string> };
+
+async function create(label: string, make: () => Promise<JobView>): Promise<Created> {
+  try {
+    const job = await make();
+    useFerryStore.getState().upsertJobs([job]);
+    goTo('jobs');
+    showJob(job.id);
+    closeNewJob();
+    showToast('success', `${label} started`, `${job.name} (job #${job.id})`);
+    return { job, errors: {} };
+  } catch (err) {
+    const error = asFerryError(err);
+    const errors = error.code === 'INVALID_INPUT' ? fieldErrors(error.details) : {};
+    if (Object.keys(errors).length === 0) showError(`Could not start the ${label.toLowerCase()}`, error);
+    return { job: null, errors };
+  }
+}
+
+export const createDownload = (input: Parameters<typeof ferry.createDownloadJob>[0]): Promise<Created> => create('Download', () => ferry.createDownloadJob(input));
+
+export const createCommand = (input: Parameters<typeof ferry.createCommandJob>[0]): Promise<Created> => create('Command', () => ferry.createCommandJob(input));
