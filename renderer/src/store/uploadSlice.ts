@@ -11,11 +11,23 @@ import type { FerryState } from './store';
 
 export type UploadSource = { kind: 'paths'; paths: string[] } | { kind: 'files'; topLevel: string[] };
 
+/** Follow-up steps once the upload completes (a pipeline), as the sheet asks for them. */
+export interface AfterUpload {
+  verify: boolean;
+  /** Program of a command step; empty: none. */
+  program: string;
+  /** Its arguments, one per line; `{path}`, `{name}`, `{meta.<field>}` are filled in. */
+  args: string;
+  /** The first follow-up step waits in `awaiting_approval` until someone approves it. */
+  approval: boolean;
+}
+
 export interface UploadForm {
   name: string;
   destinationId: string;
   priority: Priority;
   metadata: DatasetMetadata;
+  after: AfterUpload;
 }
 
 export interface StagingProgress {
@@ -50,7 +62,13 @@ export interface UploadSlice {
   setStaging(staging: StagingProgress | null): void;
 }
 
-export const emptyUploadForm = (): UploadForm => ({ name: '', destinationId: '', priority: 'normal', metadata: datasetMetadata.parse({}) });
+export const emptyUploadForm = (): UploadForm => ({
+  name: '',
+  destinationId: '',
+  priority: 'normal',
+  metadata: datasetMetadata.parse({}),
+  after: { verify: false, program: '', args: '', approval: false },
+});
 
 const closed = (): UploadState => ({
   open: false,

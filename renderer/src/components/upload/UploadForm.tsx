@@ -15,6 +15,7 @@ export function UploadForm(): ReactElement {
   const submitting = useFerryStore((s) => s.upload.submitting);
   const patch = useFerryStore.getState().patchUploadForm;
   const meta = useFerryStore.getState().patchUploadMetadata;
+  const after = (change: Partial<typeof form.after>) => patch({ after: { ...form.after, ...change } });
   const nameProblem = form.name ? datasetNameProblem(form.name) : null;
   const selected = destinations.find((d) => d.id === form.destinationId);
   return (
@@ -79,6 +80,25 @@ export function UploadForm(): ReactElement {
             </Field>
             <Field label="Public dataset" inline>
               <input type="checkbox" className="checkbox" checked={form.metadata.public} onChange={(e) => meta({ public: e.target.checked })} />
+            </Field>
+          </div>
+        </div>
+        <h3 className="form-section-title">After the upload</h3>
+        <div className="form-grid">
+          <div className="upload-toggles span-2">
+            <Field label="Verify what landed (sizes and SHA-256 against the manifest)" inline>
+              <input type="checkbox" className="checkbox" checked={form.after.verify} onChange={(e) => after({ verify: e.target.checked })} />
+            </Field>
+          </div>
+          <Field label="Then run a program (optional)" hint="Runs once the steps before it succeed; needs command jobs allowed in Settings.">
+            <input className="input input-mono" value={form.after.program} onChange={(e) => after({ program: e.target.value })} placeholder="/usr/bin/python3" spellCheck={false} />
+          </Field>
+          <Field label="Its arguments" hint="One per line; {path}, {name} and {meta.team} are filled in.">
+            <textarea className="textarea" rows={2} value={form.after.args} onChange={(e) => after({ args: e.target.value })} spellCheck={false} placeholder={'ingest.py\n{path}'} />
+          </Field>
+          <div className="upload-toggles span-2">
+            <Field label="Wait for my approval before the follow-up steps" inline>
+              <input type="checkbox" className="checkbox" checked={form.after.approval} disabled={!form.after.verify && !form.after.program.trim()} onChange={(e) => after({ approval: e.target.checked })} />
             </Field>
           </div>
         </div>

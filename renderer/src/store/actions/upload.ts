@@ -7,7 +7,9 @@ import type { UploadPreview } from '../../../../shared/files';
 import { stageFiles } from '../../lib/staging';
 import { carriesFiles, collectDropped, collectInput, takeDropSources } from '../../lib/webDrop';
 import type { DroppedSet } from '../../lib/webDrop';
+import type { PipelineStep } from '../../../../shared/automation';
 import { ferry } from '../../transport';
+import type { AfterUpload } from '../uploadSlice';
 import { useFerryStore } from '../store';
 import { showJob } from './selection';
 import { asFerryError, describeError, showError, showToast } from './toasts';
@@ -114,6 +116,17 @@ export function datasetNameProblem(name: string): string | null {
   return null;
 }
 
+/** The pipeline the "After the upload" section describes; the gate sits on the first step. */
+export function followUps(after: AfterUpload): PipelineStep[] {
+  const steps: PipelineStep[] = [];
+  if (after.verify) steps.push({ kind: 'verify' });
+  if (after.program.trim()) {
+    steps.push({ kind: 'command', program: after.program.trim(), args: after.args.split('\n').filter((a) => a.length > 0) });
+  }
+  if (after.approval && steps[0]) steps[0] = { ...steps[0], gate: { prompt: 'Approve the follow-up of this upload?', onTimeout: 'reject' } };
+  return steps;
+}
+
 export async function submitUpload(): Promise<void> {
   const { source, form, submitting } = store().upload;
   if (!source || submitting) return;
@@ -133,6 +146,7 @@ export async function submitUpload(): Promise<void> {
       metadata: form.metadata,
       priority: form.priority,
       ...(form.destinationId ? { destinationId: form.destinationId } : {}),
+      ...(followUps(form.after).length ? { then: followUps(form.after) } : {}),
     });
     store().upsertJobs([job]);
     store().setView('jobs');

@@ -1,0 +1,40 @@
+import { expect, test } from './fixtures';
+import { JobsPage } from './pages/jobsPage';
+import { UploadSheet } from './pages/uploadSheet';
+import { dropFiles } from './support/dropFiles';
+import { bytesOf } from './support/files';
+
+interface JobPage {
+  jobs: Array<{ id: number; kind: string; state: string }>;
+}
+
+test.describe('pipelines from the upload sheet', () => {
+  test('an upload with a gated verify step: the step waits for approval, is approved in the UI, and verifies', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    const sheet = new UploadSheet(page);
+    await jobs.open(ferry.url);
+    await dropFiles(page, [
+      { name: 'frame-0001.raw', bytes: bytesOf(400_000) },
+      { name: 'frame-0002.raw', bytes: bytesOf(300_000) },
+    ]);
+    await sheet.expectOpen();
+    await sheet.setName('gated-run');
+    await expect(sheet.root.getByLabel('Wait for my approval before the follow-up steps')).toBeDisabled();
+    await sheet.root.getByLabel(/Verify what landed/).check();
+    await sheet.root.getByLabel('Wait for my approval before the follow-up steps').check();
+    await sheet.start();
+    await jobs.expectState('completed');
+
+    const waiting = async () => (await ferry.call<JobPage>('listJobs', { state: ['awaiting_approval'] })).jobs;
+    await expect.poll(async () => (await waiting()).length, { timeout: 15_000 }).toBe(1);
+    const [gate] = await waiting();
+    expect(gate!.kind).toBe('verify');
+
+    await jobs.shell.nav('jobs:awaiting_approval').click();
+    await jobs.select(gate!.id);
+    await jobs.expectState('awaiting_approval');
+    await jobs.detail.getByRole('button', { name: 'Approve' }).click();
+    await jobs.expectState('completed');
+    await expect(jobs.detail).toContainText('gated-run');
+  });
+});
