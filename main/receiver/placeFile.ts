@@ -22,6 +22,17 @@ export interface PlaceRequest {
   size: number;
 }
 
+/**
+ * Folders this process made or found, so a dataset of many small files costs one mkdir, not one a
+ * file. A folder removed behind our back shows as ENOENT on rename, which makes it again.
+ */
+const knownDirs = new Set<string>();
+const MAX_KNOWN_DIRS = 10_000;
+function rememberDir(dir: string): void {
+  if (knownDirs.size >= MAX_KNOWN_DIRS) knownDirs.clear();
+  knownDirs.add(dir);
+}
+
 /** Suffixes tried before giving up; far beyond any real re-upload pattern. */
 const MAX_SUFFIX = 9999;
 
@@ -65,7 +76,10 @@ export async function placeFile(req: PlaceRequest): Promise<Placement> {
   const base = req.segments[req.segments.length - 1];
   if (base === undefined) throw new Error('placeFile: empty target path');
   const dir = path.join(req.storageDir, ...dirSegments);
-  await fsp.mkdir(dir, { recursive: true });
+  if (!knownDirs.has(dir)) {
+    await fsp.mkdir(dir, { recursive: true });
+    rememberDir(dir);
+  }
 
   return inDirectoryQueue(dir, async () => {
     for (let n = 0; n <= MAX_SUFFIX; n++) {
@@ -77,7 +91,12 @@ export async function placeFile(req: PlaceRequest): Promise<Placement> {
         throw err;
       });
       if (!existing) {
-        await fsp.rename(req.source, target);
+        await fsp.rename(req.source, target).catch(async (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT' || !knownDirs.delete(dir)) throw err;
+          await fsp.mkdir(dir, { recursive: true });
+          rememberDir(dir);
+          await fsp.rename(req.source, target);
+        });
         return { storedAs, duplicate: false };
       }
       if (await sameContent(target, existing, req.size, req.sha256)) {

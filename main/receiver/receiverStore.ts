@@ -20,7 +20,7 @@ export interface FiledInfo {
 const MAX_REMEMBERED = 10_000;
 
 /** The JSON the config store keeps per upload; `filed` is our addition. */
-type StoredRecord = Upload & { filed?: FiledInfo };
+export type StoredRecord = Upload & { filed?: FiledInfo };
 
 export interface ReceiverStoreOptions {
   directory: string;
@@ -74,8 +74,8 @@ export class ReceiverStore extends FileStore {
   }
 
   /** Turns the record into a tombstone; called after the data file has left `.incoming`. */
-  async markFiled(id: string, filed: FiledInfo): Promise<void> {
-    const record = await this.record(id);
+  async markFiled(id: string, filed: FiledInfo, known?: StoredRecord): Promise<void> {
+    const record = known ?? (await this.record(id));
     if (!record) throw ERRORS.FILE_NOT_FOUND;
     await this.configstore.set(id, { ...record, offset: record.size ?? 0, filed } as StoredRecord);
   }

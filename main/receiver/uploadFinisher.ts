@@ -111,7 +111,7 @@ export class UploadFinisher {
       throw err instanceof FerryError ? ferryHttpError(err) : ioHttpError(`file(${what})`, err);
     }
     try {
-      await this.store.markFiled(id, filed);
+      await this.store.markFiled(id, filed, record);
     } catch (err) {
       // The file is safely filed; without the tombstone a retrying client re-uploads it and the
       // duplicate check drops the copy. Worth a log line, not a failed upload.
