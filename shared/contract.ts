@@ -235,6 +235,12 @@ export const commands = {
   createUpload: command<JobView>()(
     z.strictObject({
       paths: localPaths,
+      /**
+       * The folder the files' places in the dataset are taken from (it must hold every path): a file
+       * at `<base>/a/b/c.tif` lands at `a/b/c.tif`. Without it a single folder is the dataset's root
+       * and several items land by their names.
+       */
+      base: localPath.optional(),
       destinationId: destinationId.optional(),
       name: z.string().trim().min(1).max(MAX_NAME).optional(),
       metadata: datasetMetadata.default(datasetMetadata.parse({})),

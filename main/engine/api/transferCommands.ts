@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { JobItemView } from '../../../shared/contract';
 import { FerryError, invalidInput, notFound } from '../../../shared/errors';
 import type { Engine, CommandHandlers } from '../engine';
@@ -70,12 +70,18 @@ export function transferCommands(engine: Engine): Pick<CommandHandlers, Transfer
     },
     createUpload: (input) => {
       const paths = input.paths.map((p) => localPath('createUpload', p));
+      const base = input.base === undefined ? undefined : localPath('createUpload', input.base);
+      if (base !== undefined) {
+        const outside = paths.find((p) => relative(base, p).startsWith('..') || isAbsolute(relative(base, p)));
+        if (outside !== undefined) throw invalidInput(`createUpload: ${outside} is not inside the base folder ${base}`, { path: outside, base });
+      }
       const destinationId = engine.destinations.resolveId(input.destinationId);
       const settings = engine.settings.get();
       const dataset = input.name ?? datasetNameFor(paths);
       if (/[/\\]|^\.\.?$/.test(dataset)) throw invalidInput(`createUpload: the dataset name ${JSON.stringify(dataset)} cannot contain slashes`);
       const params: UploadParams = {
         paths,
+        ...(base !== undefined ? { base } : {}),
         destinationId,
         dataset,
         metadata: input.metadata,

@@ -24,6 +24,8 @@ export interface ScanResult {
 }
 
 export interface ScanOptions {
+  /** Relative paths are taken from this folder; default: a single folder itself, else each item's parent. */
+  base?: string;
   followSymlinks?: boolean;
   includeHidden?: boolean;
   signal?: AbortSignal;
@@ -104,7 +106,7 @@ export async function scanPaths(paths: string[], options: ScanOptions = {}): Pro
     const info = await lstat(abs).catch(() => undefined);
     if (!info) throw new FerryError('NOT_FOUND', `scan: ${abs} does not exist`);
     const datasetIsThisFolder = paths.length === 1 && info.isDirectory();
-    await visit(abs, datasetIsThisFolder ? abs : join(abs, '..'), new Set());
+    await visit(abs, options.base ?? (datasetIsThisFolder ? abs : join(abs, '..')), new Set());
   }
   files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   for (let i = 1; i < files.length; i++) {

@@ -12,6 +12,8 @@ import { formatBytes } from '../../../shared/format';
 
 export interface UploadParams {
   paths: string[];
+  /** Where the files' places in the dataset are taken from (see createUpload's `base`). */
+  base?: string;
   destinationId: string;
   dataset: string;
   metadata: DatasetMetadata;
@@ -185,6 +187,7 @@ async function scan(ctx: RunnerContext<UploadParams>, deps: UploadRunnerDeps): P
   ctx.stage('scanning');
   ctx.log(`Scanning ${ctx.params.paths.length === 1 ? ctx.params.paths[0] : `${ctx.params.paths.length} items`}`);
   const result = await scanPaths(ctx.params.paths, {
+    ...(ctx.params.base !== undefined ? { base: ctx.params.base } : {}),
     signal: ctx.signal,
     onProgress: (files, bytes) => ctx.progress({ done: 0, total: bytes, unit: 'bytes', processed: 0, failed: 0 }),
   });

@@ -62,7 +62,14 @@ export class FilesPipeline implements Pipeline {
         for (let i = 0; i < group.length; i += MAX_JOB_FILES) {
           const chunk = group.slice(i, i + MAX_JOB_FILES);
           try {
-            await this.host.submit({ paths: chunk.map((f) => f.path), files: chunk, folder: basename(dir), file: basename(chunk[0]!.path) });
+            await this.host.submit({
+              paths: chunk.map((f) => f.path),
+              // A file keeps its place below the watched folder: <root>/a/b/c.tif lands at a/b/c.tif.
+              base: this.host.rule.path,
+              files: chunk,
+              folder: basename(dir),
+              file: basename(chunk[0]!.path),
+            });
           } catch (err) {
             this.host.report(err);
           }

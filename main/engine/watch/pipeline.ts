@@ -13,6 +13,8 @@ export interface UploadRequest {
   paths: string[];
   /** The files recorded as pending in the ledger once the job exists. */
   files: ListedFile[];
+  /** The watched folder, when files keep their place below it (files mode). */
+  base?: string;
   /** For the name template: the folder's and the first file's names. */
   folder: string;
   file: string;

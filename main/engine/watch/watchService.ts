@@ -201,6 +201,7 @@ export class WatchService {
     const names = { folder: request.folder, file: request.file, rule: rule.name };
     return this.deps.createUpload({
       paths: request.paths,
+      ...(request.base !== undefined ? { base: request.base } : {}),
       ...(rule.destinationId !== null ? { destinationId: rule.destinationId } : {}),
       name: datasetName(rule.metadata.nameTemplate, names),
       metadata: renderMetadata(rule.metadata, names),

@@ -37,6 +37,24 @@ describe('upload jobs to the built-in receiver', () => {
     expect(log).toContain('"result": "success"');
   });
 
+  it('with a base folder, files picked from deep inside keep their place below it', async () => {
+    const ferry = await startFerryServices();
+    cleanups.push(ferry.dispose);
+    const src = makeDataset({ 'run/a/x.tif': 10, 'run/b/c/y.tif': 20, 'other.txt': 5 });
+    cleanups.push(() => rmSync(src, { recursive: true, force: true }));
+    const picked = [join(src, 'run/a/x.tif'), join(src, 'run/b/c/y.tif')];
+    const res = await dispatchCommand(ferry.engine, 'createUpload', { paths: picked, base: src, name: 'deep' });
+    const job = (res as { value: { id: number } }).value;
+    await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed', 30_000);
+    for (const rel of ['run/a/x.tif', 'run/b/c/y.tif']) expect(sha256Of(join(ferry.dataDir, 'received', 'deep', rel))).toBe(sha256Of(join(src, rel)));
+    expect(existsSync(join(ferry.dataDir, 'received', 'deep', 'x.tif'))).toBe(false);
+    // A path outside the base is refused before anything runs.
+    expect(await dispatchCommand(ferry.engine, 'createUpload', { paths: [join(src, 'other.txt')], base: join(src, 'run') })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+  });
+
   it('does not follow symlinks by default and says so in the log', async () => {
     const ferry = await startFerryServices();
     cleanups.push(ferry.dispose);

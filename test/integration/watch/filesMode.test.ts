@@ -51,7 +51,7 @@ describe('watched folders: files mode', () => {
     cleanups.push(stop);
     mkdirSync(join(src, 'sub'));
     for (let i = 0; i < 40; i++) writeFileSync(join(src, `img-${String(i).padStart(3, '0')}.tif`), randomBytes(1000 + i));
-    // Same name in another folder: a job keeps only file names, so it must go in a job of its own.
+    // Same name in another folder: it keeps its place below the watched folder.
     writeFileSync(join(src, 'sub', 'img-000.tif'), randomBytes(77));
 
     const first = await jobs.next();
@@ -60,7 +60,7 @@ describe('watched folders: files mode', () => {
     await waitForStatus(engine, rule.id, (s) => idle(s) && s.uploaded === 41);
     const byName = new Map([first, second].map((j) => [j.name, jobFiles(engine, j.id)]));
     expect(byName.get(basename(rule.path))).toHaveLength(40);
-    expect(byName.get('sub')?.map((f) => f.relativePath)).toEqual(['img-000.tif']);
+    expect(byName.get('sub')?.map((f) => f.relativePath)).toEqual(['sub/img-000.tif']);
     expect(jobs.jobs()).toHaveLength(2);
     const gaps = batches.slice(2).map((t, i) => t - batches[i + 1]!);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
