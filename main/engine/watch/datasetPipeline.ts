@@ -6,7 +6,7 @@
  */
 import { basename, join } from 'node:path';
 import type { FileSig } from './fileIndex';
-import type { Pipeline, PipelineHost } from './pipeline';
+import { MAX_JOB_FILES, type Pipeline, type PipelineHost } from './pipeline';
 import { QuietTracker, type QuietReason } from './quietTracker';
 import { toRel, walkTree, type ListedFile } from './treeWalk';
 
@@ -91,7 +91,11 @@ export class DatasetPipeline implements Pipeline {
       const { rule, ledger } = this.host;
       if (files.every((f) => ledger.isCurrent(rule.id, f.path, f.sig))) return;
       files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      await this.host.submit({ paths: [folder], files, folder: basename(folder), file: basename(files[0]!.path) });
+      // The job sends exactly the files the rule takes (its excludes apply inside the dataset too),
+      // each at its place below the dataset folder. A dataset beyond one job's file limit goes as
+      // the whole folder.
+      const request = files.length <= MAX_JOB_FILES ? { paths: files.map((f) => f.path), base: folder } : { paths: [folder] };
+      await this.host.submit({ ...request, files, folder: basename(folder), file: basename(files[0]!.path) });
     } catch (err) {
       this.host.report(err);
     } finally {

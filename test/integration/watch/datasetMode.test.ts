@@ -90,4 +90,21 @@ describe('watched folders: dataset mode', () => {
     expect(status.failed).toBe(0);
     expect(jobs.jobs()).toHaveLength(1);
   });
+
+  it("applies the rule's excludes inside a dataset: excluded files are neither sent nor recorded", async () => {
+    const { engine, src, jobs } = await setup();
+    const rule = await saveRule(engine, { name: 'Excluding', path: src, mode: 'dataset', datasetQuietMs: 120_000, markerFile: '.done', exclude: ['**/*.tmp'] });
+    await waitForStatus(engine, rule.id, watching);
+    mkdirSync(join(src, 'run-9', 'raw'), { recursive: true });
+    writeFileSync(join(src, 'run-9', 'raw', 'frame-1.tif'), randomBytes(3000));
+    writeFileSync(join(src, 'run-9', 'raw', 'frame-2.tif.tmp'), randomBytes(3000));
+    writeFileSync(join(src, 'run-9', 'scratch.tmp'), randomBytes(100));
+    writeFileSync(join(src, 'run-9', '.done'), '');
+
+    const job = await jobs.next(10_000);
+    await waitForJob(engine, job.id, finished);
+    expect(jobFiles(engine, job.id).map((f) => f.relativePath)).toEqual(['raw/frame-1.tif']);
+    await waitForStatus(engine, rule.id, (s) => idle(s) && s.uploaded === 1);
+    expect(jobs.jobs()).toHaveLength(1);
+  });
 });
