@@ -242,4 +242,21 @@ test.describe('screens', () => {
     await shootBothThemes(page, 'new-command');
     await page.keyboard.press('Escape');
   });
+
+  test('watched folders', async ({ page, ferry, temp }) => {
+    const jobs = new JobsPage(page);
+    await jobs.open(ferry.url);
+    await jobs.shell.go('watch');
+    await shootBothThemes(page, 'watch-empty');
+    await ferry.call('saveWatchRule', { name: 'Microscope 2 exports', path: temp.make('ferry-e2e-watch-') });
+    await ferry.call('saveWatchRule', { name: 'Plate reader runs', path: temp.make('ferry-e2e-watch-'), mode: 'dataset', markerFile: '.done', enabled: false });
+    await jobs.shell.go('jobs:all');
+    await jobs.shell.go('watch');
+    await expect(page.getByRole('list', { name: 'Watched folders' }).getByText('Plate reader runs')).toBeVisible();
+    await shootBothThemes(page, 'watch');
+    await page.getByRole('button', { name: 'Watch a folder' }).first().click();
+    await expect(page.getByTestId('watch-rule-editor')).toBeVisible();
+    await shootBothThemes(page, 'watch-editor');
+    await page.keyboard.press('Escape');
+  });
 });

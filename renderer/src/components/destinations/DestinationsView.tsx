@@ -45,7 +45,7 @@ function DestinationCard({ destination }: { destination: DestinationView }): Rea
   return (
     <li className="card dest-card" data-testid="destination-card" data-name={destination.name} aria-label={destination.name}>
       <div className="dest-main">
-        <span className={`dest-icon dest-icon-${destination.kind}`} aria-hidden="true">
+        <span className={`card-icon dest-icon-${destination.kind}`} aria-hidden="true">
           <ServerIcon />
         </span>
         <div className="dest-text">
@@ -119,7 +119,7 @@ export function DestinationsView(): ReactElement {
           ) : (
             <>
               <p className="screen-intro">Uploads go to the default destination unless you pick another in the upload sheet. Secrets are stored by Ferry and never shown again.</p>
-              <ul className="dest-list" aria-label="Destinations">
+              <ul className="card-list" aria-label="Destinations">
                 {list.map((d) => (
                   <DestinationCard key={d.id} destination={d} />
                 ))}

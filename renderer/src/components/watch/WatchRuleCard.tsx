@@ -39,7 +39,7 @@ export function WatchRuleCard({ rule }: { rule: WatchRule }): ReactElement {
   return (
     <li className="card watch-card" data-testid="watch-rule" data-name={rule.name} data-state={state} aria-label={rule.name}>
       <div className="watch-main">
-        <span className={`watch-icon${rule.enabled ? '' : ' watch-icon-off'}`} aria-hidden="true">
+        <span className={`card-icon watch-icon${rule.enabled ? '' : ' watch-icon-off'}`} aria-hidden="true">
           <FolderIcon />
         </span>
         <div className="watch-text">

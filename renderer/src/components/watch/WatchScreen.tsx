@@ -55,7 +55,7 @@ export function WatchScreen(): ReactElement {
         <p className="watch-intro">
           Each file is sent once and again only when it changes; Ferry remembers what it sent across restarts. Network folders are polled.
         </p>
-        <ul className="watch-list" aria-label="Watched folders" aria-busy={status === 'loading'}>
+        <ul className="card-list" aria-label="Watched folders" aria-busy={status === 'loading'}>
           {order.map((id) => {
             const rule = rules[id];
             return rule ? <WatchRuleCard key={id} rule={rule} /> : null;

@@ -25,7 +25,7 @@ const SIGNING_HINT = (
 function WebhookCard({ hook, destination, onEdit, onDeleted }: { hook: WebhookView; destination: string; onEdit(): void; onDeleted(): void }): ReactElement {
   return (
     <li className="card webhook-card" data-testid="webhook-card" aria-label={hook.url}>
-      <span className={`webhook-icon${hook.enabled ? '' : ' webhook-icon-off'}`} aria-hidden="true">
+      <span className={`card-icon${hook.enabled ? '' : ' webhook-icon-off'}`} aria-hidden="true">
         <BoltIcon />
       </span>
       <div className="webhook-text">
@@ -111,7 +111,7 @@ export function WebhooksView(): ReactElement {
     body = (
       <>
         <p className="screen-intro">{SIGNING_HINT}</p>
-        <ul className="webhook-list" aria-label="Webhooks">
+        <ul className="card-list" aria-label="Webhooks">
           {(hooks ?? []).map((hook) => (
             <WebhookCard key={hook.id} hook={hook} destination={scopeOf(hook)} onEdit={() => setEditing({ mode: 'edit', hook })} onDeleted={() => void load()} />
           ))}
