@@ -37,4 +37,18 @@ test.describe('pipelines from the upload sheet', () => {
     await jobs.expectState('completed');
     await expect(jobs.detail).toContainText('gated-run');
   });
+
+  test('a completed upload can be verified again from its detail panel', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    const sheet = new UploadSheet(page);
+    await jobs.open(ferry.url);
+    await dropFiles(page, [{ name: 'plate-1.csv', bytes: bytesOf(50_000) }]);
+    await sheet.expectOpen();
+    await sheet.setName('plate-run');
+    await sheet.start();
+    await jobs.expectState('completed');
+    await jobs.detail.getByRole('button', { name: 'Verify', exact: true }).click();
+    await expect.poll(async () => (await ferry.call<JobPage>('listJobs', { kind: ['verify'] })).jobs.map((j) => j.state), { timeout: 15_000 }).toEqual(['completed']);
+    await jobs.expectState('completed');
+  });
 });

@@ -9,6 +9,7 @@ import type { JobView } from '../../../../shared/model';
 import { isControlAllowed, JOB_CONTROLS } from '../../jobControls';
 import type { JobControl } from '../../jobControls';
 import { deleteJobs, runJobControl } from '../../store/actions/jobs';
+import { createVerify } from '../newjob/newJobActions';
 import { CancelIcon, CheckIcon, CloseIcon, PauseIcon, PlayIcon, RetryIcon, StopAfterIcon, TrashIcon } from '../common/icons';
 
 const ICONS: Record<JobControl, typeof PauseIcon> = {
@@ -22,7 +23,7 @@ const ICONS: Record<JobControl, typeof PauseIcon> = {
 };
 
 interface JobControlsProps {
-  job: Pick<JobView, 'id' | 'state' | 'stopAfterCurrent' | 'name'>;
+  job: Pick<JobView, 'id' | 'state' | 'stopAfterCurrent' | 'name' | 'kind'>;
 }
 
 export function JobControls({ job }: JobControlsProps): ReactElement {
@@ -54,6 +55,18 @@ export function JobControls({ job }: JobControlsProps): ReactElement {
           </button>
         );
       })}
+      {job.kind === 'upload' && job.state === 'completed' ? (
+        <button
+          type="button"
+          className="btn btn-small"
+          title="Compare what the destination holds with this dataset's manifest (size and SHA-256), as a new job"
+          disabled={pending !== null}
+          onClick={() => void createVerify(job.id)}
+        >
+          <CheckIcon />
+          Verify
+        </button>
+      ) : null}
       <button
         type="button"
         className="btn btn-small btn-icon btn-ghost btn-danger job-controls-delete"

@@ -30,3 +30,6 @@ async function create(label: string, make: () => Promise<JobView>): Promise<Crea
 export const createDownload = (input: Parameters<typeof ferry.createDownloadJob>[0]): Promise<Created> => create('Download', () => ferry.createDownloadJob(input));
 
 export const createCommand = (input: Parameters<typeof ferry.createCommandJob>[0]): Promise<Created> => create('Command', () => ferry.createCommandJob(input));
+
+/** Checks what a completed upload left at its destination against its manifest, as a new job. */
+export const createVerify = (sourceJobId: number): Promise<Created> => create('Verification', () => ferry.createVerifyJob({ sourceJobId }));
