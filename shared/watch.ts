@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { datasetMetadata } from './destinations';
 
-/** `files`: each stable file is uploaded (batched); `dataset`: each new top-level folder is one dataset. */
+/**
+ * `files`: each stable file is uploaded (batched), at its place below the watched folder;
+ * `dataset`: each new top-level folder is one dataset of the files in it the rule takes.
+ */
 export const WATCH_MODES = ['files', 'dataset'] as const;
 export type WatchMode = (typeof WATCH_MODES)[number];
 
@@ -27,9 +30,10 @@ const glob = z
 /** Dataset metadata sent with each upload, plus how the dataset is named. */
 export const watchMetadata = datasetMetadata.extend({
   /**
-   * The dataset name. `{folder}`: the dataset folder (dataset mode) or the folder the files are in
-   * (files mode); `{file}`: the first file's name; `{date}`: the local date, YYYY-MM-DD; `{rule}`:
-   * the rule's name. Placeholders also work in `folder` and `description`.
+   * The dataset name. `{folder}`: the dataset folder's name (dataset mode) or the watched folder's
+   * (files mode, where each file keeps its place below the watched folder); `{file}`: the first
+   * file's name; `{date}`: the local date, YYYY-MM-DD; `{rule}`: the rule's name. Placeholders also
+   * work in `folder` and `description`.
    */
   nameTemplate: z.string().trim().min(1).max(200).default('{folder}'),
 });
@@ -52,7 +56,10 @@ export const watchRuleInput = z.strictObject({
   mode: z.enum(WATCH_MODES).default('files'),
   /** Dataset mode: a top-level folder becomes one upload once nothing in it changed for this long. */
   datasetQuietMs: z.number().int().min(0).max(7 * 86_400_000).default(30_000),
-  /** Dataset mode: a file of this name appearing directly in a folder sends that folder at once. */
+  /**
+   * Dataset mode: a file of this name appearing directly in a folder sends that folder at once. The
+   * marker is not uploaded unless an include pattern names it (e.g. `RTAComplete.txt`).
+   */
   markerFile: z
     .string()
     .trim()

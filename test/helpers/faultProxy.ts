@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { seededRandom } from './seededRandom';
 
 /**
  * A TCP proxy on 127.0.0.1 that breaks connections for real (RST via resetAndDestroy, early close,
@@ -48,18 +49,6 @@ export interface FaultProxyOptions {
 
 /** Block over which `resetProbability` applies: byte-based, so kernel chunking cannot change the outcome. */
 const PROBABILITY_BLOCK = 64 * 1024;
-
-/** mulberry32: tiny, fast, good enough for fault schedules (not for cryptography). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Connection {
   client: net.Socket;

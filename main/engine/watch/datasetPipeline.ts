@@ -2,19 +2,23 @@
  * Dataset mode: every top-level folder is a dataset. A change anywhere in it starts its quiet
  * period over; once the period passes (or the marker file appears directly in it) the folder is
  * read again and, if anything in it is new or changed since the ledger last saw it, becomes one
- * upload job for the whole folder. Files at the top level, outside any folder, are not datasets.
+ * upload job. The job carries the files the rule takes (its includes and excludes apply inside the
+ * dataset too), each at its place below the dataset folder; the marker only when an include
+ * pattern names it (ruleFilter.markerSender). Files at the top level, outside any folder, are not
+ * datasets.
  */
 import { basename, join } from 'node:path';
+import { createLogger } from '../util/logger';
 import type { FileSig } from './fileIndex';
 import { MAX_JOB_FILES, type Pipeline, type PipelineHost } from './pipeline';
 import { QuietTracker, type QuietReason } from './quietTracker';
+import { markerSender } from './ruleFilter';
 import { toRel, walkTree, type ListedFile } from './treeWalk';
 
-/**
- * Whether the upload of `folder` carries this file. Its scan passes over hidden entries
- * (files/scan.ts), so a '.done' marker triggers the dataset but is neither sent nor recorded.
- */
-const carried = (folder: string, path: string): boolean => !toRel(folder, path).split('/').some((segment) => segment.startsWith('.'));
+const log = createLogger('watch');
+
+/** Whether a file lies under a hidden folder or is hidden itself, below `folder`. */
+const hiddenBelow = (folder: string, path: string): boolean => toRel(folder, path).split('/').some((segment) => segment.startsWith('.'));
 
 /** Modification times further ahead than this are a skewed server clock, not recent writes. */
 const CLOCK_SKEW_MS = 60_000;
@@ -25,9 +29,11 @@ export class DatasetPipeline implements Pipeline {
   /** Files seen while their folder was being sent: looked at again once it is. */
   private readonly again = new Map<string, Map<string, FileSig>>();
   private stopped = false;
+  private readonly markerSent: (rel: string) => boolean;
 
   constructor(private readonly host: PipelineHost) {
     this.quiet = new QuietTracker(host.rule.datasetQuietMs, (folder, reason) => void this.ready(folder, reason));
+    this.markerSent = markerSender(host.rule);
   }
 
   get waiting(): number {
@@ -64,6 +70,12 @@ export class DatasetPipeline implements Pipeline {
     return { folder: join(this.host.rule.path, rel.slice(0, slash)), rest: rel.slice(slash + 1) };
   }
 
+  /** Whether the dataset job sends this file the rule's filter took: all but an unnamed marker. */
+  private sends(folder: string, path: string): boolean {
+    const { markerFile, path: root } = this.host.rule;
+    return markerFile === null || toRel(folder, path) !== markerFile || this.markerSent(toRel(root, path));
+  }
+
   private async ready(folder: string, reason: QuietReason): Promise<void> {
     if (this.stopped) return;
     this.busy.add(folder);
@@ -71,7 +83,7 @@ export class DatasetPipeline implements Pipeline {
     try {
       const files: ListedFile[] = [];
       try {
-        await walkTree(this.host.rule.path, this.host.filter, (f) => carried(folder, f.path) && files.push(f), { from: folder, stopped: () => this.stopped });
+        await walkTree(this.host.rule.path, this.host.filter, (f) => this.sends(folder, f.path) && files.push(f), { from: folder, stopped: () => this.stopped });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // the folder went away
         throw err;
@@ -91,11 +103,15 @@ export class DatasetPipeline implements Pipeline {
       const { rule, ledger } = this.host;
       if (files.every((f) => ledger.isCurrent(rule.id, f.path, f.sig))) return;
       files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      // The job sends exactly the files the rule takes (its excludes apply inside the dataset too),
-      // each at its place below the dataset folder. A dataset beyond one job's file limit goes as
-      // the whole folder.
-      const request = files.length <= MAX_JOB_FILES ? { paths: files.map((f) => f.path), base: folder } : { paths: [folder] };
-      await this.host.submit({ ...request, files, folder: basename(folder), file: basename(files[0]!.path) });
+      const names = { folder: basename(folder), file: basename(files[0]!.path) };
+      if (files.length <= MAX_JOB_FILES) {
+        await this.host.submit({ paths: files.map((f) => f.path), base: folder, files, ...names });
+      } else {
+        // More files than one job may list: the job takes the whole folder, whose scan passes over
+        // hidden entries but knows nothing of the rule's patterns.
+        log.warn(`rule ${this.host.rule.name}: ${folder} holds ${files.length} files, more than ${MAX_JOB_FILES}; it is sent whole, without the rule's excludes`);
+        await this.host.submit({ paths: [folder], files: files.filter((f) => !hiddenBelow(folder, f.path)), ...names });
+      }
     } catch (err) {
       this.host.report(err);
     } finally {
@@ -104,7 +120,7 @@ export class DatasetPipeline implements Pipeline {
       const seen = this.again.get(folder);
       this.again.delete(folder);
       const { rule, ledger } = this.host;
-      const newer = [...(seen ?? [])].some(([path, sig]) => carried(folder, path) && !ledger.isCurrent(rule.id, path, sig));
+      const newer = [...(seen ?? [])].some(([path, sig]) => this.sends(folder, path) && !ledger.isCurrent(rule.id, path, sig));
       if (newer && !this.stopped) this.quiet.touch(folder);
       this.host.changed();
     }

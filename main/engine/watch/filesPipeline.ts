@@ -1,9 +1,10 @@
 /**
  * Files mode: each new or changed file waits until it is stable, stable files are collected for a
- * short window, and each window becomes upload jobs, one per folder the files are in (a job's
- * files keep only their names, so two `a.tif` from different folders cannot share one).
+ * short window, and each window becomes one upload job. Every file keeps its place below the
+ * watched folder (`<watched>/a/b/c.tif` lands at `a/b/c.tif` in the dataset), so files from
+ * several folders share a job and the destination mirrors the watched folder.
  */
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { FileBatcher } from './fileBatcher';
 import type { FileSig } from './fileIndex';
 import { MAX_JOB_FILES, type Pipeline, type PipelineHost } from './pipeline';
@@ -48,31 +49,16 @@ export class FilesPipeline implements Pipeline {
   }
 
   private async send(files: Map<string, FileSig>): Promise<void> {
-    const byFolder = new Map<string, { path: string; sig: FileSig }[]>();
-    for (const [path, sig] of files) {
-      const dir = dirname(path);
-      let group = byFolder.get(dir);
-      if (!group) byFolder.set(dir, (group = []));
-      group.push({ path, sig });
-    }
+    const root = this.host.rule.path;
+    const sorted = [...files].map(([path, sig]) => ({ path, sig })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     this.submitting += files.size;
     try {
-      for (const [dir, group] of [...byFolder].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        group.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-        for (let i = 0; i < group.length; i += MAX_JOB_FILES) {
-          const chunk = group.slice(i, i + MAX_JOB_FILES);
-          try {
-            await this.host.submit({
-              paths: chunk.map((f) => f.path),
-              // A file keeps its place below the watched folder: <root>/a/b/c.tif lands at a/b/c.tif.
-              base: this.host.rule.path,
-              files: chunk,
-              folder: basename(dir),
-              file: basename(chunk[0]!.path),
-            });
-          } catch (err) {
-            this.host.report(err);
-          }
+      for (let i = 0; i < sorted.length; i += MAX_JOB_FILES) {
+        const chunk = sorted.slice(i, i + MAX_JOB_FILES);
+        try {
+          await this.host.submit({ paths: chunk.map((f) => f.path), base: root, files: chunk, folder: basename(root), file: basename(chunk[0]!.path) });
+        } catch (err) {
+          this.host.report(err);
         }
       }
     } finally {

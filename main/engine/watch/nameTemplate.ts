@@ -4,7 +4,7 @@ import { invalidInput } from '../../../shared/errors';
 import type { WatchMetadata } from '../../../shared/watch';
 
 export interface NameContext {
-  /** The dataset folder (dataset mode) or the folder the files are in (files mode). */
+  /** The dataset folder's name (dataset mode) or the watched folder's (files mode). */
   folder: string;
   /** The first file's name. */
   file: string;

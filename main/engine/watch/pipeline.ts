@@ -9,13 +9,16 @@ import type { ListedFile } from './treeWalk';
 export const MAX_JOB_FILES = 10_000;
 
 export interface UploadRequest {
-  /** What the job uploads: the files themselves (files mode) or the dataset folder. */
+  /** What the job uploads: the files themselves, or (a dataset too large to list) its folder. */
   paths: string[];
   /** The files recorded as pending in the ledger once the job exists. */
   files: ListedFile[];
-  /** The watched folder, when files keep their place below it (files mode). */
+  /**
+   * Where the files' places in the dataset are taken from: the watched folder (files mode) or the
+   * dataset folder (dataset mode). Without it the job uploads `paths` as the folder it is.
+   */
   base?: string;
-  /** For the name template: the folder's and the first file's names. */
+  /** For the name template: the watched or dataset folder's name, and the first file's. */
   folder: string;
   file: string;
 }

@@ -1,6 +1,6 @@
 /** The one place a rule's patterns become a filter, so watcher, walks and ledger agree. */
 import type { WatchRule } from '../../../shared/watch';
-import { PathFilter } from './glob';
+import { globToRegExp, PathFilter, PLATFORM_NOCASE } from './glob';
 import { isInside, toRel } from './treeWalk';
 
 /**
@@ -23,4 +23,21 @@ export function filterFor(rule: Pick<WatchRule, 'path' | 'include' | 'exclude' |
         }
       : {}),
   });
+}
+
+/**
+ * Whether a dataset job sends its marker file (`rel`: the marker's path below the watched folder).
+ * The marker is a signal, not data, so it stays behind unless an include pattern names it: the
+ * pattern's last segment is the marker's name as written (e.g. `RTAComplete.txt`) and the pattern
+ * matches. A wildcard that merely happens to match it, as the default include does, does not
+ * count. Excludes do not apply to it, as they do not to the signal.
+ */
+export function markerSender(rule: Pick<WatchRule, 'include' | 'mode' | 'markerFile'>): (rel: string) => boolean {
+  const marker = rule.mode === 'dataset' ? rule.markerFile : null;
+  if (!marker) return () => false;
+  const same = (a: string, b: string) => (PLATFORM_NOCASE ? a.toLowerCase() === b.toLowerCase() : a === b);
+  const naming = rule.include
+    .filter((pattern) => same(pattern.trim().replace(/\/+$/, '').split('/').at(-1) ?? '', marker))
+    .map((pattern) => globToRegExp(pattern, { nocase: PLATFORM_NOCASE }));
+  return (rel) => naming.some((re) => re.test(rel));
 }

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import { main, type CliIo } from '../../../main/cli/ferry';
 import { writeInstanceFile } from '../../../main/hosts/web/instanceFile';
+import { readBody } from '../../helpers/readBody';
 
 /** One captured stream: text so far, and a wait that resolves when a pattern shows up. */
 export class Capture {
@@ -70,9 +71,8 @@ export async function startFakeInstance(dataDir: string, answers: Record<string,
   const token = 'fake-token-0123456789abcdefghijklmnop';
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
+    void readBody(req).then((raw) => {
+      const body = raw.toString('utf8');
       const name = decodeURIComponent(/^\/api\/call\/(.+)$/.exec(req.url ?? '')?.[1] ?? '');
       const input = JSON.parse(body || '{}') as unknown;
       calls.push({ name, input, authorization: req.headers.authorization });

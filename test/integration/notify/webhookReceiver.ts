@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { verifySignature } from '../../../main/engine/notify/signing';
+import { readBody } from '../../helpers/readBody';
 
 export interface Received {
   path: string;
@@ -30,10 +31,7 @@ export async function startWebhookReceiver(secret: string, answer: (n: number, r
   const waiters = new Set<() => void>();
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(parts);
+    void readBody(req).then((raw) => {
       const r: Received = {
         path: req.url ?? '/',
         headers: req.headers,
@@ -47,7 +45,7 @@ export async function startWebhookReceiver(secret: string, answer: (n: number, r
       if (a === 'hang') return;
       res.writeHead(a.status, a.headers ?? {});
       res.end(a.body ?? '');
-    });
+    }, () => undefined); // a request the sender gave up on is not a delivery
   });
   server.on('connection', (s) => {
     sockets.add(s);

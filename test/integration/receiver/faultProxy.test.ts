@@ -1,7 +1,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { seededRandom, startFaultProxy, type FaultProxy } from '../../helpers/faultProxy';
+import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy';
+import { seededRandom } from '../../helpers/seededRandom';
 import { request } from './tusHttp';
 
 /** The proxy is itself test code the receiver tests rely on, so its faults are checked here. */

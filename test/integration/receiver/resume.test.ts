@@ -2,7 +2,8 @@ import fsp from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { seededRandom, startFaultProxy, type FaultProxy } from '../../helpers/faultProxy';
+import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy';
+import { seededRandom } from '../../helpers/seededRandom';
 import { finalTree, sha256, sha256OfFile, startReceiverFixture, writeRandomFile, type ReceiverFixture } from './receiverFixture';
 import { create, head, patch, request, uploadResumable } from './tusHttp';
 

@@ -1,34 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { JobView } from '../../../shared/model';
+import { describe, expect, it } from 'vitest';
 import { waitForJob } from '../../helpers/engineFixture';
-import { sha256Of, startFerryServices } from '../../helpers/servicesFixture';
-import { makeTmpDir } from '../../helpers/tmpDir';
-import { idle, jobFiles, recordUploadJobs, saveRule, waitForStatus, watching } from './watchFixture';
+import { sha256Of } from '../../helpers/servicesFixture';
+import { finished, idle, jobFiles, saveRule, waitForStatus, watchFixture, watching } from './watchFixture';
 
-const finished = (j: JobView) => j.state === 'completed' || j.state === 'failed' || j.state === 'canceled';
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('watched folders: dataset mode', () => {
-  const cleanups: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
-  async function setup() {
-    const ferry = await startFerryServices();
-    cleanups.push(ferry.dispose);
-    const src = makeTmpDir('ferry-watch-src');
-    cleanups.push(src.cleanup);
-    const jobs = recordUploadJobs(ferry.engine);
-    cleanups.push(jobs.stop);
-    return { ferry, engine: ferry.engine, src: src.dir, jobs };
-  }
-
   it('makes one dataset job per new folder once nothing in it changed for the quiet period', async () => {
-    const { ferry, engine, src, jobs } = await setup();
+    const { ferry, engine, src, jobs } = await watchFixture();
     const rule = await saveRule(engine, { name: 'Runs', path: src, mode: 'dataset', datasetQuietMs: 1500, metadata: { nameTemplate: 'run {folder}', team: 'optics' } });
     await waitForStatus(engine, rule.id, watching);
     writeFileSync(join(src, 'loose.bin'), randomBytes(100)); // not in a folder: not a dataset
@@ -58,8 +40,8 @@ describe('watched folders: dataset mode', () => {
     expect(jobs.jobs()).toHaveLength(2);
   });
 
-  it('sends a folder at once when its marker file appears, and only once', async () => {
-    const { engine, src, jobs } = await setup();
+  it('sends a folder at once when its marker file appears, only once, and without the marker', async () => {
+    const { engine, src, jobs } = await watchFixture();
     const rule = await saveRule(engine, { name: 'Marked', path: src, mode: 'dataset', datasetQuietMs: 120_000, markerFile: 'acquisition.complete' });
     await waitForStatus(engine, rule.id, watching);
     mkdirSync(join(src, 'scan-7'));
@@ -69,14 +51,14 @@ describe('watched folders: dataset mode', () => {
     const job = await jobs.next(10_000);
     expect(job.name).toBe('scan-7');
     await waitForJob(engine, job.id, finished);
-    expect(jobFiles(engine, job.id).map((f) => f.relativePath)).toEqual(['acquisition.complete', ...[0, 1, 2, 3, 4].map((i) => `tile-${i}.tif`)]);
+    expect(jobFiles(engine, job.id).map((f) => f.relativePath)).toEqual([0, 1, 2, 3, 4].map((i) => `tile-${i}.tif`));
     // Idle means no folder is waiting out its (two-minute) quiet period: nothing else will be sent.
-    await waitForStatus(engine, rule.id, (s) => idle(s) && s.uploaded === 6);
+    await waitForStatus(engine, rule.id, (s) => idle(s) && s.uploaded === 5);
     expect(jobs.jobs()).toHaveLength(1);
   });
 
   it('takes a hidden marker as the signal but neither sends nor records it', async () => {
-    const { engine, src, jobs } = await setup();
+    const { engine, src, jobs } = await watchFixture();
     const rule = await saveRule(engine, { name: 'Hidden marker', path: src, mode: 'dataset', datasetQuietMs: 120_000, markerFile: '.done' });
     await waitForStatus(engine, rule.id, watching);
     mkdirSync(join(src, 'plate-3'));
@@ -91,20 +73,68 @@ describe('watched folders: dataset mode', () => {
     expect(jobs.jobs()).toHaveLength(1);
   });
 
-  it("applies the rule's excludes inside a dataset: excluded files are neither sent nor recorded", async () => {
-    const { engine, src, jobs } = await setup();
-    const rule = await saveRule(engine, { name: 'Excluding', path: src, mode: 'dataset', datasetQuietMs: 120_000, markerFile: '.done', exclude: ['**/*.tmp'] });
+  it("applies the rule's own excludes inside a dataset, at any depth, and leaves the marker behind", async () => {
+    const { ferry, engine, src, jobs } = await watchFixture();
+    // Hidden files are not excluded by this rule: `.meta.json` is data here, `.DS_Store` is not.
+    const rule = await saveRule(engine, { name: 'Excluding', path: src, mode: 'dataset', datasetQuietMs: 120_000, markerFile: 'DONE', exclude: ['**/*.tmp', '**/.DS_Store'] });
     await waitForStatus(engine, rule.id, watching);
     mkdirSync(join(src, 'run-9', 'raw'), { recursive: true });
-    writeFileSync(join(src, 'run-9', 'raw', 'frame-1.tif'), randomBytes(3000));
-    writeFileSync(join(src, 'run-9', 'raw', 'frame-2.tif.tmp'), randomBytes(3000));
-    writeFileSync(join(src, 'run-9', 'scratch.tmp'), randomBytes(100));
-    writeFileSync(join(src, 'run-9', '.done'), '');
+    for (const [rel, size] of [['raw/frame-1.tif', 3000], ['raw/frame-2.tif.tmp', 3000], ['scratch.tmp', 100], ['.DS_Store', 10], ['raw/.DS_Store', 10], ['.meta.json', 50]] as const) {
+      writeFileSync(join(src, 'run-9', rel), randomBytes(size));
+    }
+    writeFileSync(join(src, 'run-9', 'DONE'), '');
+
+    const job = await jobs.next(10_000);
+    expect(await waitForJob(engine, job.id, finished)).toMatchObject({ state: 'completed', result: 'success' });
+    expect(jobFiles(engine, job.id).map((f) => f.relativePath)).toEqual(['.meta.json', 'raw/frame-1.tif']);
+    const received = join(ferry.dataDir, 'received', 'run-9');
+    expect(sha256Of(join(received, 'raw', 'frame-1.tif'))).toBe(sha256Of(join(src, 'run-9', 'raw', 'frame-1.tif')));
+    for (const rel of ['DONE', 'scratch.tmp', 'raw/frame-2.tif.tmp', '.DS_Store', 'raw/.DS_Store']) expect(existsSync(join(received, rel)), rel).toBe(false);
+    await waitForStatus(engine, rule.id, (s) => idle(s) && s.uploaded === 2);
+    expect(jobs.jobs()).toHaveLength(1);
+  });
+
+  it('sends the marker when an include pattern names it', async () => {
+    const { ferry, engine, src, jobs } = await watchFixture();
+    const rule = await saveRule(engine, { name: 'Sequencer', path: src, mode: 'dataset', datasetQuietMs: 120_000, markerFile: 'RTAComplete.txt', include: ['**/*', 'RTAComplete.txt'] });
+    await waitForStatus(engine, rule.id, watching);
+    mkdirSync(join(src, 'run-12', 'Data'), { recursive: true });
+    writeFileSync(join(src, 'run-12', 'Data', 'lane-1.bcl'), randomBytes(2000));
+    writeFileSync(join(src, 'run-12', 'RTAComplete.txt'), 'RTA 3.4.4 completed');
 
     const job = await jobs.next(10_000);
     await waitForJob(engine, job.id, finished);
-    expect(jobFiles(engine, job.id).map((f) => f.relativePath)).toEqual(['raw/frame-1.tif']);
-    await waitForStatus(engine, rule.id, (s) => idle(s) && s.uploaded === 1);
-    expect(jobs.jobs()).toHaveLength(1);
+    expect(jobFiles(engine, job.id).map((f) => f.relativePath)).toEqual(['Data/lane-1.bcl', 'RTAComplete.txt']);
+    expect(readFileSync(join(ferry.dataDir, 'received', 'run-12', 'RTAComplete.txt'), 'utf8')).toBe('RTA 3.4.4 completed');
+    await waitForStatus(engine, rule.id, (s) => idle(s) && s.uploaded === 2);
+  });
+
+  it('does not send a dataset again after a restart, and sends it again, still filtered, once a file in it changes', async () => {
+    const fx = await watchFixture();
+    const rule = await saveRule(fx.engine, { name: 'Plates', path: fx.src, mode: 'dataset', datasetQuietMs: 800, markerFile: 'DONE', exclude: ['**/*.tmp'] });
+    await waitForStatus(fx.engine, rule.id, watching);
+    const well = join(fx.src, 'plate-7', 'wells', 'a1.tif');
+    mkdirSync(join(fx.src, 'plate-7', 'wells'), { recursive: true });
+    writeFileSync(well, randomBytes(5000));
+    writeFileSync(join(fx.src, 'plate-7', 'wells', 'a2.tif'), randomBytes(5000));
+    writeFileSync(join(fx.src, 'plate-7', 'wells', 'a1.tif.tmp'), randomBytes(10));
+    writeFileSync(join(fx.src, 'plate-7', 'DONE'), '');
+    const first = await fx.jobs.next();
+    await waitForJob(fx.engine, first.id, finished);
+    await waitForStatus(fx.engine, rule.id, (s) => idle(s) && s.uploaded === 2);
+
+    await fx.restart();
+    // The marker is seen again at start-up, but everything the dataset sends is in the ledger.
+    await waitForStatus(fx.engine, rule.id, (s) => idle(s) && s.filesSeen === 3 && s.uploaded === 2);
+    expect(fx.jobs.jobs()).toHaveLength(0);
+
+    appendFileSync(well, randomBytes(100));
+    const second = await fx.jobs.next();
+    await waitForJob(fx.engine, second.id, finished);
+    const files = jobFiles(fx.engine, second.id);
+    expect(files.map((f) => f.relativePath)).toEqual(['wells/a1.tif', 'wells/a2.tif']);
+    expect(files[0]!.sha256).toBe(sha256Of(well));
+    await waitForStatus(fx.engine, rule.id, (s) => idle(s) && s.uploaded === 2);
+    expect(fx.jobs.jobs()).toHaveLength(1);
   });
 });

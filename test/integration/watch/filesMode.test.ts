@@ -1,34 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, openSync, closeSync, writeSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_EXCLUDES } from '../../../shared/watch';
-import type { JobView } from '../../../shared/model';
 import { waitForJob } from '../../helpers/engineFixture';
-import { sha256Of, startFerryServices } from '../../helpers/servicesFixture';
-import { makeTmpDir } from '../../helpers/tmpDir';
-import { findBySha, idle, jobFiles, recordUploadJobs, saveRule, waitForStatus, watching } from './watchFixture';
-
-const finished = (j: JobView) => j.state === 'completed' || j.state === 'failed' || j.state === 'canceled';
+import { sha256Of } from '../../helpers/servicesFixture';
+import { findBySha, finished, idle, jobFiles, saveRule, waitForStatus, watchFixture, watching } from './watchFixture';
 
 describe('watched folders: files mode', () => {
-  const cleanups: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
-  async function setup() {
-    const ferry = await startFerryServices();
-    cleanups.push(ferry.dispose);
-    const src = makeTmpDir('ferry-watch-src');
-    cleanups.push(src.cleanup);
-    const jobs = recordUploadJobs(ferry.engine);
-    cleanups.push(jobs.stop);
-    return { ferry, engine: ferry.engine, src: src.dir, jobs };
-  }
-
   it('uploads a file dropped into the folder once it is stable; the bytes land under the dataset', async () => {
-    const { ferry, engine, src, jobs } = await setup();
+    const { ferry, engine, src, jobs } = await watchFixture();
     const rule = await saveRule(engine, { name: 'Drop box', path: src });
     await waitForStatus(engine, rule.id, watching);
     writeFileSync(join(src, 'scan-001.bin'), randomBytes(300_000));
@@ -42,32 +23,34 @@ describe('watched folders: files mode', () => {
     expect(status).toMatchObject({ state: 'watching', filesSeen: 1, uploaded: 1, pending: 0, failed: 0, jobsCreated: 1, lastJobId: job.id });
   });
 
-  it('collects files dropped together into one job per folder, and sends status at most ~10 times a second', async () => {
-    const { engine, src, jobs } = await setup();
+  it('collects files dropped together into one job, subfolders included, and sends status at most ~10 times a second', async () => {
+    const { ferry, engine, src, jobs, defer } = await watchFixture();
     const rule = await saveRule(engine, { name: 'Burst', path: src, batchMs: 1000 });
     await waitForStatus(engine, rule.id, watching);
     const batches: number[] = [];
-    const stop = engine.watch.subscribe(() => batches.push(Date.now()));
-    cleanups.push(stop);
+    defer(engine.watch.subscribe(() => batches.push(Date.now())));
     mkdirSync(join(src, 'sub'));
     for (let i = 0; i < 40; i++) writeFileSync(join(src, `img-${String(i).padStart(3, '0')}.tif`), randomBytes(1000 + i));
-    // Same name in another folder: it keeps its place below the watched folder.
+    // Same name in a subfolder: it keeps its place there, so both share the job.
     writeFileSync(join(src, 'sub', 'img-000.tif'), randomBytes(77));
 
-    const first = await jobs.next();
-    const second = await jobs.next();
-    for (const j of [first, second]) await waitForJob(engine, j.id, finished);
+    const job = await jobs.next();
+    await waitForJob(engine, job.id, finished);
     await waitForStatus(engine, rule.id, (s) => idle(s) && s.uploaded === 41);
-    const byName = new Map([first, second].map((j) => [j.name, jobFiles(engine, j.id)]));
-    expect(byName.get(basename(rule.path))).toHaveLength(40);
-    expect(byName.get('sub')?.map((f) => f.relativePath)).toEqual(['sub/img-000.tif']);
-    expect(jobs.jobs()).toHaveLength(2);
+    expect(job.name).toBe(basename(rule.path));
+    const files = jobFiles(engine, job.id).map((f) => f.relativePath);
+    expect(files).toHaveLength(41);
+    expect(files).toContain('img-000.tif');
+    expect(files).toContain('sub/img-000.tif');
+    const dataset = join(ferry.dataDir, 'received', basename(rule.path));
+    for (const rel of ['img-000.tif', 'sub/img-000.tif']) expect(sha256Of(join(dataset, rel))).toBe(sha256Of(join(src, rel)));
+    expect(jobs.jobs()).toHaveLength(1);
     const gaps = batches.slice(2).map((t, i) => t - batches[i + 1]!);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
   });
 
   it('does not take a file while it is still being written', async () => {
-    const { engine, src, jobs } = await setup();
+    const { engine, src, jobs } = await watchFixture();
     const rule = await saveRule(engine, { name: 'Slow writer', path: src, stabilityMs: 1000, batchMs: 0 });
     await waitForStatus(engine, rule.id, watching);
     const path = join(src, 'growing.raw');
@@ -90,7 +73,7 @@ describe('watched folders: files mode', () => {
   });
 
   it('uploads a changed file again, and leaves the unchanged one alone', async () => {
-    const { ferry, engine, src, jobs } = await setup();
+    const { ferry, engine, src, jobs } = await watchFixture();
     writeFileSync(join(src, 'a.csv'), 'x,y\n1,2\n');
     writeFileSync(join(src, 'b.csv'), 'x,y\n3,4\n');
     const rule = await saveRule(engine, { name: 'Tables', path: src });
@@ -111,7 +94,7 @@ describe('watched folders: files mode', () => {
   });
 
   it('leaves excluded and temporary files alone and takes a partial file once it is renamed', async () => {
-    const { engine, src, jobs } = await setup();
+    const { engine, src, jobs } = await watchFixture();
     const rule = await saveRule(engine, {
       name: 'Filtered',
       path: src,

@@ -1,30 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../../main/engine/api/dispatch';
 import { DEFAULT_EXCLUDES } from '../../../shared/watch';
 import type { WatchRule } from '../../../shared/watch';
-import { startFerryServices } from '../../helpers/servicesFixture';
 import { makeTmpDir } from '../../helpers/tmpDir';
-import { expectError, idle, jobFiles, recordUploadJobs, saveRule, waitForStatus, watching } from './watchFixture';
+import { expectError, idle, jobFiles, saveRule, waitForStatus, watchFixture, watching } from './watchFixture';
 
 describe('watched-folder rules', () => {
-  const cleanups: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
-  async function setup() {
-    const ferry = await startFerryServices();
-    cleanups.push(ferry.dispose);
-    const src = makeTmpDir('ferry-watch-src');
-    cleanups.push(src.cleanup);
-    return { ferry, engine: ferry.engine, src: src.dir };
-  }
-
   it('answers typed errors for folders that cannot be watched and for bad rules', async () => {
-    const { ferry, engine, src } = await setup();
+    const { ferry, engine, src } = await watchFixture();
     writeFileSync(join(src, 'a-file.txt'), 'x');
     const base = { name: 'Bad' };
     expect(await expectError(engine, { ...base, path: join(src, 'missing') })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('does not exist') });
@@ -42,7 +28,7 @@ describe('watched-folder rules', () => {
   });
 
   it('stores rules with their defaults, edits and lists them', async () => {
-    const { engine, src } = await setup();
+    const { engine, src } = await watchFixture();
     const rule = await saveRule(engine, { name: 'Defaults', path: src, stabilityMs: undefined, batchMs: undefined, datasetQuietMs: undefined, polling: undefined });
     expect(rule).toMatchObject({
       name: 'Defaults',
@@ -66,11 +52,9 @@ describe('watched-folder rules', () => {
   });
 
   it('stops watching a deleted rule, and a disabled one until it is enabled again', async () => {
-    const { engine, src } = await setup();
+    const { engine, src, jobs, defer } = await watchFixture();
     const other = makeTmpDir('ferry-watch-other');
-    cleanups.push(other.cleanup);
-    const jobs = recordUploadJobs(engine);
-    cleanups.push(jobs.stop);
+    defer(other.cleanup);
     const doomed = await saveRule(engine, { name: 'Doomed', path: src });
     const control = await saveRule(engine, { name: 'Control', path: other.dir });
     await waitForStatus(engine, doomed.id, watching);
@@ -97,7 +81,7 @@ describe('watched-folder rules', () => {
   });
 
   it('shows an error while the folder is missing at start-up', async () => {
-    const { engine, src } = await setup();
+    const { engine, src } = await watchFixture();
     const gone = join(src, 'instrument');
     mkdirSync(gone);
     const rule = await saveRule(engine, { name: 'Unplugged', path: gone });
@@ -110,7 +94,7 @@ describe('watched-folder rules', () => {
   });
 
   it('shows an error when the watched folder is removed', async () => {
-    const { engine, src } = await setup();
+    const { engine, src } = await watchFixture();
     const gone = join(src, 'share');
     mkdirSync(join(gone, 'inner'), { recursive: true });
     const rule = await saveRule(engine, { name: 'Removed', path: gone });
@@ -122,7 +106,7 @@ describe('watched-folder rules', () => {
   });
 
   it('sends the rules and statuses first, then changes, on watch.changed', async () => {
-    const { engine, src } = await setup();
+    const { engine, src, defer } = await watchFixture();
     const rule: WatchRule = await saveRule(engine, { name: 'Streamed', path: src });
     const batches: { rules: string[]; removed: string[] }[] = [];
     let sawRemoval: () => void = () => undefined;
@@ -131,7 +115,7 @@ describe('watched-folder rules', () => {
       batches.push({ rules: b.rules.map((r) => r.name), removed: b.removed });
       if (b.removed.includes(rule.id)) sawRemoval();
     });
-    cleanups.push(stop);
+    defer(stop);
     expect(batches[0]).toEqual({ rules: ['Streamed'], removed: [] });
     await dispatchCommand(engine, 'deleteWatchRule', { id: rule.id });
     await removal;

@@ -42,7 +42,7 @@ export function TakeFields({ draft, errors, update }: FieldsProps): ReactElement
         </Field>
       )}
       {dataset ? (
-        <Field label="Marker file" hint="Optional, e.g. DONE or acquisition.complete: when it appears in a folder, the folder is sent at once." error={errors.markerFile} className="span-2">
+        <Field label="Marker file" hint="Optional, e.g. DONE or acquisition.complete: when it appears in a folder, the folder is sent at once. The marker itself is not uploaded unless an Include pattern names it." error={errors.markerFile} className="span-2">
           <input className="input input-mono" value={draft.markerFile} placeholder="none" onChange={(e) => update((d) => ({ ...d, markerFile: e.target.value }))} spellCheck={false} />
         </Field>
       ) : null}
@@ -63,7 +63,7 @@ export function DestinationFields({ draft, errors, update, destinations }: Field
           ))}
         </select>
       </Field>
-      <Field label="Dataset name" hint="{folder}, {file}, {date} and {rule} are filled in; they work in Folder and Description too." error={errors.nameTemplate}>
+      <Field label="Dataset name" hint="{folder} (the dataset folder, or in Files mode the watched one), {file}, {date} and {rule} are filled in; they work in Folder and Description too." error={errors.nameTemplate}>
         <input className="input input-mono" value={draft.nameTemplate} onChange={(e) => update((d) => ({ ...d, nameTemplate: e.target.value }))} spellCheck={false} />
       </Field>
       <Field label="Sensor" error={errors.sensorType}>

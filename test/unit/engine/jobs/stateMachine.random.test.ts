@@ -5,20 +5,9 @@ import { isFinished, JOB_STATES, TRANSITIONS, type JobEvent, type JobState, type
 import { dispatchCommand } from '../../../../main/engine/api/dispatch';
 import type { Engine } from '../../../../main/engine/engine';
 import { startEngine } from '../../../helpers/engineFixture';
+import { seededRandom } from '../../../helpers/seededRandom';
 import { stepRunner } from '../support/stepRunner';
 import { waitFor } from '../support/waitFor';
-
-/** A small seeded generator (mulberry32), so a failing run can be replayed with FERRY_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ROUNDS = 4;
 const JOBS_PER_ROUND = 500;
@@ -39,7 +28,7 @@ describe('randomized state machine', () => {
 
   it(`never reaches an illegal state or loses a job over ${ROUNDS * JOBS_PER_ROUND} random command sequences`, async () => {
     const seed = Number(process.env.FERRY_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const context = () => `seed ${seed} (replay with FERRY_SEED=${seed})`;
     for (let round = 0; round < ROUNDS; round++) {
