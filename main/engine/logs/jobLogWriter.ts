@@ -16,14 +16,25 @@ export interface WriterHooks {
   cap: LogCapPolicy | null;
   /** Bytes reached the files. */
   flushed(writer: JobLogWriter): void;
+  /** Whether anyone follows the log (its flushes are then kept in memory for a while). */
+  followed(writer: JobLogWriter): boolean;
   /** The first bytes were buffered since the last flush (the store arms its flush timer). */
   dirty(writer: JobLogWriter): void;
   /** The log was cut to its cap (a new epoch), or a cut failed (`err`). */
   cut(writer: JobLogWriter, err?: unknown): void;
 }
 
-/** A writer with this much buffered flushes at once instead of waiting for the timer. */
-const EAGER_FLUSH_CHARS = 1024 * 1024;
+/**
+ * A writer with this much buffered flushes at once instead of waiting for the timer. It is kept
+ * under a follower's chunk (256 KiB), so a follower close behind takes whole flushes from memory.
+ */
+const EAGER_FLUSH_CHARS = 192 * 1024;
+/**
+ * Flushes of a followed log are kept in memory this long, so that followers, which wake at most
+ * every 20 ms, take them without reading the file; at most RECENT_MAX_BYTES of them.
+ */
+const RECENT_MS = 100;
+const RECENT_MAX_BYTES = 32 * 1024 * 1024;
 const FOOTER_END = Buffer.from('</footer_json>\n');
 
 /**
@@ -40,10 +51,43 @@ function stamp(ts: number): string {
   return stampText;
 }
 
+/** One flush of the human log: the text written at `offset`, and how many bytes it took. */
+interface FlushedSegment {
+  offset: number;
+  /** When it was flushed (ms since the epoch). */
+  at: number;
+  /** The text as buffered; its UTF-8 encoding is what the file holds at `offset`. */
+  text: string;
+  bytes: number;
+  /** False when the text holds a lone surrogate: the file has U+FFFD there, so it is re-decoded. */
+  wellFormed: boolean;
+}
+
+/** Flushes are encoded into one reused buffer up to this size (a fresh one each costs GC work). */
+const SCRATCH_MAX_BYTES = 4 * EAGER_FLUSH_CHARS;
+let scratch = Buffer.allocUnsafe(0);
+
+/** The UTF-8 bytes of `text`; a view of the shared scratch buffer, valid until the next call. */
+function encodeForWrite(text: string): Buffer {
+  // UTF-8 takes at most three bytes per UTF-16 unit.
+  const most = text.length * 3;
+  if (most > SCRATCH_MAX_BYTES) return Buffer.from(text, 'utf8');
+  if (scratch.length < most) scratch = Buffer.allocUnsafe(SCRATCH_MAX_BYTES);
+  return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
+}
+
+/** Bytes of the flushed log held in memory (see `JobLogWriter.recentLog`). */
+export interface RecentLog {
+  text: string;
+  /** Bytes the text takes in the file. */
+  bytes: number;
+}
+
 /**
  * Appends to one job's human log and events.jsonl. Writes are buffered in memory and reach the
- * files in one write() per file per flush (the store's timer, every state change, or 1 MiB
- * buffered); `close` fsyncs. A log over its cap is cut to head + marker + tail after a flush.
+ * files in one write() per file per flush (the store's timer, every state change, or 192 K
+ * characters buffered); `close` fsyncs. A log over its cap is cut to head + marker + tail after a
+ * flush. While someone follows the log, its latest flushes stay in memory for them.
  */
 export class JobLogWriter {
   private logFd: number;
@@ -59,6 +103,9 @@ export class JobLogWriter {
   readonly cut: LogCutState;
   /** A cut in progress, if any (see logCap.ts); resolves when it is done. */
   cutting: Promise<void> | undefined;
+  /** The last flushes of the human log, oldest first, ending at `logSize`. */
+  private recent: FlushedSegment[] = [];
+  private recentSize = 0;
 
   /** `cut` carries the cut history of an earlier writer of the same log (for mapping offsets). */
   constructor(
@@ -118,9 +165,13 @@ export class JobLogWriter {
     if (this.closed) return;
     let wrote = false;
     if (this.logText.length > 0) {
-      const data = Buffer.from(this.logText, 'utf8');
+      const text = this.logText;
+      const data = encodeForWrite(text);
       this.logText = '';
+      const offset = this.logSize;
       this.logSize += writeAll(this.logFd, data);
+      if (this.hooks.followed(this)) this.remember(offset, data.length, text);
+      else this.forgetRecent();
       wrote = true;
       this.cutIfOver();
     }
@@ -137,6 +188,55 @@ export class JobLogWriter {
     if (wrote) this.hooks.flushed(this);
   }
 
+  /** Keeps a flush for followers, for RECENT_MS (always the latest one) and at most RECENT_MAX_BYTES. */
+  private remember(offset: number, bytes: number, text: string): void {
+    const now = Date.now();
+    this.recent.push({ offset, at: now, text, bytes, wellFormed: isWellFormed(text) });
+    this.recentSize += bytes;
+    for (;;) {
+      const oldest = this.recent[0]!;
+      if (this.recent.length === 1 || (now - oldest.at < RECENT_MS && this.recentSize <= RECENT_MAX_BYTES)) break;
+      this.recent.shift();
+      this.recentSize -= oldest.bytes;
+    }
+  }
+
+  /** The file changed under the kept flushes (a cut, a reopen): they no longer match its offsets. */
+  private forgetRecent(): void {
+    this.recent = [];
+    this.recentSize = 0;
+  }
+
+  /**
+   * The flushed log from `offset`, up to `maxBytes`, from memory: exactly the bytes the file holds
+   * there, or undefined when they are no longer held. Whole flushes are handed out as the text
+   * that was buffered; a flush larger than `maxBytes`, or a start inside one, is encoded again and
+   * cut like a read of the file (at the last newline, else at a character boundary).
+   */
+  recentLog(offset: number, maxBytes: number): RecentLog | undefined {
+    if (this.closed) return undefined;
+    if (offset === this.logSize) return { text: '', bytes: 0 };
+    const segs = this.recent;
+    let i = segs.length - 1;
+    while (i >= 0 && segs[i]!.offset > offset) i--;
+    if (i < 0 || offset > this.logSize) return undefined;
+    let text = '';
+    let bytes = 0;
+    for (let j = i; j < segs.length; j++) {
+      const seg = segs[j]!;
+      if (seg.offset !== offset + bytes || !seg.wellFormed || bytes + seg.bytes > maxBytes) break;
+      text += seg.text;
+      bytes += seg.bytes;
+    }
+    if (bytes > 0) return { text, bytes };
+    const seg = segs[i]!;
+    const start = offset - seg.offset;
+    const got = Math.min(maxBytes, seg.bytes - start);
+    const slice = Buffer.from(seg.text, 'utf8').subarray(start, start + got);
+    const used = offset + got < this.logSize ? cutToBoundary(slice, got) : got;
+    return { text: slice.toString('utf8', 0, used), bytes: used };
+  }
+
   /**
    * Starts cutting the log to its cap when it has grown past the threshold. The cut runs in the
    * background while appends go on; a writer closed meanwhile lets it finish on the closed file.
@@ -146,6 +246,7 @@ export class JobLogWriter {
     if (!cap || this.cutting || this.logSize <= cutThreshold(cap)) return;
     this.cutting = cutLog(this.paths.log, cap, this.cut, () => this.logSize, (newSize) => {
       this.logSize = newSize;
+      this.forgetRecent();
       if (!this.closed) {
         closeSync(this.logFd);
         this.logFd = openSync(this.paths.log, 'a+');
@@ -185,6 +286,7 @@ export class JobLogWriter {
     if (this.closed) return;
     this.flush(durable);
     this.closed = true;
+    this.forgetRecent();
     closeSync(this.logFd);
     closeSync(this.eventsFd);
   }
@@ -203,6 +305,22 @@ export class JobLogWriter {
   async settled(): Promise<void> {
     while (this.cutting) await this.cutting;
   }
+}
+
+/** No lone surrogates (ES2024, in every Node this runs on; the compiler's lib is older). */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** Cuts a full buffer back to its last newline, or failing that to a UTF-8 character boundary. */
+export function cutToBoundary(buf: Buffer, length: number): number {
+  const nl = buf.lastIndexOf(0x0a, length - 1);
+  if (nl >= 0) return nl + 1;
+  let i = length;
+  // Step back over continuation bytes (10xxxxxx) to the lead byte, and drop the incomplete char.
+  while (i > 0 && (buf[i - 1]! & 0xc0) === 0x80) i--;
+  if (i > 0 && buf[i - 1]! >= 0xc0) i--;
+  return i === 0 ? length : i;
 }
 
 function writeAll(fd: number, data: Buffer): number {

@@ -7,7 +7,7 @@ import type { JobEvent, LogChunk } from '../../../shared/model';
 import { EventIndex } from './eventIndex';
 import { LogCutState, type LogCapPolicy } from './logCap';
 import { createLogger } from '../util/logger';
-import { JobLogWriter, type JobLogPaths } from './jobLogWriter';
+import { cutToBoundary, JobLogWriter, type JobLogPaths } from './jobLogWriter';
 
 const log = createLogger('logs');
 
@@ -34,8 +34,9 @@ interface ReadState {
 
 /**
  * The file-log store: one directory per job holding `job.log` (human, append-only) and
- * `events.jsonl`. Readers read the files themselves, so every follower gets exactly the bytes on
- * disk; writers announce each flush so followers wake without polling. The flush timer runs only
+ * `events.jsonl`. Readers get exactly the bytes on disk: a follower close behind an open writer
+ * takes its latest flushes from memory, any other reads the file; writers announce each flush so
+ * followers wake without polling. The flush timer runs only
  * while something is buffered, so an idle app does not wake up.
  */
 export class LogStore {
@@ -91,6 +92,7 @@ export class LogStore {
         {
           cap: this.cap,
           flushed: (writer) => this.announce(writer.jobId),
+          followed: (writer) => this.flushed.listenerCount(String(writer.jobId)) > 0,
           dirty: (writer) => this.markDirty(writer),
           cut: (writer, err) => this.afterCut(writer, err),
         },
@@ -291,6 +293,12 @@ export class LogStore {
 
   private readAt(jobId: number, offset: number, maxBytes: number, finished: boolean): Promise<LogChunk> {
     const w = this.writers.get(jobId);
+    // A follower close behind the writer gets the flushed bytes from memory, without a read.
+    const recent = w?.recentLog(offset, maxBytes);
+    if (w && recent) {
+      const nextOffset = offset + recent.bytes;
+      return Promise.resolve({ jobId, offset, nextOffset, text: recent.text, eof: finished && nextOffset >= w.logSize });
+    }
     const key = `${jobId}:${this.cutState(jobId).epoch}:${offset}:${maxBytes}:${finished}:${w && !w.closed ? w.logSize : 'closed'}`;
     let read = this.sharedReads.get(key);
     if (!read) {
@@ -370,15 +378,4 @@ async function openOrNotFound(path: string, op: string): Promise<FileHandle> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(`${op}: file missing`);
     throw err;
   }
-}
-
-/** Cuts a full buffer back to its last newline, or failing that to a UTF-8 character boundary. */
-function cutToBoundary(buf: Buffer, length: number): number {
-  const nl = buf.lastIndexOf(0x0a, length - 1);
-  if (nl >= 0) return nl + 1;
-  let i = length;
-  // Step back over continuation bytes (10xxxxxx) to the lead byte, and drop the incomplete char.
-  while (i > 0 && (buf[i - 1]! & 0xc0) === 0x80) i--;
-  if (i > 0 && buf[i - 1]! >= 0xc0) i--;
-  return i === 0 ? length : i;
 }
