@@ -53,10 +53,21 @@ test.describe('webhooks', () => {
       await hooks.edit(receiver.url);
       await expect(hooks.editor.getByTestId('webhook-secret-set')).toBeVisible();
       await expect(hooks.editor.getByLabel('Signing secret')).toHaveCount(0);
+      await expect(hooks.editor.getByRole('checkbox', { name: /job\.completed/ })).toBeChecked();
+      await hooks.editor.getByRole('checkbox', { name: /job\.failed/ }).check();
+      await hooks.editor.getByLabel('Jobs', { exact: true }).selectOption({ label: 'Jobs to This computer (built-in receiver)' });
       await hooks.editor.getByLabel('Enabled').uncheck();
       await hooks.editor.getByRole('button', { name: 'Save' }).click();
       await expect(hooks.editor).toBeHidden();
       await expect(hooks.card(receiver.url)).toContainText('Off');
+      await expect(hooks.card(receiver.url)).toContainText('Jobs to This computer (built-in receiver) · completed, failed · signed');
+      // What the engine kept, after a reload: the edit, the secret still set, and never sent back.
+      await page.reload();
+      await hooks.open();
+      await expect(hooks.card(receiver.url)).toContainText('completed, failed');
+      const [stored] = await ferry.call<Record<string, unknown>[]>('listWebhooks');
+      expect(stored).toMatchObject({ url: receiver.url, enabled: false, hasSecret: true, events: ['job.completed', 'job.failed'] });
+      expect(JSON.stringify(stored)).not.toContain(secret);
 
       // A URL that is not http(s) is refused in the form, before the engine is asked.
       await page.getByRole('button', { name: 'Add webhook' }).first().click();

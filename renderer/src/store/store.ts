@@ -10,6 +10,8 @@ import { createJobsSlice } from './jobsSlice';
 import type { JobsSlice } from './jobsSlice';
 import { createLogSlice } from './logSlice';
 import type { LogSlice } from './logSlice';
+import { createNewJobSlice } from './newJobSlice';
+import type { NewJobSlice } from './newJobSlice';
 import { createSelectionSlice } from './selectionSlice';
 import type { SelectionSlice } from './selectionSlice';
 import { createSettingsSlice } from './settingsSlice';
@@ -22,6 +24,8 @@ import { createUploadSlice } from './uploadSlice';
 import type { UploadSlice } from './uploadSlice';
 import { createWatchSlice } from './watchSlice';
 import type { WatchSlice } from './watchSlice';
+import { createWebhooksSlice } from './webhooksSlice';
+import type { WebhooksSlice } from './webhooksSlice';
 
 export type FerryState = JobsSlice &
   WatchSlice &
@@ -33,6 +37,8 @@ export type FerryState = JobsSlice &
   SettingsSlice &
   StatsSlice &
   UploadSlice &
+  WebhooksSlice &
+  NewJobSlice &
   UiSlice;
 
 export const useFerryStore = create<FerryState>()((...args) => ({
@@ -46,5 +52,7 @@ export const useFerryStore = create<FerryState>()((...args) => ({
   ...createStatsSlice(...args),
   ...createUploadSlice(...args),
   ...createWatchSlice(...args),
+  ...createWebhooksSlice(...args),
+  ...createNewJobSlice(...args),
   ...createUiSlice(...args),
 }));

@@ -2,11 +2,10 @@
 import { useState } from 'react';
 import type { ReactElement } from 'react';
 import { goTo } from '../../store/actions/navigation';
+import { closeNewJob, createCommand, createDownload } from '../../store/actions/newJobs';
 import { useFerryStore } from '../../store/store';
 import { Field } from '../common/Field';
 import { Modal } from '../common/Modal';
-import { createCommand, createDownload } from './newJobActions';
-import { closeNewJob, useNewJob } from './newJobStore';
 import './NewJobSheet.css';
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l.length > 0);
@@ -68,19 +67,35 @@ function CommandForm(): ReactElement {
 
   if (!allowed) {
     return (
-      <Modal title="New command job" onClose={closeNewJob} testId="new-command">
+      <Modal
+        title="New command job"
+        subtitle="Runs a program on this computer as a job."
+        onClose={closeNewJob}
+        testId="new-command"
+        footer={
+          <>
+            <button type="button" className="btn" onClick={closeNewJob}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-autofocus
+              onClick={() => {
+                closeNewJob();
+                goTo('settings');
+              }}
+            >
+              Open Settings
+            </button>
+          </>
+        }
+      >
         <div className="newjob-off" data-testid="command-jobs-off">
-          <p>Command jobs run programs on this computer, so they are off until you allow them in Settings.</p>
-          <button
-            type="button"
-            className="btn btn-primary"
-            onClick={() => {
-              closeNewJob();
-              goTo('settings');
-            }}
-          >
-            Open Settings
-          </button>
+          <p>
+            Command jobs are off. Anyone who can create jobs in Ferry could run any program with your rights, so they stay off until you turn on{' '}
+            <strong>Allow command jobs</strong> in Settings.
+          </p>
         </div>
       </Modal>
     );
@@ -167,7 +182,7 @@ function Sheet({ title, subtitle, busy, onStart, testId, children }: { title: st
 }
 
 export function NewJobSheet(): ReactElement | null {
-  const kind = useNewJob((s) => s.kind);
+  const kind = useFerryStore((s) => s.newJob.kind);
   if (kind === 'download') return <DownloadForm />;
   if (kind === 'command') return <CommandForm />;
   return null;

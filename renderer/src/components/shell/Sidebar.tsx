@@ -9,7 +9,7 @@ import type { JobState } from '../../../../shared/model';
 import { openShortcuts } from '../../store/actions/dialogs';
 import { setJobQuery } from '../../store/actions/jobs';
 import { goTo } from '../../store/actions/navigation';
-import { openNewJob } from '../newjob/newJobStore';
+import { openNewJob } from '../../store/actions/newJobs';
 import { openNewUpload } from '../../store/actions/upload';
 import { selectStateCounts } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';

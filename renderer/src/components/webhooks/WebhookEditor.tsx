@@ -2,10 +2,10 @@
 import { useState } from 'react';
 import type { ReactElement } from 'react';
 import { WEBHOOK_EVENTS, type WebhookEvent, type WebhookView } from '../../../../shared/automation';
-import type { DestinationView } from '../../../../shared/destinations';
 import { Field } from '../common/Field';
 import { Modal } from '../common/Modal';
-import { generateSecret, saveWebhook, type WebhookInput } from './webhookActions';
+import { closeWebhookEditor, generateSecret, saveWebhook, type WebhookInput } from '../../store/actions/webhooks';
+import { useFerryStore } from '../../store/store';
 
 const EVENT_LABEL: Record<WebhookEvent, string> = {
   'job.completed': 'Completed',
@@ -15,14 +15,10 @@ const EVENT_LABEL: Record<WebhookEvent, string> = {
   'job.canceled': 'Canceled',
 };
 
-interface Props {
-  existing: WebhookView | undefined;
-  destinations: DestinationView[];
-  onClose(): void;
-  onSaved(hook: WebhookView): void;
-}
-
-export function WebhookEditor({ existing, destinations, onClose, onSaved }: Props): ReactElement {
+/** Keyed by the target in the view, so its form state starts fresh for each webhook. */
+export function WebhookEditor({ existing }: { existing: WebhookView | undefined }): ReactElement {
+  const destinations = useFerryStore((s) => s.destinations.list);
+  const onClose = closeWebhookEditor;
   const [url, setUrl] = useState(existing?.url ?? '');
   const [events, setEvents] = useState<WebhookEvent[]>(existing?.events ?? ['job.completed', 'job.failed']);
   const [destinationId, setDestinationId] = useState<string | null>(existing?.destinationId ?? null);
@@ -54,9 +50,10 @@ export function WebhookEditor({ existing, destinations, onClose, onSaved }: Prop
       ...(replacing ? { secret } : {}),
     };
     const { saved, errors: remote } = await saveWebhook(input);
-    setSaving(false);
-    if (saved) onSaved(saved);
-    else setErrors(remote);
+    if (!saved) {
+      setSaving(false);
+      setErrors(remote);
+    }
   };
 
   const toggle = (event: WebhookEvent, on: boolean) => setEvents((list) => (on ? WEBHOOK_EVENTS.filter((e) => e === event || list.includes(e)) : list.filter((e) => e !== event)));
@@ -122,13 +119,19 @@ export function WebhookEditor({ existing, destinations, onClose, onSaved }: Prop
             </button>
           </div>
         ) : (
-          <div className="webhook-secret-row">
-            <p className="webhook-secret-set" data-testid="webhook-secret-set">
-              Signing secret stored ••••••
-            </p>
-            <button type="button" className="btn" onClick={() => setReplacing(true)}>
-              Replace secret
-            </button>
+          <div className="field">
+            <span className="field-label">Signing secret</span>
+            <div className="webhook-secret-row">
+              <p className="webhook-secret-set" data-testid="webhook-secret-set">
+                <span className="webhook-secret-dots" aria-hidden="true">
+                  ••••••••
+                </span>{' '}
+                Set. Ferry keeps it and never shows it again.
+              </p>
+              <button type="button" className="btn" onClick={() => setReplacing(true)}>
+                Replace secret
+              </button>
+            </div>
           </div>
         )}
         <Field label="Enabled" inline>

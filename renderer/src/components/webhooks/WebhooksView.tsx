@@ -1,18 +1,15 @@
 /** Webhooks: who is told, signed, when jobs complete or fail (globally or per destination). */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { ReactElement } from 'react';
 import type { WebhookView } from '../../../../shared/automation';
-import type { DestinationView } from '../../../../shared/destinations';
 import { formatCount } from '../../../../shared/format';
-import { describeError } from '../../store/actions/toasts';
-import { ferry } from '../../transport';
+import { loadDestinations } from '../../store/actions/destinations';
+import { deleteWebhook, loadWebhooks, openWebhookEditor } from '../../store/actions/webhooks';
+import { useFerryStore } from '../../store/store';
 import { EmptyState } from '../common/EmptyState';
 import { AlertIcon, BoltIcon, EditIcon, PlusIcon, TrashIcon } from '../common/icons';
-import { deleteWebhook } from './webhookActions';
 import { WebhookEditor } from './WebhookEditor';
 import './WebhooksView.css';
-
-type Editing = { mode: 'new' } | { mode: 'edit'; hook: WebhookView } | null;
 
 const SIGNING_HINT = (
   <>
@@ -22,7 +19,7 @@ const SIGNING_HINT = (
   </>
 );
 
-function WebhookCard({ hook, destination, onEdit, onDeleted }: { hook: WebhookView; destination: string; onEdit(): void; onDeleted(): void }): ReactElement {
+function WebhookCard({ hook, scope }: { hook: WebhookView; scope: string }): ReactElement {
   return (
     <li className="card webhook-card" data-testid="webhook-card" aria-label={hook.url}>
       <span className={`card-icon${hook.enabled ? '' : ' webhook-icon-off'}`} aria-hidden="true">
@@ -36,15 +33,15 @@ function WebhookCard({ hook, destination, onEdit, onDeleted }: { hook: WebhookVi
           {hook.enabled ? null : <span className="webhook-off">Off</span>}
         </div>
         <p className="webhook-summary">
-          {destination} · {hook.events.map((e) => e.replace('job.', '')).join(', ')}
+          {scope} · {hook.events.map((e) => e.replace('job.', '')).join(', ')}
           {hook.hasSecret ? ' · signed' : ''}
         </p>
       </div>
       <div className="webhook-actions">
-        <button type="button" className="btn btn-icon btn-ghost" aria-label={`Edit webhook ${hook.url}`} title="Edit" onClick={onEdit}>
+        <button type="button" className="btn btn-icon btn-ghost" aria-label={`Edit webhook ${hook.url}`} title="Edit" onClick={() => openWebhookEditor({ mode: 'edit', id: hook.id })}>
           <EditIcon />
         </button>
-        <button type="button" className="btn btn-icon btn-ghost btn-danger" aria-label={`Delete webhook ${hook.url}`} title="Delete" onClick={() => void deleteWebhook(hook).then((gone) => gone && onDeleted())}>
+        <button type="button" className="btn btn-icon btn-ghost btn-danger" aria-label={`Delete webhook ${hook.url}`} title="Delete" onClick={() => void deleteWebhook(hook)}>
           <TrashIcon />
         </button>
       </div>
@@ -53,41 +50,30 @@ function WebhookCard({ hook, destination, onEdit, onDeleted }: { hook: WebhookVi
 }
 
 export function WebhooksView(): ReactElement {
-  const [hooks, setHooks] = useState<WebhookView[] | null>(null);
-  const [destinations, setDestinations] = useState<DestinationView[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [editing, setEditing] = useState<Editing>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const [list, dests] = await Promise.all([ferry.listWebhooks({}), ferry.listDestinations({}).catch(() => [] as DestinationView[])]);
-      setHooks(list);
-      setDestinations(dests);
-      setError(null);
-    } catch (err) {
-      setError(describeError(err));
-    }
-  }, []);
-  useEffect(() => void load(), [load]);
+  const { list, status, error, editor } = useFerryStore((s) => s.webhooks);
+  const destinations = useFerryStore((s) => s.destinations.list);
+  // Destinations too: a scope names one, and it may have been added elsewhere since the app started.
+  useEffect(() => void Promise.all([loadWebhooks(), loadDestinations()]), []);
 
   const scopeOf = (hook: WebhookView) =>
     hook.destinationId === null ? 'Every job' : `Jobs to ${destinations.find((d) => d.id === hook.destinationId)?.name ?? 'a deleted destination'}`;
+  const editing = editor?.mode === 'edit' ? list.find((h) => h.id === editor.id) : undefined;
 
-  let body: ReactElement;
-  if (error && !hooks) {
+  let body: ReactElement | null = null;
+  if (status === 'error') {
     body = (
       <EmptyState
         glyph={<AlertIcon />}
         title="Could not load webhooks"
-        hint={error}
+        hint={error ?? undefined}
         actions={
-          <button type="button" className="btn" onClick={() => void load()}>
+          <button type="button" className="btn" onClick={() => void loadWebhooks()}>
             Try again
           </button>
         }
       />
     );
-  } else if (hooks && hooks.length === 0) {
+  } else if (status === 'ready' && list.length === 0) {
     body = (
       <EmptyState
         testId="webhooks-empty"
@@ -95,25 +81,25 @@ export function WebhooksView(): ReactElement {
         title="No webhooks yet"
         hint={
           <>
-            Tell a LIMS, a chat channel or a pipeline when a job completes or fails. Every delivery is a JSON POST signed with HMAC-SHA256 in the{' '}
-            <code>Ferry-Signature</code> header.
+            A webhook tells a LIMS, a chat channel or a pipeline when a job completes or fails: Ferry POSTs a JSON body to its URL, signed with
+            HMAC-SHA256 in the <code>Ferry-Signature</code> header so the receiver can check it came from here.
           </>
         }
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setEditing({ mode: 'new' })}>
+          <button type="button" className="btn btn-primary" onClick={() => openWebhookEditor({ mode: 'new' })}>
             <PlusIcon />
             Add webhook
           </button>
         }
       />
     );
-  } else {
+  } else if (status === 'ready') {
     body = (
       <>
         <p className="screen-intro">{SIGNING_HINT}</p>
         <ul className="card-list" aria-label="Webhooks">
-          {(hooks ?? []).map((hook) => (
-            <WebhookCard key={hook.id} hook={hook} destination={scopeOf(hook)} onEdit={() => setEditing({ mode: 'edit', hook })} onDeleted={() => void load()} />
+          {list.map((hook) => (
+            <WebhookCard key={hook.id} hook={hook} scope={scopeOf(hook)} />
           ))}
         </ul>
       </>
@@ -121,12 +107,12 @@ export function WebhooksView(): ReactElement {
   }
 
   return (
-    <div className="screen">
+    <div className="screen webhooks-screen">
       <header className="screen-header">
         <h1 className="screen-title">Webhooks</h1>
-        <span className="screen-meta">{hooks ? `${formatCount(hooks.length)} configured` : ''}</span>
+        <span className="screen-meta">{status === 'ready' ? `${formatCount(list.length)} configured` : ''}</span>
         <div className="screen-actions">
-          <button type="button" className="btn btn-primary" onClick={() => setEditing({ mode: 'new' })}>
+          <button type="button" className="btn btn-primary" onClick={() => openWebhookEditor({ mode: 'new' })}>
             <PlusIcon />
             Add webhook
           </button>
@@ -135,17 +121,7 @@ export function WebhooksView(): ReactElement {
       <div className="screen-body">
         <div className="screen-body-narrow">{body}</div>
       </div>
-      {editing ? (
-        <WebhookEditor
-          existing={editing.mode === 'edit' ? editing.hook : undefined}
-          destinations={destinations}
-          onClose={() => setEditing(null)}
-          onSaved={() => {
-            setEditing(null);
-            void load();
-          }}
-        />
-      ) : null}
+      {editor && (editor.mode === 'new' || editing) ? <WebhookEditor key={editor.mode === 'edit' ? editor.id : 'new'} existing={editing} /> : null}
     </div>
   );
 }

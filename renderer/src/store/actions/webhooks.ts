@@ -1,18 +1,34 @@
-/** Webhooks: list, save (create or edit), delete; every call goes through the contract. */
-import type { WebhookView } from '../../../../shared/automation';
+/** Webhooks: list, save (create or edit), delete; the secret goes in and never comes back. */
 import type { z } from 'zod';
-import type { webhookInput } from '../../../../shared/automation';
-import { confirmAction } from '../../store/actions/dialogs';
-import { fieldErrors } from '../../store/actions/settings';
-import { asFerryError, showError, showToast } from '../../store/actions/toasts';
+import type { WebhookView, webhookInput } from '../../../../shared/automation';
 import { ferry } from '../../transport';
+import { useFerryStore } from '../store';
+import type { WebhookEditorTarget } from '../webhooksSlice';
+import { confirmAction } from './dialogs';
+import { fieldErrors } from './settings';
+import { asFerryError, describeError, showError, showToast } from './toasts';
 
 export type WebhookInput = z.input<typeof webhookInput>;
 
-/** Saves; answers field errors (by input path) when the engine refused the input. */
+const store = useFerryStore.getState;
+
+export async function loadWebhooks(): Promise<void> {
+  try {
+    store().applyWebhooks(await ferry.listWebhooks({}));
+  } catch (err) {
+    store().failWebhooks(describeError(err));
+  }
+}
+
+export const openWebhookEditor = (target: WebhookEditorTarget): void => store().setWebhookEditor(target);
+export const closeWebhookEditor = (): void => store().setWebhookEditor(null);
+
+/** Saves and closes the editor; answers field errors (by input path) when the engine refused the input. */
 export async function saveWebhook(input: WebhookInput): Promise<{ saved: WebhookView | null; errors: Record<string, string> }> {
   try {
     const saved = await ferry.saveWebhook(input);
+    closeWebhookEditor();
+    await loadWebhooks();
     showToast('success', input.id ? 'Webhook saved' : 'Webhook added', saved.url);
     return { saved, errors: {} };
   } catch (err) {
@@ -23,22 +39,20 @@ export async function saveWebhook(input: WebhookInput): Promise<{ saved: Webhook
   }
 }
 
-/** Asks first; resolves true when the webhook is gone. */
-export async function deleteWebhook(hook: WebhookView): Promise<boolean> {
+export async function deleteWebhook(hook: WebhookView): Promise<void> {
   const ok = await confirmAction({
     title: 'Delete this webhook?',
     message: `Ferry stops calling ${hook.url} and forgets its secret. Deliveries still waiting are dropped.`,
     confirmLabel: 'Delete webhook',
     danger: true,
   });
-  if (!ok) return false;
+  if (!ok) return;
   try {
     await ferry.deleteWebhook({ id: hook.id });
+    await loadWebhooks();
     showToast('success', 'Webhook deleted', hook.url);
-    return true;
   } catch (err) {
     showError('Could not delete the webhook', err);
-    return false;
   }
 }
 

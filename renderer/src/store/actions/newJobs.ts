@@ -1,0 +1,40 @@
+/** New download, command and verify jobs: open the sheet, create the job, then show it. */
+import type { JobView } from '../../../../shared/model';
+import { ferry } from '../../transport';
+import type { NewJobKind } from '../newJobSlice';
+import { useFerryStore } from '../store';
+import { goTo } from './navigation';
+import { showJob } from './selection';
+import { fieldErrors } from './settings';
+import { asFerryError, showError, showToast } from './toasts';
+
+const store = useFerryStore.getState;
+
+export const openNewJob = (kind: NewJobKind): void => store().setNewJobSheet(kind);
+export const closeNewJob = (): void => store().setNewJobSheet(null);
+
+type Created = { job: JobView | null; errors: Record<string, string> };
+
+async function create(label: string, make: () => Promise<JobView>): Promise<Created> {
+  try {
+    const job = await make();
+    store().upsertJobs([job]);
+    goTo('jobs');
+    showJob(job.id);
+    closeNewJob();
+    showToast('success', `${label} started`, `${job.name} (job #${job.id})`);
+    return { job, errors: {} };
+  } catch (err) {
+    const error = asFerryError(err);
+    const errors = error.code === 'INVALID_INPUT' ? fieldErrors(error.details) : {};
+    if (Object.keys(errors).length === 0) showError(`Could not start the ${label.toLowerCase()}`, error);
+    return { job: null, errors };
+  }
+}
+
+export const createDownload = (input: Parameters<typeof ferry.createDownloadJob>[0]): Promise<Created> => create('Download', () => ferry.createDownloadJob(input));
+
+export const createCommand = (input: Parameters<typeof ferry.createCommandJob>[0]): Promise<Created> => create('Command', () => ferry.createCommandJob(input));
+
+/** Checks what a completed upload left at its destination against its manifest, as a new job. */
+export const createVerify = (sourceJobId: number): Promise<Created> => create('Verification', () => ferry.createVerifyJob({ sourceJobId }));
