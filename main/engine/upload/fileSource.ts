@@ -67,6 +67,13 @@ export class FileSource {
     return this.digest;
   }
 
+  /** Fails when the bytes read differ from a SHA-256 declared beforehand; call once the last chunk is out. */
+  checkDeclared(declared: string | undefined, label: string): void {
+    if (declared && this.sha256() !== declared) {
+      throw new FerryError('IO', `${label}: read SHA-256 ${this.sha256()}, expected ${declared}`, { reason: 'checksum' });
+    }
+  }
+
   /**
    * Yields chunks `[from, from + chunkSize)`, … up to the end of the file (a 0-byte file yields one
    * empty chunk, so every destination sees one request). Single use.

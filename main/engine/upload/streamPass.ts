@@ -38,11 +38,7 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
     if (step.value.last) checkDeclared();
     return step.value;
   };
-  const checkDeclared = () => {
-    if (ctx.file.sha256 && source.sha256() !== ctx.file.sha256) {
-      throw new FerryError('IO', `${ctx.label}: read SHA-256 ${source.sha256()}, expected ${ctx.file.sha256}`, { reason: 'checksum' });
-    }
-  };
+  const checkDeclared = () => source.checkDeclared(ctx.file.sha256, ctx.label);
   /** Piece boundaries of this pass, so that a request never ends inside a piece. */
   const requestEnd = (from: number) => {
     const wanted = from + stream.requestBytes;

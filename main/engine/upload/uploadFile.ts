@@ -166,11 +166,7 @@ async function sendPass(session: UploadSession, offset: number, ctx: PassContext
     failure ??= { err };
     pass.abort();
   };
-  const checkDeclared = () => {
-    if (ctx.file.sha256 && source.sha256() !== ctx.file.sha256) {
-      throw new FerryError('IO', `${ctx.label}: read SHA-256 ${source.sha256()}, expected ${ctx.file.sha256}`, { reason: 'checksum' });
-    }
-  };
+  const checkDeclared = () => source.checkDeclared(ctx.file.sha256, ctx.label);
 
   try {
     // A chunk's buffer is free again once its send settled: `limit` in flight plus the one being read.
