@@ -9,7 +9,7 @@ import type { JobView } from '../../../../shared/model';
 import { isControlAllowed, JOB_CONTROLS } from '../../jobControls';
 import type { JobControl } from '../../jobControls';
 import { deleteJobs, runJobControl } from '../../store/actions/jobs';
-import { createVerify } from '../newjob/newJobActions';
+import { createVerify } from '../../store/actions/newJobs';
 import { CancelIcon, CheckIcon, CloseIcon, PauseIcon, PlayIcon, RetryIcon, StopAfterIcon, TrashIcon } from '../common/icons';
 
 const ICONS: Record<JobControl, typeof PauseIcon> = {
