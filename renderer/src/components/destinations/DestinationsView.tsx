@@ -5,7 +5,7 @@ import type { DestinationView } from '../../../../shared/destinations';
 import { deleteDestination, loadDestinations, openDestinationEditor, setDefaultDestination, testDestination } from '../../store/actions/destinations';
 import type { TestResult } from '../../store/destinationsSlice';
 import { useFerryStore } from '../../store/store';
-import { EmptyState } from '../common/EmptyState';
+import { LoadFailed } from '../common/EmptyState';
 import { AlertIcon, CheckIcon, EditIcon, PlusIcon, ServerIcon, StarIcon, TrashIcon } from '../common/icons';
 import './DestinationsView.css';
 
@@ -106,16 +106,7 @@ export function DestinationsView(): ReactElement {
       <div className="screen-body">
         <div className="screen-body-narrow">
           {status === 'error' ? (
-            <EmptyState
-              glyph={<AlertIcon />}
-              title="Could not load destinations"
-              hint={error ?? undefined}
-              actions={
-                <button type="button" className="btn" onClick={() => void loadDestinations()}>
-                  Try again
-                </button>
-              }
-            />
+            <LoadFailed what="destinations" error={error} retry={loadDestinations} />
           ) : (
             <>
               <p className="screen-intro">Uploads go to the default destination unless you pick another in the upload sheet. Secrets are stored by Ferry and never shown again.</p>

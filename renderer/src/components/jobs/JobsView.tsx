@@ -5,8 +5,8 @@ import { createDemoJob, loadJobView, setJobQuery } from '../../store/actions/job
 import { openNewUpload } from '../../store/actions/upload';
 import { selectActiveId, selectJobQuery, selectViewStatus } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
-import { EmptyState } from '../common/EmptyState';
-import { AlertIcon, SearchIcon, UploadIcon } from '../common/icons';
+import { EmptyState, LoadFailed } from '../common/EmptyState';
+import { SearchIcon, UploadIcon } from '../common/icons';
 import { JobDetail } from '../detail/JobDetail';
 import { BulkBar } from './BulkBar';
 import { FilterChips } from './FilterChips';
@@ -20,17 +20,7 @@ function TableOrEmpty(): ReactElement {
   const filtered = query.states.length > 0 || query.kinds.length > 0 || query.text.trim() !== '';
   if (status === 'error' && loaded === 0) {
     return (
-      <EmptyState
-        glyph={<AlertIcon />}
-        title="Could not load jobs"
-        hint={error ?? undefined}
-        testId="job-list-error"
-        actions={
-          <button type="button" className="btn" onClick={() => void loadJobView()}>
-            Try again
-          </button>
-        }
-      />
+      <LoadFailed what="jobs" error={error} retry={loadJobView} testId="job-list-error" />
     );
   }
   if (status === 'ready' && loaded === 0) {

@@ -10,9 +10,8 @@ import { loadSettings, saveSettings, setTheme } from '../../store/actions/settin
 import { selectCapabilities, selectSettings, selectTheme } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
 import type { Theme } from '../../theme';
-import { EmptyState } from '../common/EmptyState';
+import { EmptyState, LoadFailed } from '../common/EmptyState';
 import { Field } from '../common/Field';
-import { AlertIcon } from '../common/icons';
 import { BandwidthInput } from './BandwidthInput';
 import { ScheduleEditor } from './ScheduleEditor';
 import { sameForm, toForm, toPatch, validateForm } from './settingsForm';
@@ -201,16 +200,7 @@ export function SettingsView(): ReactElement {
           {settings ? (
             <Form settings={settings} />
           ) : status === 'error' ? (
-            <EmptyState
-              glyph={<AlertIcon />}
-              title="Could not load the settings"
-              hint={error ?? undefined}
-              actions={
-                <button type="button" className="btn" onClick={() => void loadSettings()}>
-                  Try again
-                </button>
-              }
-            />
+            <LoadFailed what="the settings" error={error} retry={loadSettings} />
           ) : (
             <EmptyState title="Loading settings…" />
           )}

@@ -6,8 +6,8 @@ import { useEffect } from 'react';
 import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount } from '../../../../shared/format';
-import { EmptyState } from '../common/EmptyState';
-import { AlertIcon, FolderIcon, PlusIcon } from '../common/icons';
+import { EmptyState, LoadFailed } from '../common/EmptyState';
+import { FolderIcon, PlusIcon } from '../common/icons';
 import { followWatch, openWatchEditor, reloadWatch } from './watchActions';
 import { WatchRuleCard } from './WatchRuleCard';
 import { WatchRuleEditor } from './WatchRuleEditor';
@@ -24,16 +24,7 @@ export function WatchScreen(): ReactElement {
   let body: ReactElement;
   if (status === 'error') {
     body = (
-      <EmptyState
-        glyph={<AlertIcon />}
-        title="Could not load the watched folders"
-        hint={error ?? undefined}
-        actions={
-          <button type="button" className="btn" onClick={() => void reloadWatch()}>
-            Try again
-          </button>
-        }
-      />
+      <LoadFailed what="the watched folders" error={error} retry={reloadWatch} />
     );
   } else if (status === 'ready' && order.length === 0) {
     body = (

@@ -6,8 +6,8 @@ import { formatCount } from '../../../../shared/format';
 import { loadDestinations } from '../../store/actions/destinations';
 import { deleteWebhook, loadWebhooks, openWebhookEditor } from '../../store/actions/webhooks';
 import { useFerryStore } from '../../store/store';
-import { EmptyState } from '../common/EmptyState';
-import { AlertIcon, BoltIcon, EditIcon, PlusIcon, TrashIcon } from '../common/icons';
+import { EmptyState, LoadFailed } from '../common/EmptyState';
+import { BoltIcon, EditIcon, PlusIcon, TrashIcon } from '../common/icons';
 import { WebhookEditor } from './WebhookEditor';
 import './WebhooksView.css';
 
@@ -62,16 +62,7 @@ export function WebhooksView(): ReactElement {
   let body: ReactElement | null = null;
   if (status === 'error') {
     body = (
-      <EmptyState
-        glyph={<AlertIcon />}
-        title="Could not load webhooks"
-        hint={error ?? undefined}
-        actions={
-          <button type="button" className="btn" onClick={() => void loadWebhooks()}>
-            Try again
-          </button>
-        }
-      />
+      <LoadFailed what="webhooks" error={error} retry={loadWebhooks} />
     );
   } else if (status === 'ready' && list.length === 0) {
     body = (
