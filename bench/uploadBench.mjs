@@ -1,5 +1,5 @@
 // Upload benchmarks: Ferry against curl, tus-js-client and @aws-sdk/lib-storage, measured in the
-// same run against the same servers on 127.0.0.1. `node bench/uploadBench.mjs [--quick]`.
+// same run against the same servers on 127.0.0.1. `node bench/uploadBench.mjs [--quick] [--sections=onegib,rss,s3,small,kill]`.
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
@@ -14,6 +14,9 @@ import { GiB, MiB, mbps, median, randomFile, sparseFile, table, tempDir, timed, 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bench = await import(join(here, '../out/main/bench.js'));
 const quick = process.argv.includes('--quick');
+/** `--sections=small,s3` runs only those parts: onegib, rss, s3, small, kill. */
+const sections_ = process.argv.find((a) => a.startsWith('--sections='))?.slice('--sections='.length).split(',');
+const want = (name) => !sections_ || sections_.includes(name);
 /** What the app uses for the built-in receiver: the chunk size setting's default. */
 const requestBytes = bench.DEFAULT_SETTINGS.chunkSizeMiB * MiB;
 
@@ -107,7 +110,7 @@ const viaFerry = (file, name = 'ferry', protocol = ferryTus) =>
   bench.uploadFile({ protocol, path: file, relativePath: meta(name).relativePath, metadata: { dataset: 'bench' }, signal: new AbortController().signal });
 
 // ---- 1 GiB to the built-in receiver ---------------------------------------------------------
-{
+if (want('onegib')) {
   const size = quick ? 256 * MiB : GiB;
   const file = randomFile(join(dir, 'big.bin'), size);
   const runs = quick ? 1 : 5;
@@ -138,7 +141,7 @@ const viaFerry = (file, name = 'ferry', protocol = ferryTus) =>
 }
 
 // ---- peak RSS: 4 GiB vs 256 MiB -------------------------------------------------------------
-{
+if (want('rss')) {
   const rssOf = async (file) => {
     const r = await run(process.execPath, [fileURLToPath(import.meta.url), 'rss-child', endpoint, file]);
     if (r.status !== 0) throw new Error(`rss child failed: ${r.stderr}`);
@@ -156,7 +159,7 @@ const viaFerry = (file, name = 'ferry', protocol = ferryTus) =>
 }
 
 // ---- S3 multipart vs lib-storage ------------------------------------------------------------
-{
+if (want('s3')) {
   const s3dir = join(dir, 's3');
   mkdirSync(s3dir);
   const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir, configureBuckets: [{ name: 'bench' }] });
@@ -185,7 +188,7 @@ const viaFerry = (file, name = 'ferry', protocol = ferryTus) =>
 }
 
 // ---- 10 000 small files ---------------------------------------------------------------------
-{
+if (want('small')) {
   const count = quick ? 2000 : 10_000;
   const src = join(dir, 'many');
   mkdirSync(src);
@@ -202,38 +205,46 @@ const viaFerry = (file, name = 'ferry', protocol = ferryTus) =>
     }));
   };
   const tusMs = (await timed(() => pool(4, (f) => viaTusJs(f, 4096, 'small-tus')))).ms;
-  const data = tempDir('many-engine');
-  const engine = new bench.Engine({ dataDir: data.dir, receiverUrl: endpoint });
-  engine.start();
-  const ferryMs = (
-    await timed(async () => {
-      const job = await bench.dispatchCommand(engine, 'createUpload', { paths: [src], name: `many-${Date.now()}` });
-      await new Promise((resolve) => engine.jobs.onFinished((j) => j.id === job.value.id && resolve(j)));
-    })
-  ).ms;
-  await engine.stop();
-  data.cleanup();
+  // One whole dataset job (scan, items in SQLite, SHA-256, log, manifest) to a destination.
+  const datasetJob = async (destination) => {
+    const data = tempDir('many-engine');
+    const engine = new bench.Engine({ dataDir: data.dir, receiverUrl: endpoint });
+    engine.start();
+    let destinationId;
+    if (destination) destinationId = (await bench.dispatchCommand(engine, 'saveDestination', destination)).value.id;
+    const ms = (
+      await timed(async () => {
+        const job = await bench.dispatchCommand(engine, 'createUpload', { paths: [src], name: `many-${Date.now()}`, ...(destinationId ? { destinationId } : {}) });
+        const done = await new Promise((resolve) => engine.jobs.onFinished((j) => j.id === job.value.id && resolve(j)));
+        if (done.state !== 'completed') throw new Error(`small-file job ended ${done.state}: ${JSON.stringify(done.error)}`);
+      })
+    ).ms;
+    await engine.stop();
+    data.cleanup();
+    return ms;
+  };
+  const ferryMs = await datasetJob();
   const rows = [
     ['tus-js-client, 4 in parallel', (count / (tusMs / 1000)).toFixed(0), (tusMs / ferryMs).toFixed(2)],
-    ['Ferry dataset job (scan, SHA-256, manifest, 4 in parallel)', (count / (ferryMs / 1000)).toFixed(0), '1.00'],
+    ['Ferry dataset job (scan, SHA-256, batches of small files, manifest)', (count / (ferryMs / 1000)).toFixed(0), '1.00'],
   ];
   results.push(verdict(`${count} × 4 KiB vs tus-js-client`, tusMs / ferryMs, 3));
-  // To a folder: Ferry's folder destination against rclone copy.
+  // To a folder: a Ferry dataset job to a folder destination against rclone copy.
   const folderDest = tempDir('folder');
-  const folder = new bench.FolderProtocol({ root: folderDest.dir });
-  const folderMs = (await timed(() => pool(4, (f) => bench.uploadFile({ protocol: folder, path: f, relativePath: `ferry/${f.split('/').pop()}`, signal: new AbortController().signal })))).ms;
-  rows.push(['Ferry to a folder (fsync, atomic rename)', (count / (folderMs / 1000)).toFixed(0), '']);
+  const folderMs = await datasetJob({ name: 'Bench folder', kind: 'folder', config: { path: folderDest.dir } });
+  rows.push(['Ferry dataset job to a folder (durable: synced before rename)', (count / (folderMs / 1000)).toFixed(0), '']);
   if (spawnSync('rclone', ['version']).status === 0) {
+    spawnSync('sync');
     const rcloneMs = (await timed(() => run('rclone', ['copy', src, join(folderDest.dir, 'rclone'), '--transfers', '4', '--checkers', '8']))).ms;
-    rows.push(['rclone copy (no fsync)', (count / (rcloneMs / 1000)).toFixed(0), '']);
+    rows.push(['rclone copy (no fsync)', (count / (rcloneMs / 1000)).toFixed(0), (rcloneMs / folderMs).toFixed(2)]);
     results.push(verdict(`${count} × 4 KiB to a folder vs rclone copy`, rcloneMs / folderMs, 0.5));
   } else console.log('rclone is not installed: folder comparison skipped');
   folderDest.cleanup();
-  sections.push(table(`${count} files of 4 KiB to the built-in receiver`, ['client', 'files/s', 'Ferry ÷ it'], rows));
+  sections.push(table(`${count} files of 4 KiB (the built-in receiver; a folder)`, ['client', 'files/s', 'Ferry ÷ it'], rows));
 }
 
 // ---- kill -9 mid-upload, then restart -------------------------------------------------------
-{
+if (want('kill')) {
   const size = quick ? 256 * MiB : 512 * MiB;
   const file = randomFile(join(dir, 'kill.bin'), size);
   let up = 0;

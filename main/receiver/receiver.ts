@@ -5,7 +5,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { Server, type ServerOptions } from '@tus/server';
 import { FerryError, invalidInput } from '../../shared/errors';
-import { ferryHttpError } from './httpError';
+import { BATCH_PATH } from '../../shared/receiverBatch';
+import { fileBatch } from './batchFiling';
+import { HttpError, ferryHttpError } from './httpError';
 import { ReceiverStore } from './receiverStore';
 import { stderrLogger, type ReceiverLogger } from './receiverLogger';
 import { UploadFinisher } from './uploadFinisher';
@@ -153,6 +155,22 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       return;
     }
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (pathname === BATCH_PATH) {
+      fileBatch(req, { storageDir, incomingDir, log }).then(
+        (answer) => {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(answer));
+        },
+        (err: unknown) => {
+          if (err instanceof HttpError) plain(res, err.status_code, err.message);
+          else {
+            log.error(`POST ${BATCH_PATH}: unhandled: ${String(err)}`);
+            plain(res, 500, 'Internal Server Error');
+          }
+        },
+      );
+      return;
+    }
     if (pathname !== TUS_PATH && !pathname.startsWith(`${TUS_PATH}/`)) {
       plain(res, 404, 'Not Found');
       return;

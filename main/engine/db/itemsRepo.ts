@@ -28,6 +28,14 @@ export interface NewItem {
   mtimeMs: number;
 }
 
+/** What a finished file records. */
+export interface ItemDone {
+  sha256: string;
+  location: string;
+  verified: string;
+  size: number;
+}
+
 /** The files of dataset jobs: what is left to send, and each file's resume state. */
 export class ItemsRepo {
   private readonly ackStmt;
@@ -81,10 +89,19 @@ export class ItemsRepo {
     this.db.prepare(`UPDATE job_items SET state = 'uploading', error = NULL, started_at = COALESCE(started_at, ?) WHERE job_id = ? AND seq = ?`).run(Date.now(), jobId, seq);
   }
 
-  done(jobId: number, seq: number, r: { sha256: string; location: string; verified: string; size: number }): void {
-    this.db
-      .prepare(`UPDATE job_items SET state = 'done', sha256 = ?, location = ?, verified = ?, bytes_done = ?, error = NULL, finished_at = ? WHERE job_id = ? AND seq = ?`)
-      .run(r.sha256, r.location, r.verified, r.size, Date.now(), jobId, seq);
+  done(jobId: number, seq: number, r: ItemDone): void {
+    this.doneAll(jobId, [{ seq, ...r }]);
+  }
+
+  /** Marks many files done in one transaction (a batch of small files). */
+  doneAll(jobId: number, rows: (ItemDone & { seq: number })[]): void {
+    const stmt = this.db.prepare(
+      `UPDATE job_items SET state = 'done', sha256 = ?, location = ?, verified = ?, bytes_done = ?, error = NULL, finished_at = ? WHERE job_id = ? AND seq = ?`,
+    );
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const r of rows) stmt.run(r.sha256, r.location, r.verified, r.size, now, jobId, r.seq);
+    })();
   }
 
   fail(jobId: number, seq: number, error: string, keepSession: boolean): void {

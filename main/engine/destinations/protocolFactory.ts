@@ -21,7 +21,7 @@ export function createProtocol(dest: ResolvedDestination, local: { receiverReque
     case 'receiver':
       if (!dest.builtinUrl) throw new FerryError('UNAVAILABLE', 'the built-in receiver is not running');
       // Streamed from the file, so a long request costs no memory; fewer requests, less overhead.
-      return new TusProtocol({ endpoint: dest.builtinUrl, chunkSize: local.receiverRequestBytes });
+      return new TusProtocol({ endpoint: dest.builtinUrl, chunkSize: local.receiverRequestBytes, ferryReceiver: true });
     case 'tus': {
       const headers = { ...dest.config.headers };
       if (dest.secret?.headerName && dest.secret.value !== undefined) headers[dest.secret.headerName] = dest.secret.value;

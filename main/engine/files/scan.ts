@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { FerryError } from '../../../shared/errors';
@@ -35,6 +36,8 @@ export interface ScanOptions {
 }
 
 const toPosix = (p: string) => p.split(sep).join('/');
+/** Folder entries stat'ed at once. */
+const STAT_WINDOW = 64;
 
 /**
  * Walks files and folders into a flat, sorted list. Symlinks are not followed unless asked; when
@@ -47,17 +50,18 @@ export async function scanPaths(paths: string[], options: ScanOptions = {}): Pro
   let truncated = false;
   const max = options.maxFiles ?? Number.POSITIVE_INFINITY;
 
-  const visit = async (abs: string, base: string, ancestors: Set<string>): Promise<void> => {
+  const visit = async (abs: string, base: string, ancestors: Set<string>, seen?: Stats | NodeJS.ErrnoException): Promise<void> => {
     if (options.signal?.aborted) throw new FerryError('CANCELED', 'scan canceled');
     if (files.length >= max) {
       truncated = true;
       return;
     }
-    let info = await lstat(abs).catch((err: NodeJS.ErrnoException) => {
-      skipped.push({ path: abs, reason: err.code === 'ENOENT' ? 'vanished' : `unreadable (${err.code})` });
-      return undefined;
-    });
-    if (!info) return;
+    const got = seen ?? (await lstat(abs).catch((err: NodeJS.ErrnoException) => err));
+    if (got instanceof Error) {
+      skipped.push({ path: abs, reason: got.code === 'ENOENT' ? 'vanished' : `unreadable (${got.code})` });
+      return;
+    }
+    let info: Stats | undefined = got;
     if (info.isSymbolicLink()) {
       if (!options.followSymlinks) {
         skipped.push({ path: abs, reason: 'symbolic link (not followed)' });
@@ -98,7 +102,13 @@ export async function scanPaths(paths: string[], options: ScanOptions = {}): Pro
     }
     names.sort();
     const next = new Set(ancestors).add(id);
-    for (const name of names) await visit(join(abs, name), base, next);
+    // The entries are stat'ed several at a time (one at a time, a folder of 10 000 small files
+    // spends most of its scan waiting), then visited in order.
+    for (let at = 0; at < names.length; at += STAT_WINDOW) {
+      const window = names.slice(at, at + STAT_WINDOW).map((name) => join(abs, name));
+      const infos = await Promise.all(window.map((p) => lstat(p).catch((err: NodeJS.ErrnoException) => err)));
+      for (let i = 0; i < window.length; i++) await visit(window[i]!, base, next, infos[i]);
+    }
   };
 
   for (const raw of paths) {

@@ -8,6 +8,7 @@ import { scanPaths } from '../files/scan';
 import type { JobRunner, RunnerContext } from '../jobs/runner';
 import type { UploadProtocol } from '../upload/protocol';
 import { uploadFile, type UploadState } from '../upload/uploadFile';
+import { batchable, sendInBatches, type SentFile } from '../upload/smallFiles';
 import { formatBytes } from '../../../shared/format';
 
 export interface UploadParams {
@@ -33,6 +34,8 @@ export interface UploadRunnerDeps {
 export const MANIFEST_NAME = 'manifest-sha256.txt';
 const PAUSED = Symbol('paused');
 const MAX_SOURCE_RESTARTS = 3;
+/** Batches of small files in flight at once (each is up to hundreds of files). */
+const MAX_PARALLEL_BATCHES = 3;
 
 /** A problem with the file being read (vanished, changed, unreadable), not with the destination. */
 function isSourceProblem(err: unknown): boolean {
@@ -90,8 +93,75 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
       report();
       if (doneFiles > 0) ctx.log(`Resuming: ${doneFiles} of ${totals.files} files already sent and verified`);
       ctx.stage('uploading');
-      const queue = deps.items.unfinished(jobId);
+      const unfinished = deps.items.unfinished(jobId);
       const metadata = uploadMetadata(params);
+      const batch = protocol.batch;
+      // Small files that never started go in batches; the rest (and any with a saved session) alone.
+      const small = unfinished.filter((it) => !it.session && batchable(batch, it.size));
+      const queue = unfinished.filter((it) => it.session || !batchable(batch, it.size));
+
+      const failItem = (item: ItemRow, err: unknown) => {
+        deps.items.fail(jobId, item.seq, (err as Error).message, false);
+        inflight.delete(item.seq);
+        failedFiles++;
+        report();
+        ctx.log(`FAIL  ${item.relative_path}: ${(err as Error).message}`);
+      };
+
+      /** Sends the small files in batches; pausing abandons the batches in flight (they are re-sent whole). */
+      const sendSmall = async (items: ItemRow[]): Promise<void> => {
+        const settled = new Set<number>();
+        while (batch && items.some((it) => !settled.has(it.seq))) {
+          await ctx.checkpoint();
+          const ctrl = new AbortController();
+          const onCancel = () => ctrl.abort(ctx.signal.reason);
+          ctx.signal.addEventListener('abort', onCancel, { once: true });
+          const stopListening = ctx.onPauseChange((paused) => paused && ctrl.abort(PAUSED));
+          try {
+            await sendInBatches<ItemRow>({
+              batch,
+              files: items
+                .filter((it) => !settled.has(it.seq))
+                .map((it) => ({
+                  key: it,
+                  path: it.path,
+                  info: { size: it.size, name: it.relative_path.split('/').pop() ?? it.relative_path, relativePath: remotePath(protocol, params, it.relative_path), metadata },
+                })),
+              parallel: Math.max(1, Math.min(MAX_PARALLEL_BATCHES, params.parallelFiles)),
+              signal: ctrl.signal,
+              onSent: (sent: SentFile<ItemRow>[]) => {
+                deps.items.doneAll(jobId, sent.map((s) => ({ seq: s.file.key.seq, sha256: s.sha256, location: s.result.location, verified: s.result.verified, size: s.size })));
+                for (const s of sent) {
+                  settled.add(s.file.key.seq);
+                  doneBytes += s.size;
+                  doneFiles++;
+                  ctx.log(`OK    ${s.file.key.relative_path}  ${formatBytes(s.size)}  sha256 ${s.sha256} (${s.result.verified})`);
+                }
+                report();
+              },
+              onSourceError: (file, err) => {
+                settled.add(file.key.seq);
+                // A file changed under us goes the single-file way, which knows how to start over.
+                if (sourceChanged(err) && params.onSourceChange === 'restart') queue.push(file.key);
+                else failItem(file.key, err);
+              },
+              onTooBig: (file) => {
+                settled.add(file.key.seq);
+                queue.push(file.key);
+              },
+              onRetry: (err, attempt, delayMs) =>
+                ctx.log(`  retry a batch of small files: ${err instanceof Error ? err.message : String(err)} (attempt ${attempt}, next in ${(delayMs / 1000).toFixed(1)} s)`),
+            });
+          } catch (err) {
+            if (ctrl.signal.reason === PAUSED && !ctx.signal.aborted) continue;
+            if (ctx.signal.aborted) throw ctx.signal.reason;
+            throw err;
+          } finally {
+            stopListening();
+            ctx.signal.removeEventListener('abort', onCancel);
+          }
+        }
+      };
 
       const sendItem = async (item: ItemRow): Promise<void> => {
         let saved: UploadState | undefined = item.session ? (JSON.parse(item.session) as UploadState) : undefined;
@@ -144,11 +214,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
               continue;
             }
             if (isSourceProblem(err)) {
-              deps.items.fail(jobId, item.seq, (err as Error).message, false);
-              inflight.delete(item.seq);
-              failedFiles++;
-              report();
-              ctx.log(`FAIL  ${item.relative_path}: ${(err as Error).message}`);
+              failItem(item, err);
               return;
             }
             throw err;
@@ -159,6 +225,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
         }
       };
 
+      if (small.length > 0) await sendSmall(small);
       const workers = Array.from({ length: Math.max(1, Math.min(params.parallelFiles, queue.length)) }, async () => {
         for (let item = queue.shift(); item; item = queue.shift()) await sendItem(item);
       });

@@ -19,6 +19,8 @@ export interface HttpCall {
    */
   body?: AsyncIterable<Buffer>;
   signal: AbortSignal;
+  /** Bytes of the answer's body kept; default 16 KiB (enough for any error message). */
+  answerLimit?: number;
 }
 
 /** Error bodies can be anything a proxy returns; keep what a message needs. */
@@ -61,6 +63,7 @@ export class HttpClient {
     return new Promise<HttpAnswer>((resolve, reject) => {
       let settled = false;
       let bodySent = call.body === undefined;
+      const limit = call.answerLimit ?? MAX_ANSWER_BODY;
       const req = (secure ? https : http).request(call.url, {
         method: call.method,
         headers: call.headers,
@@ -83,7 +86,7 @@ export class HttpClient {
         const parts: Buffer[] = [];
         let kept = 0;
         res.on('data', (data: Buffer) => {
-          if (kept < MAX_ANSWER_BODY) {
+          if (kept < limit) {
             parts.push(data);
             kept += data.length;
           }
@@ -95,7 +98,7 @@ export class HttpClient {
           settled = true;
           // An early answer leaves our body half-written: that socket must not be reused.
           if (!bodySent) req.destroy();
-          const body = Buffer.concat(parts).subarray(0, MAX_ANSWER_BODY).toString('utf8');
+          const body = Buffer.concat(parts).subarray(0, limit).toString('utf8');
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
         });
       });

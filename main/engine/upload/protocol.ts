@@ -136,9 +136,38 @@ export interface StreamingSession {
   append(from: number, length: number, body: AsyncIterable<Buffer>, signal: AbortSignal): Promise<number>;
 }
 
+/** A small file read whole (and hashed) before it goes out in a batch. */
+export interface BatchFile {
+  info: UploadFileInfo;
+  bytes: Buffer;
+  /** Hex SHA-256 of `bytes`. */
+  sha256: string;
+}
+
+/**
+ * Present on destinations that take many small files in one exchange (the built-in receiver, a
+ * folder): a dataset of 10 000 small files then costs a few dozen exchanges and durability points,
+ * not 10 000 of each. A batch is at most one chunk of bytes, so an interrupted batch is simply
+ * sent again (nothing to resume inside it).
+ */
+export interface BatchSender {
+  /** Files up to this size go in batches; larger ones get a session of their own. */
+  readonly maxFileBytes: number;
+  readonly maxFiles: number;
+  readonly maxBytes: number;
+  /**
+   * Sends every file; resolves one result per file, in order, once all of them are complete (and
+   * durable or verified, as `verified` says) on the destination. Fails as a whole: no file of a
+   * failed batch counts as sent.
+   */
+  send(files: BatchFile[], signal: AbortSignal): Promise<FinishResult[]>;
+}
+
 /** A configured destination. */
 export interface UploadProtocol {
   readonly kind: SavedSession['protocol'];
+  /** Set when the destination takes small files in batches (see BatchSender). */
+  readonly batch?: BatchSender;
   /** Opens a session; with `saved`, picks up the upload it describes (if the destination still has it). */
   begin(file: UploadFileInfo, saved: SavedSession | undefined, signal: AbortSignal): Promise<UploadSession>;
   /**

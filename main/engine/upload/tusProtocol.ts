@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { FerryError, invalidInput } from '../../../shared/errors';
 import { HttpClient, type HttpAnswer } from './httpClient';
 import type {
+  BatchSender,
   FinishResult,
   OutgoingChunk,
   SavedSession,
@@ -13,6 +14,7 @@ import type {
   UploadSession,
 } from './protocol';
 import { STREAM_PIECE_BYTES } from './protocol';
+import { ReceiverBatch } from './receiverBatch';
 import { checkRelativePath } from './relativePath';
 import { remoteError, retriableStatus } from './transferErrors';
 
@@ -30,6 +32,8 @@ export interface TusOptions {
   creationWithUpload?: boolean;
   /** Socket idle timeout. */
   timeoutMs?: number;
+  /** The server is Ferry's built-in receiver: small files then go in batches (POST /batch). */
+  ferryReceiver?: boolean;
 }
 
 /** What OPTIONS told us about the server. */
@@ -93,11 +97,14 @@ export class TusProtocol implements UploadProtocol {
   readonly chunkSize: number;
   private info: Promise<TusServerInfo> | undefined;
 
+  readonly batch?: BatchSender;
+
   constructor(readonly options: TusOptions) {
     this.endpoint = new URL(options.endpoint);
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
     if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize <= 0) throw invalidInput(`tus: bad chunk size ${options.chunkSize}`);
     this.http = new HttpClient(options.timeoutMs);
+    if (options.ferryReceiver) this.batch = new ReceiverBatch({ endpoint: this.endpoint, http: this.http, headers: () => ({ ...this.options.headers }) });
   }
 
   /** Headers every request carries; the protocol's own win over custom ones. */
