@@ -42,6 +42,9 @@ export interface ReceiverStoreOptions {
  *   full disk (ENOSPC) from the client and the user;
  * - expiry cleanup also removes tombstones and orphaned data files, which FileStore's list() skips.
  */
+/** Bytes a request may have in flight to the disk before its socket is paused. */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export class ReceiverStore extends FileStore {
   private readonly isBusy: (id: string) => boolean;
   private readonly settle: (id: string) => Promise<void>;
@@ -118,12 +121,6 @@ export class ReceiverStore extends FileStore {
     return this.appendTo(this.dataPath(id), readable, id, offset);
   }
 
-  /**
-   * Copies the request body into the data file at `offset`. Not stream.pipeline: it would destroy
-   * the request stream with the raw disk error, and @tus/server would report that one (a generic
-   * 500) before ours. Here the request stream is left alone; the caller's pipeline tears it down
-   * with the HttpError this rejects with.
-   */
   /** The SHA-256 a filed upload was verified with, if getUpload has just seen it filed. */
   filedSha256(id: string): string | undefined {
     return this.filedSha.get(id);
@@ -150,6 +147,16 @@ export class ReceiverStore extends FileStore {
     return fresh;
   }
 
+  /**
+   * Copies the request body into the data file at `offset`. Not stream.pipeline: it would destroy
+   * the request stream with the raw disk error, and @tus/server would report that one (a generic
+   * 500) before ours. Here the request stream is left alone; the caller's pipeline tears it down
+   * with the HttpError this rejects with.
+   *
+   * The file stream buffers up to WRITE_BUFFER_BYTES: the socket keeps flowing while a write is
+   * on the thread pool, and what arrived meanwhile goes down in one writev. With the stream's
+   * default 16 KiB the request paused after every 64 KiB socket read until its write came back.
+   */
   private appendTo(file: string, readable: Readable, id: string, offset: number): Promise<number> {
     const hashing = this.hashAt(id, offset);
     return new Promise((resolve, reject) => {
@@ -160,7 +167,7 @@ export class ReceiverStore extends FileStore {
         settled = true;
         done();
       };
-      const sink = createWriteStream(file, { flags: 'r+', start: offset });
+      const sink = createWriteStream(file, { flags: 'r+', start: offset, highWaterMark: WRITE_BUFFER_BYTES });
       const onData = (chunk: Buffer) => {
         received += chunk.length;
         hashing?.hash.update(chunk);
