@@ -9,7 +9,8 @@ import { z } from 'zod';
  * SHA-256 before filing any (one mismatch answers 460 and files nothing), files them like finished
  * tus uploads (same paths, duplicates and ` (n)` suffixes), and answers 200 with `BatchAnswer`.
  * Sending a batch again is harmless: files already there with the same bytes are dropped as
- * duplicates.
+ * duplicates. A batch that fails while filing (a full disk) may leave the files filed before the
+ * failure in place, each complete and verified; the client sends the batch again once it can.
  */
 export const BATCH_PATH = '/batch';
 export const BATCH_INDEX_HEADER = 'Ferry-Batch-Index-Length';

@@ -22,21 +22,21 @@ function headerInt(req: http.IncomingMessage, name: string): number | undefined 
   return Number(raw);
 }
 
-/** Reads exactly `length` bytes of body; a body that ends early or runs long is a 400. */
+/** Reads exactly `length` bytes of body, as they come; a body that ends early or runs long is a 400. */
 function readBody(req: http.IncomingMessage, length: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const body = Buffer.allocUnsafe(length);
+    const parts: Buffer[] = [];
     let filled = 0;
     req.on('data', (data: Buffer) => {
-      if (filled + data.length > length) {
+      filled += data.length;
+      if (filled > length) {
         req.removeAllListeners('data');
         reject(new HttpError(400, `batch: body longer than Content-Length ${length}`));
         return;
       }
-      data.copy(body, filled);
-      filled += data.length;
+      parts.push(data);
     });
-    req.on('end', () => (filled === length ? resolve(body) : reject(new HttpError(400, `batch: body ended after ${filled} of ${length} bytes`))));
+    req.on('end', () => (filled === length ? resolve(Buffer.concat(parts, length)) : reject(new HttpError(400, `batch: body ended after ${filled} of ${length} bytes`))));
     req.on('error', reject);
     req.on('aborted', () => reject(new HttpError(400, 'batch: request aborted')));
   });
@@ -67,9 +67,11 @@ export async function fileBatch(req: http.IncomingMessage, ctx: BatchFilingConte
   const length = headerInt(req, 'content-length');
   const indexLength = headerInt(req, BATCH_INDEX_HEADER);
   if (length === undefined) throw new HttpError(411, 'batch: Content-Length required');
-  if (length > BATCH_LIMITS.bytes + BATCH_LIMITS.indexBytes) throw new HttpError(413, `batch: ${length} bytes is more than ${BATCH_LIMITS.bytes} of files`);
   if (indexLength === undefined || indexLength > BATCH_LIMITS.indexBytes || indexLength > length) {
     throw new HttpError(400, `batch: ${BATCH_INDEX_HEADER} missing or out of range`);
+  }
+  if (length - indexLength > BATCH_LIMITS.bytes) {
+    throw new HttpError(413, `batch: ${length - indexLength} bytes of files is more than the ${BATCH_LIMITS.bytes} one batch may hold`);
   }
   const body = await readBody(req, length);
   const index = parseIndex(body.subarray(0, indexLength));
@@ -85,7 +87,9 @@ export async function fileBatch(req: http.IncomingMessage, ctx: BatchFilingConte
     try {
       target = filingTarget({ ...index.metadata, relativePath: f.relativePath, sha256: f.sha256 });
     } catch (err) {
-      throw err instanceof FerryError ? ferryHttpError(err) : err;
+      // The rules are the tus metadata's; the words should name what this client sent.
+      if (err instanceof FerryError) throw ferryHttpError(new FerryError(err.code, err.message.replace(/Upload-Metadata:? ?/g, 'batch index: ')));
+      throw err;
     }
     const bytes = body.subarray(at, at + f.size);
     at += f.size;
@@ -112,7 +116,7 @@ export async function fileBatch(req: http.IncomingMessage, ctx: BatchFilingConte
     } catch (err) {
       rmSync(source, { force: true });
       ctx.log.error(`batch: file(${target.relative}): ${String(err)}`);
-      // Files placed so far stay; the client sends the batch again and they count as duplicates.
+      // Files placed so far stay (complete and verified); sent again, they count as duplicates.
       throw err instanceof FerryError ? ferryHttpError(err) : ioHttpError(`batch: file(${target.relative})`, err);
     }
   }

@@ -162,7 +162,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
           res.end(JSON.stringify(answer));
         },
         (err: unknown) => {
-          if (err instanceof HttpError) plain(res, err.status_code, err.message);
+          if (err instanceof HttpError) plain(res, err.status_code, err.message, err.status_code === 405 ? { Allow: 'POST' } : {});
           else {
             log.error(`POST ${BATCH_PATH}: unhandled: ${String(err)}`);
             plain(res, 500, 'Internal Server Error');

@@ -1,4 +1,5 @@
-import { constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FerryError, conflict, invalidInput } from '../../../shared/errors';
@@ -28,6 +29,16 @@ const SLICE_MS = 4;
 function inside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
   return rel !== '' && !path.isAbsolute(rel) && rel.split(path.sep)[0] !== '..';
+}
+
+/** Whether `path` holds exactly the batch file's bytes (small files only: read whole). */
+function sameBytes(path: string, file: BatchFile): boolean {
+  try {
+    const held = readFileSync(path);
+    return held.length === file.bytes.length && createHash('sha256').update(held).digest('hex') === file.sha256;
+  } catch {
+    return false;
+  }
 }
 
 /** A name already taken at the destination: trying again cannot help, a person must decide. */
@@ -236,8 +247,10 @@ class FolderSession implements UploadSession {
  * Small files in batches: each is written to its partial, one flush makes the whole batch durable,
  * the partials are renamed into place, and a second flush makes the names durable before the batch
  * counts as sent. Same promise as a session (a file is absent or complete and durable), with two
- * durability points per batch instead of three per file. The writes are synchronous (a few µs for
- * a small file) in slices of a few milliseconds, so the event loop keeps its turns.
+ * durability points per batch instead of three per file. A file already in place with the same
+ * bytes counts as sent (its batch was cut after the renames, or the process died before recording
+ * them); different bytes are a CONFLICT. The writes are synchronous (a few µs for a small file) in
+ * slices of a few milliseconds, so the event loop keeps its turns.
  */
 class FolderBatch implements BatchSender {
   readonly maxFileBytes = BATCH_FILE_BYTES;
@@ -276,7 +289,14 @@ class FolderBatch implements BatchSender {
           mkdirSync(dir, { recursive: true });
           this.knownDirs.add(dir);
         }
-        if (!overwrite && existsSync(target)) throw taken(`upload(folder ${files[i]!.info.relativePath}): ${target} already exists`);
+        if (!overwrite && existsSync(target)) {
+          // The same bytes already there: this batch (or the run before a crash) placed them.
+          if (sameBytes(target, files[i]!)) {
+            written.push(target);
+            continue;
+          }
+          throw taken(`upload(folder ${files[i]!.info.relativePath}): ${target} already exists`);
+        }
         const partial = target + PARTIAL_SUFFIX;
         writeFileSync(partial, files[i]!.bytes);
         written.push(partial);
@@ -284,6 +304,7 @@ class FolderBatch implements BatchSender {
       await this.durable.flush(written, []);
       throwIfAborted(signal, op);
       for (let i = 0; i < files.length; i++) {
+        if (written[i] === targets[i]) continue;
         renameSync(written[i]!, targets[i]!);
         written[i] = targets[i]!;
       }

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../../main/engine/api/dispatch';
 import type { Engine } from '../../../main/engine/engine';
@@ -166,6 +166,22 @@ describe('small files in batches', () => {
       expectSameFiles(src, join(root, 'copy'), files);
       expect(tree(root).filter((p) => p.endsWith('.ferry-part'))).toEqual([]);
       expect(logOf(engine, id)).toMatch(/OK {4}part-0\/f0000\.bin {2}0 B {2}sha256 e3b0c442[0-9a-f]{56} \(local\)/);
+    });
+
+    it('files a crashed run already placed (same bytes) count as sent; nothing is duplicated or refused', async () => {
+      const { root, engine, destinationId } = await folderEngine();
+      const files = manySmall(400, (i) => 100 + i);
+      const src = dataset(files);
+      // As if the last run renamed a batch into place and died before recording it.
+      const placed = Object.keys(files).filter((_, i) => i % 3 === 0);
+      for (const rel of placed) {
+        mkdirSync(dirname(join(root, 'again', rel)), { recursive: true });
+        writeFileSync(join(root, 'again', rel), readFileSync(join(src, rel)));
+      }
+      const id = await upload(engine, { paths: [src], name: 'again', destinationId });
+      const done = await waitForJob(engine, id, finished, 30_000);
+      expect(done, logOf(engine, id)).toMatchObject({ state: 'completed', result: 'success', counts: { processed: 400 } });
+      expectSameFiles(src, join(root, 'again'), files);
     });
 
     it('a file already at the destination stops the job with CONFLICT and leaves no partial behind', async () => {
