@@ -298,8 +298,9 @@ class FolderBatch implements BatchSender {
           throw taken(`upload(folder ${files[i]!.info.relativePath}): ${target} already exists`);
         }
         const partial = target + PARTIAL_SUFFIX;
-        writeFileSync(partial, files[i]!.bytes);
+        // Listed before the write: a write that fails (a full disk) has created the file already.
         written.push(partial);
+        writeFileSync(partial, files[i]!.bytes);
       }
       await this.durable.flush(written, []);
       throwIfAborted(signal, op);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmdirSync } from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -11,6 +10,7 @@ import type { BatchFile, FinishResult } from '../../../main/engine/upload/protoc
 import { ReceiverBatch } from '../../../main/engine/upload/receiverBatch';
 import { FerryError } from '../../../shared/errors';
 import { BATCH_INDEX_HEADER, BATCH_LIMITS, BATCH_PATH } from '../../../shared/receiverBatch';
+import { canMountTmpfs, tryMount, unmount } from '../../helpers/tmpfs';
 import { finalTree, incomingNames, sha256, startReceiverFixture, type ReceiverFixture } from './receiverFixture';
 
 /**
@@ -143,21 +143,6 @@ function batchClient(fx: ReceiverFixture, headers: Record<string, string> = {}):
 }
 const send = (sender: ReceiverBatch, files: BatchFile[]) => sender.send(files, new AbortController().signal);
 
-// tmpfs, as in diskFull.test.ts: probed once, so the case is skipped (and reported) where not allowed.
-function tryMount(dir: string, sizeBytes: number): boolean {
-  return spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', dir], { stdio: 'ignore' }).status === 0;
-}
-function unmount(dir: string): void {
-  spawnSync('umount', [dir], { stdio: 'ignore' });
-}
-const canMountTmpfs = (() => {
-  if (process.platform !== 'linux') return false;
-  const probe = mkdtempSync(path.join(os.tmpdir(), 'ferry-mount-probe-'));
-  const ok = tryMount(probe, 64 * 1024);
-  if (ok) unmount(probe);
-  rmdirSync(probe);
-  return ok;
-})();
 
 // ---------------------------------------------------------------------------------------------
 // Tests

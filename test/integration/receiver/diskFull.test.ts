@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmdirSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { canMountTmpfs, tryMount, unmount } from '../../helpers/tmpfs';
 import { finalTree, incomingNames, sha256, startReceiverFixture, type ReceiverFixture } from './receiverFixture';
 import { create, head, patch, request } from './tusHttp';
 
@@ -13,22 +13,6 @@ import { create, head, patch, request } from './tusHttp';
  * regular file squatting on the dataset directory for failures while filing.
  */
 
-function tryMount(dir: string, sizeBytes: number): boolean {
-  return spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', dir], { stdio: 'ignore' }).status === 0;
-}
-function unmount(dir: string): void {
-  spawnSync('umount', [dir], { stdio: 'ignore' });
-}
-
-/** Probed once at load, so the tmpfs case is skipped (and reported) where mounting is not allowed. */
-const canMountTmpfs = (() => {
-  if (process.platform !== 'linux') return false;
-  const probe = mkdtempSync(path.join(os.tmpdir(), 'ferry-mount-probe-'));
-  const ok = tryMount(probe, 64 * 1024);
-  if (ok) unmount(probe);
-  rmdirSync(probe);
-  return ok;
-})();
 
 describe('receiver: full disk and failed writes answer 5xx and file nothing', () => {
   let fx: ReceiverFixture | undefined;

@@ -9,6 +9,7 @@ import { startEngine, waitForJob } from '../../helpers/engineFixture';
 import { startFaultProxy } from '../../helpers/faultProxy';
 import { makeDataset, sha256Of } from '../../helpers/servicesFixture';
 import { makeTmpDir } from '../../helpers/tmpDir';
+import { canMountTmpfs, tryMount, unmount } from '../../helpers/tmpfs';
 
 /**
  * Small files go to the built-in receiver and to folders in batches (hundreds per request or per
@@ -182,6 +183,20 @@ describe('small files in batches', () => {
       const done = await waitForJob(engine, id, finished, 30_000);
       expect(done, logOf(engine, id)).toMatchObject({ state: 'completed', result: 'success', counts: { processed: 400 } });
       expectSameFiles(src, join(root, 'again'), files);
+    });
+
+    it.skipIf(!canMountTmpfs)('a full disk fails the attempt saying so, and leaves no partial file behind', async () => {
+      const { root, engine, destinationId } = await folderEngine();
+      expect(tryMount(root, 1024 * 1024)).toBe(true);
+      cleanups.push(() => unmount(root));
+      const files = manySmall(600, () => 4096);
+      const src = dataset(files);
+      const id = await upload(engine, { paths: [src], name: 'full', destinationId });
+      await waitForJob(engine, id, (j) => /Attempt 1 failed/.test(logOf(engine, id)) || finished(j), 30_000);
+      expect(logOf(engine, id)).toMatch(/Attempt 1 failed: .*no space left on device/);
+      expect(tree(root).filter((p) => p.endsWith('.ferry-part'))).toEqual([]);
+      await dispatchCommand(engine, 'cancelJob', { id });
+      await waitForJob(engine, id, finished, 10_000);
     });
 
     it('a file already at the destination stops the job with CONFLICT and leaves no partial behind', async () => {
