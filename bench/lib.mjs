@@ -39,13 +39,8 @@ export async function timed(fn) {
   return { ms: performance.now() - started, value };
 }
 
-/** Median of `runs` timings of `fn` (each run gets its index). */
-export async function median(runs, fn) {
-  const times = [];
-  for (let i = 0; i < runs; i++) times.push((await timed(() => fn(i))).ms);
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
+/** The median of a list of timings. */
+export const middle = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
 export const mbps = (bytes, ms) => bytes / 1e6 / (ms / 1000);
 

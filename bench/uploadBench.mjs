@@ -9,7 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Upload as S3Upload } from '@aws-sdk/lib-storage';
 import S3rver from '@20minutes/s3rver';
 import * as tus from 'tus-js-client';
-import { GiB, MiB, mbps, median, randomFile, sparseFile, table, tempDir, timed, verdict } from './lib.mjs';
+import { GiB, MiB, mbps, middle, randomFile, sparseFile, table, tempDir, timed, verdict } from './lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bench = await import(join(here, '../out/main/bench.js'));
@@ -128,8 +128,7 @@ if (want('onegib')) {
       times[name].push((await timed(fn)).ms);
     }
   }
-  const mid = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-  const [curlMs, tusMs, ferryMs] = [mid(times.curl), mid(times.tus), mid(times.ferry)];
+  const [curlMs, tusMs, ferryMs] = [middle(times.curl), middle(times.tus), middle(times.ferry)];
   sections.push(
     table(`${size / MiB} MiB to the built-in receiver (receiver in its own process, SHA-256 checked at finish; median of ${runs})`, ['client', 'MB/s', 'Ferry ÷ it'], [
       ['curl, one PATCH', mbps(size, curlMs).toFixed(0), (curlMs / ferryMs).toFixed(2)],
@@ -170,12 +169,17 @@ if (want('s3')) {
   const size = quick ? 64 * MiB : 256 * MiB;
   const file = randomFile(join(dir, 's3.bin'), size);
   const partSize = 16 * MiB;
-  const runs = quick ? 1 : 3;
-  const libMs = await median(runs, (i) =>
-    new S3Upload({ client, params: { Bucket: 'bench', Key: `lib-${i}.bin`, Body: createReadStream(file) }, partSize, queueSize: 4 }).done(),
-  );
+  const runs = quick ? 1 : 5;
   const s3 = new bench.S3Protocol({ bucket: 'bench', endpoint: s3endpoint, region: 'us-east-1', forcePathStyle: true, credentials, partSize, maxParallel: 4 });
-  const ferryMs = await median(runs, () => viaFerry(file, 's3', s3));
+  // The two take turns, so that drift of the machine hits both alike.
+  const lib = [];
+  const ours = [];
+  for (let i = 0; i < runs; i++) {
+    lib.push((await timed(() => new S3Upload({ client, params: { Bucket: 'bench', Key: `lib-${i}.bin`, Body: createReadStream(file) }, partSize, queueSize: 4 }).done())).ms);
+    ours.push((await timed(() => viaFerry(file, 's3', s3))).ms);
+  }
+  const libMs = middle(lib);
+  const ferryMs = middle(ours);
   sections.push(
     table(`S3 multipart, ${size / MiB} MiB, 16 MiB parts, 4 in flight (s3rver)`, ['client', 'MB/s'], [
       ['@aws-sdk/lib-storage', mbps(size, libMs).toFixed(0)],

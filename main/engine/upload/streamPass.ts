@@ -30,11 +30,15 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
   /** The body of the request under way; a failed request's body is closed before the next. */
   let current: AsyncGenerator<Buffer> | undefined;
 
+  /** A piece counts as read once taken from the source, whoever took it. */
+  const took = (piece: SourceChunk) => {
+    readTo = piece.offset + piece.bytes.length;
+  };
   const nextPiece = async (): Promise<SourceChunk> => {
     const step = await (ahead ?? pieces.next());
     ahead = undefined;
     if (step.done) throw new FerryError('INTERNAL', `${ctx.label}: the file ended at ${readTo} of ${size} bytes`);
-    readTo = step.value.offset + step.value.bytes.length;
+    took(step.value);
     if (step.value.last) checkDeclared();
     return step.value;
   };
@@ -83,7 +87,7 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
             const reading = ahead;
             ahead = undefined;
             const step = await reading; // a source that failed (changed, unreadable) fails the pass here
-            if (step && !step.done) readTo = step.value.offset + step.value.bytes.length;
+            if (step && !step.done) took(step.value);
           }
           const from = await stream.position(pass.signal);
           // The destination holds more than this pass has read (another writer): hash up to it.
@@ -106,7 +110,7 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
       const step = await (ahead ?? pieces.next());
       ahead = undefined;
       if (step.done) break;
-      readTo = step.value.offset + step.value.bytes.length;
+      took(step.value);
     }
     checkDeclared();
     return source.sha256();

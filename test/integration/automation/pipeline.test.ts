@@ -1,13 +1,11 @@
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../../main/engine/api/dispatch';
-import { verifySignature } from '../../../main/engine/notify/signing';
 import type { JobView } from '../../../shared/model';
 import { waitForJob } from '../../helpers/engineFixture';
 import { makeDataset, startFerryServices } from '../../helpers/servicesFixture';
+import { startWebhookReceiver } from '../../helpers/webhookReceiver';
 
 type Ferry = Awaited<ReturnType<typeof startFerryServices>>;
 const ok = <T>(res: unknown): T => {
@@ -103,30 +101,18 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
 
   it('delivers a signed job.completed webhook and records the delivery as a job event', async () => {
     const { ferry, src } = await setup();
-    const received: { headers: IncomingMessage['headers']; body: Buffer }[] = [];
-    const server = createServer((req, res) => {
-      const parts: Buffer[] = [];
-      req.on('data', (c: Buffer) => parts.push(c));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body: Buffer.concat(parts) });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
     const secret = 'a-very-secret-signing-key';
-    const hook = ok<{ id: string; hasSecret: boolean }>(
-      await dispatchCommand(ferry.engine, 'saveWebhook', { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, secret, events: ['job.completed'] }),
-    );
+    const receiver = await startWebhookReceiver(secret, () => ({ status: 204 }));
+    cleanups.push(() => receiver.close());
+    const hook = ok<{ id: string; hasSecret: boolean }>(await dispatchCommand(ferry.engine, 'saveWebhook', { url: receiver.url(), secret, events: ['job.completed'] }));
     expect(hook.hasSecret).toBe(true);
     expect(JSON.stringify(ok(await dispatchCommand(ferry.engine, 'listWebhooks', {})))).not.toContain(secret);
     const up = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src] }));
     await waitForJob(ferry.engine, up.id, (j) => j.state === 'completed', 30_000);
-    for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(received).toHaveLength(1);
-    const [d] = received;
-    expect(verifySignature(secret, String(d!.headers['ferry-timestamp']), d!.body, String(d!.headers['ferry-signature']))).toBe(true);
-    expect(JSON.parse(d!.body.toString())).toMatchObject({ event: 'job.completed', job: { id: up.id, state: 'completed' } });
+    const [d] = await receiver.waitFor(1);
+    expect(receiver.received).toHaveLength(1);
+    expect(d!.verified).toBe(true);
+    expect(JSON.parse(d!.raw.toString())).toMatchObject({ event: 'job.completed', job: { id: up.id, state: 'completed' } });
     for (let i = 0; i < 100 && !/Webhook job.completed: delivered/.test(logOf(ferry, up.id)); i++) await new Promise((r) => setTimeout(r, 50));
     expect(logOf(ferry, up.id)).toMatch(/Webhook job\.completed: delivered \(HTTP 204\)/);
   });

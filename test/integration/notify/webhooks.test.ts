@@ -5,7 +5,7 @@ import { bridgeJobWebhooks } from '../../../main/engine/notify/jobWebhooks';
 import { signPayload, verifySignature } from '../../../main/engine/notify/signing';
 import { WebhookDispatcher, type DeliveryReport, type WebhookConfig, type WebhookPayload } from '../../../main/engine/notify/webhooks';
 import { startEngine, waitForJob } from '../../helpers/engineFixture';
-import { startWebhookReceiver, type Answer, type Received, type WebhookReceiver } from './webhookReceiver';
+import { startWebhookReceiver, type Answer, type Received, type WebhookReceiver } from '../../helpers/webhookReceiver';
 
 const SECRET = 'a-long-enough-secret-for-tests';
 const FAST = { baseMs: 20, maxMs: 100 };

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
-import { verifySignature } from '../../../main/engine/notify/signing';
-import { readBody } from '../../helpers/readBody';
+import { verifySignature } from '../../main/engine/notify/signing';
+import { readBody } from './readBody';
 
 export interface Received {
   path: string;
