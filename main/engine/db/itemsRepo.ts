@@ -111,9 +111,9 @@ export class ItemsRepo {
   }
 
   /** Every done file with its hash, in order: the manifest's lines. */
-  manifest(jobId: number): { relative_path: string; sha256: string; size: number }[] {
+  manifest(jobId: number): { relative_path: string; sha256: string; size: number; location: string | null }[] {
     return this.db
-      .prepare(`SELECT relative_path, sha256, size FROM job_items WHERE job_id = ? AND state = 'done' ORDER BY relative_path`)
-      .all(jobId) as { relative_path: string; sha256: string; size: number }[];
+      .prepare(`SELECT relative_path, sha256, size, location FROM job_items WHERE job_id = ? AND state = 'done' ORDER BY relative_path`)
+      .all(jobId) as { relative_path: string; sha256: string; size: number; location: string | null }[];
   }
 }

@@ -91,18 +91,26 @@ function s3Client(dest: Extract<ResolvedDestination, { kind: 's3' }>): S3Client 
   });
 }
 
+/** Where the receiver filed a file: what it answered, or (older records, lost answers) where it would. */
+function filedAs(f: { relative_path: string; location: string | null }, dataset: string): string {
+  const l = f.location;
+  const answered = l && !/^[a-z][a-z0-9+.-]*:/i.test(l) && l.split('/').every((s) => s !== '' && s !== '.' && s !== '..') ? l : undefined;
+  return answered ?? `${dataset}/${f.relative_path}`;
+}
+
 async function checkOne(
   dest: ResolvedDestination,
   s3: S3Client | undefined,
   dataset: string,
-  f: { relative_path: string; sha256: string; size: number },
+  f: { relative_path: string; sha256: string; size: number; location: string | null },
   signal: AbortSignal,
   receiverDir: string | undefined,
 ): Promise<Check> {
   switch (dest.kind) {
     case 'receiver':
       if (!receiverDir) return { ok: false, why: 'the built-in receiver is not running' };
-      return checkLocal(join(receiverDir, dataset, ...f.relative_path.split('/')), f.size, f.sha256, signal);
+      // The receiver files a name taken by other bytes as `name (n).ext`, and says so.
+      return checkLocal(join(receiverDir, ...filedAs(f, dataset).split('/')), f.size, f.sha256, signal);
     case 'folder':
       return checkLocal(join(dest.config.path, dataset, ...f.relative_path.split('/')), f.size, f.sha256, signal);
     case 's3': {

@@ -173,6 +173,8 @@ class TusSession implements UploadSession {
   private checksummed: boolean;
   /** SHA-256 the server says it stored (Ferry's receiver answers it when the upload completes). */
   private storedSha256: string | undefined;
+  /** Where Ferry's receiver filed the upload (`<dataset>/<path>`, maybe with a ` (n)` suffix). */
+  private storedAs: string | undefined;
   private readonly deferCreation: boolean;
   readonly stream: StreamingSession | undefined;
 
@@ -392,6 +394,14 @@ class TusSession implements UploadSession {
     if (Number.isFinite(at)) this.expiresAt = at;
     const stored = header(answer.headers, 'ferry-sha256');
     if (stored) this.storedSha256 = stored.trim().toLowerCase();
+    const storedAs = header(answer.headers, 'ferry-stored-as');
+    if (storedAs) {
+      try {
+        this.storedAs = decodeURIComponent(storedAs);
+      } catch {
+        // Not ours to fail on: the place is for people, the check is the SHA-256.
+      }
+    }
   }
 
   async finish(sha256: string, signal: AbortSignal): Promise<FinishResult> {
@@ -408,7 +418,8 @@ class TusSession implements UploadSession {
       throw remoteError(`${this.op('finish')}: server stored SHA-256 ${this.storedSha256}, the file has ${sha256}`, { stored: this.storedSha256 });
     }
     const verified = this.storedSha256 !== undefined || (this.checksummed && this.file.size > 0) ? 'checksum' : 'size';
-    return { verified, location: this.url.href };
+    // Where the file is (on Ferry's receiver, what it was filed as) says more than the upload URL.
+    return { verified, location: this.storedAs ?? this.url.href };
   }
 
   async abort(signal: AbortSignal): Promise<void> {

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../../main/engine/api/dispatch';
@@ -85,6 +85,24 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
     const done = await waitForJob(ferry.engine, verify.id, (j) => j.state === 'failed', 30_000);
     expect(done.error).toMatch(/1 of 2 files differ/);
     expect(logOf(ferry, verify.id)).toMatch(/MISMATCH {2}a\.bin: size 5008, expected 5000/);
+  });
+
+  it('verifies a second upload of changed files where the receiver filed them (beside the first, as "name (1)")', async () => {
+    const { ferry, src } = await setup();
+    writeFileSync(join(src, 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 1)); // over the batch limit: a tus upload of its own
+    const first = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], name: 'twice' }));
+    await waitForJob(ferry.engine, first.id, (j) => j.state === 'completed', 30_000);
+    appendFileSync(join(src, 'a.bin'), 'changed');
+    writeFileSync(join(src, 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 2));
+    const second = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], name: 'twice' }));
+    await waitForJob(ferry.engine, second.id, (j) => j.state === 'completed', 30_000);
+    const landed = join(ferry.dataDir, 'received', 'twice');
+    expect(existsSync(join(landed, 'a (1).bin')) && existsSync(join(landed, 'big (1).bin'))).toBe(true);
+    for (const job of [first, second]) {
+      const verify = ok<JobView>(await dispatchCommand(ferry.engine, 'createVerifyJob', { sourceJobId: job.id }));
+      const done = await waitForJob(ferry.engine, verify.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
+      expect(done.state, logOf(ferry, verify.id)).toBe('completed');
+    }
   });
 
   it('refuses command steps until the setting allows them, then templates the dataset into the command', async () => {
