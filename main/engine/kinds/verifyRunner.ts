@@ -1,11 +1,10 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FerryError } from '../../../shared/errors';
 import type { ItemsRepo } from '../db/itemsRepo';
 import type { DestinationService } from '../destinations/destinationService';
+import { sha256File } from '../files/sha256File';
 import type { ResolvedDestination } from '../destinations/protocolFactory';
 import type { JobRunner } from '../jobs/runner';
 
@@ -24,11 +23,6 @@ export interface VerifyDeps {
 
 type Check = { ok: true; how: 'sha256' | 'size' } | { ok: false; why: string };
 
-async function sha256File(path: string, signal: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024, signal })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 async function checkLocal(path: string, size: number, sha256: string, signal: AbortSignal): Promise<Check> {
   const info = await stat(path).catch(() => undefined);

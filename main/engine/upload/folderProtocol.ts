@@ -3,6 +3,7 @@ import { constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FerryError, conflict, invalidInput } from '../../../shared/errors';
+import { sha256File } from '../files/sha256File';
 import { createDurableFlush, type DurableFlush } from './durable';
 import type { BatchFile, BatchSender, FinishResult, OutgoingChunk, SavedFolderSession, SavedSession, UploadFileInfo, UploadProtocol, UploadSession } from './protocol';
 import { checkRelativePath } from './relativePath';
@@ -95,8 +96,13 @@ export class FolderProtocol implements UploadProtocol {
     await mkdir(path.dirname(target), { recursive: true }).catch((err) => {
       throw ioError(`${op}: create folder ${path.dirname(target)}`, err);
     });
-    if (!this.options.overwrite && (await exists(target))) throw taken(`${op}: ${target} already exists`);
     const resuming = saved?.protocol === 'folder' && saved.partialPath === partial;
+    if (!this.options.overwrite && (await exists(target))) {
+      // Our own partial, renamed into place by a run that died before it was recorded: finish
+      // checks that the bytes there are this file's.
+      if (resuming && !(await exists(partial))) return new FolderSession(this, file, target, partial, true);
+      throw taken(`${op}: ${target} already exists`);
+    }
     // Without our saved state a leftover partial may hold anyone's bytes: start it afresh.
     if (!resuming) await rm(partial, { force: true }).catch((err) => Promise.reject(ioError(`${op}: remove ${partial}`, err)));
     return new FolderSession(this, file, target, partial);
@@ -133,6 +139,8 @@ class FolderSession implements UploadSession {
     private readonly file: UploadFileInfo,
     private readonly target: string,
     private readonly partial: string,
+    /** The partial was renamed into place already (see begin). */
+    private readonly placed = false,
   ) {
     this.chunkSize = folder.chunkSize;
   }
@@ -169,6 +177,7 @@ class FolderSession implements UploadSession {
 
   async resumeOffset(signal: AbortSignal): Promise<number> {
     throwIfAborted(signal, this.op('open'));
+    if (this.placed) return this.file.size;
     await this.closeFd();
     return this.openPartial();
   }
@@ -202,8 +211,16 @@ class FolderSession implements UploadSession {
     this.size = Math.max(size, position);
   }
 
-  async finish(_sha256: string, signal: AbortSignal): Promise<FinishResult> {
+  async finish(sha256: string, signal: AbortSignal): Promise<FinishResult> {
     throwIfAborted(signal, this.op('finish'));
+    if (this.placed) {
+      const there = await sha256File(this.target, signal).catch((err: unknown) => {
+        throw ioError(`upload(folder check ${this.target})`, err);
+      });
+      if (there !== sha256) throw taken(`${this.op('finish')}: ${this.target} already exists with other bytes`);
+      await this.syncDirectory();
+      return { verified: 'local', location: this.target };
+    }
     const size = await this.openPartial();
     if (size !== this.file.size) throw new FerryError('IO', `${this.op('finish')}: partial holds ${size} of ${this.file.size} bytes`);
     try {

@@ -37,6 +37,25 @@ describe('folder copy', () => {
     expect(await exists(`${target}.ferry-part`)).toBe(false);
   });
 
+  test('a run that died after its rename, before recording it, finishes on restart (same bytes), and refuses other bytes', async ({ tmp }) => {
+    const { dest, folder } = await setup(tmp);
+    const src = await randomFile(tmp, 'cube.h5', 4 * CHUNK + 3);
+    const target = path.join(dest, 'run', 'cube.h5');
+    const first = await runUpload({ protocol: folder, path: src.path, relativePath: 'run/cube.h5' });
+    // The last state the runner saved still names the partial: it died before marking the file done.
+    const lastSaved = first.states[first.states.length - 1]!;
+    const again = await runUpload({ protocol: folder, path: src.path, relativePath: 'run/cube.h5', resume: lastSaved });
+    expect(again.result).toMatchObject({ location: target, verified: 'local', resumedFrom: 4 * CHUNK + 3 });
+    expect(again.throttle.granted).toBe(0);
+    expect(await sha256Of(target)).toBe(src.sha256);
+    // Someone replaced the file meanwhile: that is still a name taken by other bytes.
+    await writeFile(target, 'not the same');
+    expect(await rejection(runUpload({ protocol: folder, path: src.path, relativePath: 'run/cube.h5', resume: lastSaved }))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/already exists with other bytes/),
+    });
+  });
+
   test('0-byte file', async ({ tmp }) => {
     const { dest, folder } = await setup(tmp);
     const src = await randomFile(tmp, 'empty', 0);
