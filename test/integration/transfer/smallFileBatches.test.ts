@@ -185,6 +185,22 @@ describe('small files in batches', () => {
       expectSameFiles(src, join(root, 'again'), files);
     });
 
+    it('the bandwidth limit holds for batches too', async () => {
+      const { root, engine, destinationId } = await folderEngine();
+      const files = manySmall(400, () => 5000); // 2 MB
+      const src = dataset(files);
+      expect(await dispatchCommand(engine, 'updateSettings', { bandwidthLimit: 1_000_000 })).toMatchObject({ ok: true });
+      const started = Date.now();
+      const id = await upload(engine, { paths: [src], name: 'slow', destinationId });
+      const done = await waitForJob(engine, id, finished, 30_000);
+      const seconds = (Date.now() - started) / 1000;
+      expect(done, logOf(engine, id)).toMatchObject({ state: 'completed', result: 'success' });
+      // 2 MB at 1 MB/s, less the bucket's small burst: well over a second, not the ~0.1 s unlimited.
+      expect(seconds).toBeGreaterThan(1.6);
+      expect(seconds).toBeLessThan(6);
+      expectSameFiles(src, join(root, 'slow'), files);
+    });
+
     it.skipIf(!canMountTmpfs)('a full disk fails the attempt saying so, and leaves no partial file behind', async () => {
       const { root, engine, destinationId } = await folderEngine();
       expect(tryMount(root, 1024 * 1024)).toBe(true);
