@@ -25,9 +25,21 @@ export interface UploadFileInfo {
 /** tus: the upload URL is all a resume needs (the server answers HEAD with its offset). */
 export interface SavedTusSession {
   protocol: 'tus';
+  /** The upload (with concatenation: the final upload, once created). */
   url: string | null;
   /** From Upload-Expires, epoch ms; after it the server may answer 404/410. */
   expiresAt?: number;
+  /** Concatenation: the file goes as partial uploads of `partSize`, sent in parallel. */
+  concat?: { partSize: number; parts: SavedTusPart[] };
+}
+
+/** One partial upload of a concatenated tus upload. */
+export interface SavedTusPart {
+  offset: number;
+  length: number;
+  url: string;
+  /** The server acknowledged every byte of it. */
+  done: boolean;
 }
 
 /** One part S3 acknowledged; field names follow the S3 API so they pass through unchanged. */

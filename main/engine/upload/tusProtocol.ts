@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { FerryError, invalidInput } from '../../../shared/errors';
 import { HttpClient, type HttpAnswer } from './httpClient';
 import type {
@@ -17,6 +16,10 @@ import { STREAM_PIECE_BYTES } from './protocol';
 import { ReceiverBatch } from './receiverBatch';
 import { checkRelativePath } from './relativePath';
 import { remoteError, retriableStatus } from './transferErrors';
+import { TusConcatSession } from './tusConcat';
+import { TUS_VERSION, createdUrl, encodeTusMetadata, header, numberHeader, unexpected } from './tusWire';
+
+export { encodeTusMetadata } from './tusWire';
 
 export interface TusOptions {
   /** The creation URL (where POST creates uploads). */
@@ -34,6 +37,8 @@ export interface TusOptions {
   timeoutMs?: number;
   /** The server is Ferry's built-in receiver: small files then go in batches (POST /batch). */
   ferryReceiver?: boolean;
+  /** With the concatenation extension, parts of one file in flight at once (1: never concatenate). Default 4. */
+  parallelParts?: number;
 }
 
 /** What OPTIONS told us about the server. */
@@ -44,50 +49,9 @@ export interface TusServerInfo {
   maxSize?: number;
 }
 
-const TUS_VERSION = '1.0.0';
 const DEFAULT_CHUNK = 8 * 1024 * 1024;
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(',') : value;
-}
-
-/** A non-negative integer header; anything else is a server answering garbage. */
-function numberHeader(answer: HttpAnswer, name: string, op: string): number {
-  const raw = header(answer.headers, name.toLowerCase());
-  const value = raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!Number.isSafeInteger(value)) {
-    throw remoteError(`${op}: server answered ${answer.status} with ${raw === undefined ? `no ${name}` : `a malformed ${name} ${JSON.stringify(raw)}`}`, {
-      status: answer.status,
-      header: name,
-      value: raw,
-    });
-  }
-  return value;
-}
-
-/** The error for an answer we did not expect; 5xx, 423 and 429 are worth another try. */
-function unexpected(op: string, answer: HttpAnswer): FerryError {
-  const { status } = answer;
-  const retriable = retriableStatus(status);
-  const excerpt = answer.body.trim().slice(0, 200);
-  if (status === 412) {
-    const versions = header(answer.headers, 'tus-version') ?? 'none listed';
-    return remoteError(`${op}: server answered 412, it does not speak tus ${TUS_VERSION} (Tus-Version: ${versions})`, { status });
-  }
-  return remoteError(`${op}: server answered ${status}${excerpt ? `: ${excerpt}` : ''}`, { status, retriable });
-}
-
-/** Upload-Metadata: comma-separated `key base64(value)`; keys may hold neither spaces nor commas. */
-export function encodeTusMetadata(entries: Record<string, string>): string {
-  return Object.entries(entries)
-    .map(([key, value]) => {
-      if (!/^[^\s,]+$/.test(key)) throw invalidInput(`upload(tus): metadata key ${JSON.stringify(key)} may not be empty or hold spaces or commas`);
-      // The spec lets a key stand alone when its value is empty.
-      return value === '' ? key : `${key} ${Buffer.from(value, 'utf8').toString('base64')}`;
-    })
-    .join(',');
-}
+/** Parts of one file in flight at once on a server with concatenation. */
+const DEFAULT_PARALLEL_PARTS = 4;
 
 /** A tus 1.0 destination (creation, creation-with-upload, checksum, termination, expiration). */
 export class TusProtocol implements UploadProtocol {
@@ -143,16 +107,28 @@ export class TusProtocol implements UploadProtocol {
     if (info.maxSize !== undefined && info.maxSize > 0 && file.size > info.maxSize) {
       throw invalidInput(`upload(tus ${file.relativePath}): ${file.size} bytes exceed the server's Tus-Max-Size of ${info.maxSize}`);
     }
-    return new TusSession(this, info, file, saved?.protocol === 'tus' ? saved : undefined);
+    const resume = saved?.protocol === 'tus' ? saved : undefined;
+    const parallel = this.options.parallelParts ?? DEFAULT_PARALLEL_PARTS;
+    // A plain upload under way stays plain; a new one larger than a chunk goes as parallel parts.
+    const plainUnderWay = resume?.url != null && resume.concat === undefined;
+    if (resume?.concat || (info.extensions.has('concatenation') && parallel > 1 && file.size > this.chunkSize && !plainUnderWay)) {
+      return new TusConcatSession(this, info, file, resume, parallel);
+    }
+    return new TusSession(this, info, file, resume);
   }
 
+  /** DELETE of the upload (and of every part of a concatenated one); gone already is fine. */
   async discard(saved: SavedSession, signal: AbortSignal): Promise<void> {
-    if (saved.protocol !== 'tus' || !saved.url) return;
-    const op = `upload(tus DELETE ${saved.url})`;
+    if (saved.protocol !== 'tus') return;
+    const urls = [...(saved.concat?.parts.map((p) => p.url) ?? []), ...(saved.url ? [saved.url] : [])];
+    if (urls.length === 0) return;
     const info = await this.discover(signal);
-    if (!info.extensions.has('termination')) throw remoteError(`${op}: server does not offer termination; the upload stays until it expires`);
-    const answer = await this.http.request(op, { method: 'DELETE', url: new URL(saved.url), headers: this.headers(), signal });
-    if (![200, 204, 404, 410].includes(answer.status)) throw unexpected(op, answer);
+    if (!info.extensions.has('termination')) throw remoteError(`upload(tus DELETE ${urls[0]}): server does not offer termination; the upload stays until it expires`);
+    for (const url of urls) {
+      const op = `upload(tus DELETE ${url})`;
+      const answer = await this.http.request(op, { method: 'DELETE', url: new URL(url), headers: this.headers(), signal });
+      if (![200, 204, 404, 410].includes(answer.status)) throw unexpected(op, answer);
+    }
   }
 
   close(): void {
@@ -329,19 +305,7 @@ class TusSession implements UploadSession {
     });
     if (answer.status === 413) throw remoteError(`${op}: server refuses ${this.file.size} bytes (413)`, { status: 413 });
     if (answer.status !== 201 && answer.status !== 200) throw unexpected(op, answer);
-    const location = header(answer.headers, 'location');
-    let url: URL | undefined;
-    try {
-      url = location ? new URL(location, this.tus.endpoint) : undefined;
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw remoteError(`${op}: server answered ${answer.status} with ${location ? `an unusable Location ${JSON.stringify(location)}` : 'no Location'}`, {
-        status: answer.status,
-        location,
-      });
-    }
+    const url = createdUrl(answer, this.tus.endpoint, op);
     this.url = url;
     this.noteAnswer(answer);
     if (!chunk) {
