@@ -278,6 +278,13 @@ export const commands = {
   getSettings: command<Settings>()(noInput),
   /** Changes some settings; answers all of them. */
   updateSettings: command<Settings>()(settingsPatch),
+  /** The built-in receiver as it runs: where it listens, whether other computers may reach it. */
+  getReceiver: command<ReceiverView>()(noInput),
+  /**
+   * Sets the access token other computers send (`Authorization: Bearer <token>`) when the receiver
+   * is shared on the network; write-only, never read back. A shared receiver restarts with it.
+   */
+  setReceiverToken: command<ReceiverView>()(z.strictObject({ token: z.string().min(16).max(256).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces') })),
   /** Every watched-folder rule, by name. */
   listWatchRules: command<WatchRule[]>()(noInput),
   /** Creates (no id) or replaces a watched-folder rule; the folder must exist. Its watcher restarts. */
@@ -340,6 +347,20 @@ export interface Capabilities {
   dropPaths: boolean;
   /** Where the built-in receiver files what it receives. */
   receiverDir: string | null;
+}
+
+/** The built-in receiver, as the settings screen shows it (no secret in it). */
+export interface ReceiverView {
+  running: boolean;
+  /** The tus endpoint this computer uses, e.g. `http://127.0.0.1:PORT/files/`. */
+  url: string | null;
+  port: number | null;
+  onLan: boolean;
+  /** Addresses other computers use while it is shared (one per network interface). */
+  lanUrls: string[];
+  tokenSet: boolean;
+  /** Why it is not running (or not shared), in words. */
+  error: string | null;
 }
 
 export interface JobItemView {

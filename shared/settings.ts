@@ -21,6 +21,10 @@ export const settingsSchema = z.strictObject({
    * and S3 destinations carry their own chunk and part sizes.
    */
   chunkSizeMiB: z.number().int().min(1).max(1024).default(1024),
+  /** The built-in receiver's TCP port; 0 picks a free one at every start (enough on this computer alone). */
+  receiverPort: z.number().int().min(0).max(65535).default(0),
+  /** Other computers on the network may upload to the receiver; needs the access token (setReceiverToken). */
+  receiverOnLan: z.boolean().default(false),
   /** Global bandwidth limit in bytes per second; 0 means none. */
   bandwidthLimit: z.number().int().min(0).default(0),
   /** Weekly limits that override `bandwidthLimit` while they apply. */

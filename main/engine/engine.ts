@@ -18,6 +18,7 @@ import { headBytes } from './logs/logCap';
 import { DEFAULT_LOG_CAP_BYTES, LogStore, type LogStoreOptions } from './logs/logStore';
 import { createLogger } from './util/logger';
 import { transferCommands, stagingPath } from './api/transferCommands';
+import { receiverCommands } from './api/receiverCommands';
 import { ItemsRepo } from './db/itemsRepo';
 import { DestinationService } from './destinations/destinationService';
 import { HEADLESS_HOST, type HostServices } from './hostServices';
@@ -37,6 +38,18 @@ import { WatchService } from './watch/watchService';
 
 const log = createLogger('engine');
 export const ENGINE_VERSION = '0.1.0';
+
+/** Where the host's built-in receiver listens, and the token it wants while shared. */
+export interface RunningReceiver {
+  url: string;
+  dir: string | null;
+  port: number | null;
+  onLan: boolean;
+  token?: string;
+}
+
+/** Key of the receiver's access token in the secret store. */
+export const RECEIVER_TOKEN_KEY = 'receiver.token';
 
 export interface EngineOptions {
   dataDir: string;
@@ -84,6 +97,14 @@ export class Engine {
   readonly items: ItemsRepo;
   readonly destinations: DestinationService;
   readonly settings: SettingsService;
+  /** Destination and receiver secrets (never sent to a client). */
+  readonly secrets: SecretStore;
+  /** The built-in receiver as the host runs it now; undefined while it is not running. */
+  receiver: RunningReceiver | undefined;
+  /** Why the receiver is not running as the settings ask, in words (null when it is). */
+  receiverError: string | null = null;
+  /** Set by the host that runs the receiver: restarts it with the current settings and token. */
+  receiverHost: { restart(): Promise<void> } | undefined;
   readonly watch: WatchService;
   readonly webhooks: WebhookService;
   readonly pipelines: PipelineService;
@@ -111,15 +132,17 @@ export class Engine {
     this.settings = new SettingsService(this.db);
     this.host = options.host ?? HEADLESS_HOST;
     const secrets = options.secrets ?? new FileSecretStore(join(options.dataDir, 'secrets.json'));
+    this.secrets = secrets;
+    if (options.receiverUrl) this.receiver = { url: options.receiverUrl, dir: options.receiverDir ?? null, port: Number(new URL(options.receiverUrl).port) || null, onLan: false };
     this.destinations = new DestinationService(
       this.db,
       secrets,
-      () => this.options.receiverUrl,
+      () => (this.receiver ? { url: this.receiver.url, ...(this.receiver.token ? { token: this.receiver.token } : {}) } : undefined),
       () => this.settings.get().chunkSizeMiB * 1024 * 1024,
     );
     const uploadRunner = createUploadRunner({ destinations: this.destinations, items: this.items, jobDir: (id) => this.logs.paths(id).dir });
     const runners = new Map<JobKind, JobRunner>();
-    const verifyRunner = createVerifyRunner({ destinations: this.destinations, items: this.items, receiverDir: () => this.options.receiverDir });
+    const verifyRunner = createVerifyRunner({ destinations: this.destinations, items: this.items, receiverDir: () => this.receiver?.dir ?? undefined });
     const builtIn = [demoRunner, uploadRunner, downloadRunner, commandRunner, verifyRunner] as JobRunner[];
     for (const r of [...builtIn, ...(options.runners ?? [])]) runners.set(r.kind, r);
     this.jobs = new JobManager(this.repo, this.logs, runners, {
@@ -230,6 +253,7 @@ export class Engine {
     return {
       ...jobCommands(this, ENGINE_VERSION),
       ...transferCommands(this),
+      ...receiverCommands(this),
       ...watchCommands(this),
       ...automationCommands(this),
     };

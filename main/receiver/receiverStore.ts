@@ -237,3 +237,11 @@ export class ReceiverStore extends FileStore {
     return removed;
   }
 }
+
+/*
+ * FileStore's constructor makes its directory with a callback that throws on failure, out of any
+ * caller's reach: a storage folder removed at the wrong moment would crash the process.
+ * startReceiver makes the folder (awaited, with a clear error) before the store exists, so the
+ * store's own attempt is switched off. The method is private in FileStore's types, hence this.
+ */
+Object.defineProperty(ReceiverStore.prototype, 'checkOrCreateDirectory', { value: () => undefined });

@@ -26,8 +26,7 @@ type TransferCommandNames =
   | 'pickPaths'
   | 'revealPath'
   | 'beginStaging'
-  | 'getSettings'
-  | 'updateSettings';
+  | 'getSettings';
 
 const PREVIEW_FILES = 100_000;
 
@@ -109,7 +108,7 @@ export function transferCommands(engine: Engine): Pick<CommandHandlers, Transfer
       pickPaths: !!engine.host.pickPaths,
       reveal: !!engine.host.reveal,
       dropPaths: engine.host.dropPaths,
-      receiverDir: engine.options.receiverDir ?? null,
+      receiverDir: engine.receiver?.dir ?? null,
     }),
     pickPaths: ({ kind }) => {
       if (!engine.host.pickPaths) throw unavailable('The file dialog');
@@ -135,7 +134,6 @@ export function transferCommands(engine: Engine): Pick<CommandHandlers, Transfer
       return { stagingId, path: engine.stagingDir(stagingId), uploadUrl: `/api/stage/${stagingId}/` };
     },
     getSettings: () => engine.settings.get(),
-    updateSettings: (patch) => engine.settings.update(patch),
   };
 }
 

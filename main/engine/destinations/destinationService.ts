@@ -28,8 +28,8 @@ export class DestinationService {
   constructor(
     db: Db,
     private readonly secrets: SecretStore,
-    /** The built-in receiver's tus endpoint, when the host runs one. */
-    private readonly builtinUrl: () => string | undefined,
+    /** The built-in receiver's tus endpoint (and token, while shared), when the host runs one. */
+    private readonly builtin: () => { url: string; token?: string } | undefined,
     /** Bytes per request to the built-in receiver (the chunk size setting). */
     private readonly receiverRequestBytes: () => number,
   ) {
@@ -96,7 +96,8 @@ export class DestinationService {
     const row = this.row(id);
     const secretRaw = this.secrets.get(secretKey(id));
     const secret = secretRaw ? (JSON.parse(secretRaw) as Record<string, string>) : undefined;
-    return { id, name: row.name, ...this.config(row), secret, builtinUrl: this.builtinUrl() };
+    const builtin = this.builtin();
+    return { id, name: row.name, ...this.config(row), secret, builtinUrl: builtin?.url, builtinToken: builtin?.token };
   }
 
   protocol(id: string): UploadProtocol {
@@ -131,7 +132,7 @@ export class DestinationService {
       name: row.name,
       isDefault: row.is_default === 1,
       hasSecret: this.secrets.has(secretKey(row.id)),
-      summary: summaryOf(cfg, this.builtinUrl()),
+      summary: summaryOf(cfg, this.builtin()?.url),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     } as DestinationView;

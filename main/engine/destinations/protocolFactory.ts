@@ -13,6 +13,8 @@ export type ResolvedDestination = DestinationConfig & {
   name: string;
   secret: Record<string, string> | undefined;
   builtinUrl: string | undefined;
+  /** The access token the built-in receiver wants while it is shared on the network. */
+  builtinToken: string | undefined;
 };
 
 /** Turns a saved destination into the protocol that talks to it. */
@@ -21,7 +23,12 @@ export function createProtocol(dest: ResolvedDestination, local: { receiverReque
     case 'receiver':
       if (!dest.builtinUrl) throw new FerryError('UNAVAILABLE', 'the built-in receiver is not running');
       // Streamed from the file, so a long request costs no memory; fewer requests, less overhead.
-      return new TusProtocol({ endpoint: dest.builtinUrl, chunkSize: local.receiverRequestBytes, ferryReceiver: true });
+      return new TusProtocol({
+        endpoint: dest.builtinUrl,
+        chunkSize: local.receiverRequestBytes,
+        ferryReceiver: true,
+        ...(dest.builtinToken ? { headers: { Authorization: `Bearer ${dest.builtinToken}` } } : {}),
+      });
     case 'tus': {
       const headers = { ...dest.config.headers };
       if (dest.secret?.headerName && dest.secret.value !== undefined) headers[dest.secret.headerName] = dest.secret.value;

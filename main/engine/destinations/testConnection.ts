@@ -35,6 +35,7 @@ export async function testDestination(dest: ResolvedDestination, signal?: AbortS
         if (!endpoint) return done(false, 'The built-in receiver is not running.');
         const headers: Record<string, string> = { 'Tus-Resumable': '1.0.0', ...(dest.kind === 'tus' ? dest.config.headers : {}) };
         if (dest.kind === 'tus' && dest.secret?.headerName && dest.secret.value) headers[dest.secret.headerName] = dest.secret.value;
+        if (dest.kind === 'receiver' && dest.builtinToken) headers.Authorization = `Bearer ${dest.builtinToken}`;
         const res = await fetch(endpoint, { method: 'OPTIONS', headers, signal: signalWithTimeout(signal) });
         const version = res.headers.get('tus-version');
         if (res.status === 401 || res.status === 403) return done(false, `The server refused the credentials (HTTP ${res.status}).`);
