@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
 import { SettingsPage } from './pages/settingsPage';
+import { dismissToasts, shootBothThemes } from './support/screens';
 
 test.describe('settings', () => {
   test('theme and concurrency survive a reload; bad values are refused inline', async ({ page, ferry }) => {
@@ -55,5 +56,45 @@ test.describe('settings', () => {
     await settings.shell.setTheme('light');
     await expect.poll(async () => (await ferry.call<{ theme: string }>('getSettings')).theme).toBe('light');
     expect(await ferry.call('getSettings')).toMatchObject({ concurrency: 7, retentionDays: 14, bandwidthLimit: 2_500_000 });
+  });
+
+  test('the built-in receiver: a token generated and shown once, then sharing on the network with a fixed port', async ({ page, ferry }) => {
+    const settings = new SettingsPage(page);
+    await settings.shell.open(ferry.url);
+    await settings.open();
+    const status = page.getByTestId('receiver-status');
+    await expect(status).toContainText('Listening at http://127.0.0.1:');
+    await expect(status).toContainText('this computer only');
+    await expect(page.getByTestId('receiver-token-state')).toHaveText('Not set');
+    // Sharing needs a token first.
+    await expect(settings.field('Let other computers on the network upload here')).toBeDisabled();
+
+    await page.getByRole('button', { name: 'Generate a token' }).click();
+    await settings.shell.expectToast('Access token set', 'success');
+    const token = await page.getByLabel('New access token').inputValue();
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    await expect(page.getByTestId('receiver-token-state')).toHaveText('Set');
+    await dismissToasts(page);
+    await page.getByRole('heading', { name: 'Built-in receiver' }).scrollIntoViewIfNeeded();
+    await shootBothThemes(page, 'settings-receiver');
+
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    await settings.field('Port').fill(String(port));
+    await settings.field('Let other computers on the network upload here').check();
+    await settings.saveChanges();
+    await settings.shell.expectToast('Settings saved', 'success');
+    await expect(status).toContainText(`Listening at http://127.0.0.1:${port}/files/ and on the network`);
+    const receiver = await ferry.call<{ onLan: boolean; port: number; tokenSet: boolean }>('getReceiver');
+    expect(receiver).toMatchObject({ onLan: true, port, tokenSet: true });
+    // The receiver wants the token now; the page never got it back from the engine.
+    const anonymous = await fetch(`http://127.0.0.1:${port}/files/`, { method: 'OPTIONS', headers: { 'Tus-Resumable': '1.0.0' } });
+    expect(anonymous.status).toBe(401);
+    const withToken = await fetch(`http://127.0.0.1:${port}/files/`, { method: 'OPTIONS', headers: { 'Tus-Resumable': '1.0.0', Authorization: `Bearer ${token}` } });
+    expect(withToken.status).toBe(204);
+    await page.reload();
+    await settings.open();
+    await expect(page.getByLabel('New access token')).toHaveCount(0);
+    await expect(page.getByTestId('receiver-token-state')).toHaveText('Set');
+    await expect(settings.field('Port')).toHaveValue(String(port));
   });
 });

@@ -13,6 +13,7 @@ import type { Theme } from '../../theme';
 import { EmptyState, LoadFailed } from '../common/EmptyState';
 import { Field } from '../common/Field';
 import { BandwidthInput } from './BandwidthInput';
+import { ReceiverSection } from './ReceiverSection';
 import { ScheduleEditor } from './ScheduleEditor';
 import { sameForm, toForm, toPatch, validateForm } from './settingsForm';
 import type { SettingsForm } from './settingsForm';
@@ -76,7 +77,7 @@ function Form({ settings }: { settings: Settings }): ReactElement {
     else setTried(false);
   };
   const e = (key: string) => errors[key] ?? null;
-  const number = (key: 'concurrency' | 'parallelFiles' | 'chunkSizeMiB' | 'retentionDays', min: number, max: number) => (
+  const number = (key: 'concurrency' | 'parallelFiles' | 'chunkSizeMiB' | 'retentionDays' | 'receiverPort', min: number, max: number) => (
     <input className="input input-number" type="number" min={min} max={max} step={1} value={form[key]} onChange={(ev) => change({ [key]: ev.target.value })} />
   );
 
@@ -116,6 +117,7 @@ function Form({ settings }: { settings: Settings }): ReactElement {
           </Field>
         </div>
       </Section>
+      <ReceiverSection settings={settings} form={form} change={change} portError={e('receiverPort')} />
       <Section title="Bandwidth" description="A limit for all uploads together, and weekly rules that override it while they apply.">
         <div className="bandwidth-row">
           <Field label="Limit upload speed" inline>

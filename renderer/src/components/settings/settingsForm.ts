@@ -19,6 +19,8 @@ export interface SettingsForm {
   concurrency: string;
   parallelFiles: string;
   chunkSizeMiB: string;
+  receiverPort: string;
+  receiverOnLan: boolean;
   limited: boolean;
   bandwidth: BandwidthValue;
   schedule: ScheduleRow[];
@@ -38,6 +40,8 @@ export function toForm(s: Settings): SettingsForm {
     concurrency: String(s.concurrency),
     parallelFiles: String(s.parallelFiles),
     chunkSizeMiB: String(s.chunkSizeMiB),
+    receiverPort: String(s.receiverPort),
+    receiverOnLan: s.receiverOnLan,
     limited: s.bandwidthLimit > 0,
     bandwidth: s.bandwidthLimit > 0 ? fromBytesPerSecond(s.bandwidthLimit) : { amount: '10', unit: 'MB/s' },
     schedule: s.bandwidthSchedule.map((e) => ({ key: ++rowKey, days: [...e.days], from: e.from, to: e.to, limit: fromBytesPerSecond(e.bytesPerSecond) })),
@@ -58,6 +62,8 @@ export function toPatch(f: SettingsForm): Omit<Settings, 'theme'> {
     concurrency: int(f.concurrency),
     parallelFiles: int(f.parallelFiles),
     chunkSizeMiB: int(f.chunkSizeMiB),
+    receiverPort: int(f.receiverPort),
+    receiverOnLan: f.receiverOnLan,
     bandwidthLimit: f.limited ? toBytesPerSecond(f.bandwidth) : 0,
     bandwidthSchedule: f.schedule.map((r) => ({ days: [...r.days].sort(), from: r.from, to: r.to, bytesPerSecond: toBytesPerSecond(r.limit) })),
     notifyOnComplete: f.notifyOnComplete,

@@ -1,4 +1,5 @@
 /** Settings: load, save (the engine validates again), and the theme, which applies at once. */
+import type { ReceiverView } from '../../../../shared/contract';
 import type { Settings, SettingsPatch } from '../../../../shared/settings';
 import { applyTheme, saveTheme } from '../../theme';
 import type { Theme } from '../../theme';
@@ -77,3 +78,25 @@ export function fieldErrors(details: unknown): Record<string, string> {
 }
 
 export type { Settings };
+
+/** Where the built-in receiver listens now, and whether others may reach it (null if not asked). */
+export async function loadReceiver(): Promise<ReceiverView | null> {
+  try {
+    return await ferry.getReceiver({});
+  } catch (err) {
+    showError('Could not ask how the receiver is doing', err);
+    return null;
+  }
+}
+
+/** Sets the receiver's access token (write-only); answers the receiver as it runs afterwards. */
+export async function setReceiverToken(token: string): Promise<ReceiverView | null> {
+  try {
+    const view = await ferry.setReceiverToken({ token });
+    showToast('success', 'Access token set', 'Other computers send it as Authorization: Bearer <token>.');
+    return view;
+  } catch (err) {
+    showError('Could not set the access token', err);
+    return null;
+  }
+}

@@ -56,9 +56,5 @@ export async function deleteWebhook(hook: WebhookView): Promise<void> {
   }
 }
 
-/** A random signing secret (32 bytes, hex) from the browser's CSPRNG. */
-export function generateSecret(): string {
-  const bytes = new Uint8Array(32);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+/** A random signing secret (32 bytes, hex). */
+export { randomSecret as generateSecret } from '../../lib/randomSecret';
