@@ -78,6 +78,8 @@ export interface JobView {
   lastProgressAt?: number | null;
   /** No progress for longer than the kind's stall time while running. */
   stalled?: boolean;
+  /** While running: what the job works on now (an upload's file, "a.tif and 3 more"). */
+  current?: string | null;
   /** When a queued job waiting out a retry backoff may start again, or null. */
   nextAttemptAt?: number | null;
 }

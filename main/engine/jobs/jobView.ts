@@ -9,6 +9,8 @@ export interface LiveProgress {
   unit: 'items' | 'bytes';
   processed: number;
   failed: number;
+  /** What the runner said it works on now. */
+  current?: string | null;
   /** When progress was last reported. */
   at: number;
 }
@@ -45,6 +47,7 @@ export function toJobView(row: JobSummaryRow, active?: ActiveJob, live?: LivePro
     runMs,
     lastProgressAt: live?.at ?? row.last_progress_at,
     stalled: running && active.stalled,
+    current: running ? (live?.current ?? null) : null,
     nextAttemptAt: row.state === 'queued' && row.not_before !== null && row.not_before > now ? row.not_before : null,
   };
 }

@@ -8,6 +8,8 @@ export interface ProgressUpdate {
   unit?: 'items' | 'bytes';
   processed?: number;
   failed?: number;
+  /** What is being worked on now (a file's path, "a.tif and 3 more"); null when nothing in particular. */
+  current?: string | null;
 }
 
 /** What a running job receives from the engine. */

@@ -48,6 +48,7 @@ export function makeRunnerContext(row: JobRow, active: ActiveJob, deps: ContextD
       if (update.unit) live.unit = update.unit;
       if (update.processed !== undefined) live.processed = update.processed;
       if (update.failed !== undefined) live.failed = update.failed;
+      if (update.current !== undefined) live.current = update.current;
       active.rate.sample(live.done, now);
       deps.saver.progressed(id);
       deps.progressed(active);

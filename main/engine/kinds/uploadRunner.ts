@@ -85,10 +85,17 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
       let doneFiles = totals.doneFiles;
       let failedFiles = 0;
       const inflight = new Map<number, number>();
+      /** Files (or batches) being sent, newest last: what "Now:" shows. */
+      const working = new Map<number, string>();
+      const current = (): string | null => {
+        const names = [...working.values()];
+        const last = names[names.length - 1];
+        return last === undefined ? null : names.length > 1 ? `${last} and ${names.length - 1} more` : last;
+      };
       const report = () => {
         let moving = 0;
         for (const b of inflight.values()) moving += b;
-        ctx.progress({ done: doneBytes + moving, total: totals.bytes, unit: 'bytes', processed: doneFiles, failed: failedFiles });
+        ctx.progress({ done: doneBytes + moving, total: totals.bytes, unit: 'bytes', processed: doneFiles, failed: failedFiles, current: current() });
       };
       report();
       if (doneFiles > 0) ctx.log(`Resuming: ${doneFiles} of ${totals.files} files already sent and verified`);
@@ -149,6 +156,11 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
                 settled.add(file.key.seq);
                 queue.push(file.key);
               },
+              onLaunch: (files) => {
+                const first = files[0]?.key.relative_path ?? '';
+                working.set(-1, files.length > 1 ? `${first} … (a batch of ${files.length} small files)` : first);
+                report();
+              },
               onRetry: (err, attempt, delayMs) =>
                 ctx.log(`  retry a batch of small files: ${err instanceof Error ? err.message : String(err)} (attempt ${attempt}, next in ${(delayMs / 1000).toFixed(1)} s)`),
             });
@@ -173,6 +185,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
           ctx.signal.addEventListener('abort', onCancel, { once: true });
           const stopListening = ctx.onPauseChange((paused) => paused && ctrl.abort(PAUSED));
           deps.items.start(jobId, item.seq);
+          working.set(item.seq, item.relative_path);
           try {
             const res = await uploadFile({
               protocol,
@@ -219,6 +232,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
             }
             throw err;
           } finally {
+            working.delete(item.seq);
             stopListening();
             ctx.signal.removeEventListener('abort', onCancel);
           }
@@ -226,6 +240,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
       };
 
       if (small.length > 0) await sendSmall(small);
+      working.delete(-1);
       const workers = Array.from({ length: Math.max(1, Math.min(params.parallelFiles, queue.length)) }, async () => {
         for (let item = queue.shift(); item; item = queue.shift()) await sendItem(item);
       });

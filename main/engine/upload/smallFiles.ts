@@ -37,6 +37,8 @@ export interface BatchRunOptions<T> {
   /** The file grew past the batch limit: the caller sends it on its own. */
   onTooBig: (file: SmallFileJob<T>) => void;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
+  /** A batch is on its way (for "now sending"). */
+  onLaunch?: (files: SmallFileJob<T>[]) => void;
 }
 
 /** Read work done between turns given to the event loop (the file reads are synchronous). */
@@ -111,6 +113,7 @@ export async function sendInBatches<T>(o: BatchRunOptions<T>): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   const launch = (files: SmallFileJob<T>[], read: BatchFile[], bytes: number) => {
+    o.onLaunch?.(files);
     const p = throttle
       .take(bytes, signal)
       .then(() => withRetry(() => batch.send(read, signal), { policy: o.retry ?? DEFAULT_RETRY_POLICY, signal, op: 'upload(batch)', ...(o.onRetry ? { onRetry: o.onRetry } : {}) }))

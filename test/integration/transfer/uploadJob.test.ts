@@ -91,6 +91,19 @@ describe('upload jobs to the built-in receiver', () => {
     expect(readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatch(/FAIL {2}gone\.bin: .*vanished|FAIL {2}gone\.bin: .*no such file/);
   });
 
+  it('says which file it is sending now while it runs, and nothing once done', async () => {
+    const ferry = await startFerryServices();
+    cleanups.push(ferry.dispose);
+    const src = makeDataset({ 'first/slow.bin': 2 * 1024 * 1024 });
+    cleanups.push(() => rmSync(src, { recursive: true, force: true }));
+    expect(await dispatchCommand(ferry.engine, 'updateSettings', { bandwidthLimit: 2_000_000 })).toMatchObject({ ok: true });
+    const job = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src] }) as { value: { id: number } }).value;
+    const running = await waitForJob(ferry.engine, job.id, (j) => j.state === 'running' && j.current != null, 10_000);
+    expect(running.current).toBe('first/slow.bin');
+    const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
+    expect(done).toMatchObject({ state: 'completed', current: null });
+  });
+
   it('answers typed errors for bad paths and unknown destinations', async () => {
     const ferry = await startFerryServices();
     cleanups.push(ferry.dispose);

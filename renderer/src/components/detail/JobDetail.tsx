@@ -45,6 +45,11 @@ function Progress({ job }: { job: JobView }): ReactElement {
           <span className="muted">{job.stage}</span>
         ) : null}
       </div>
+      {job.state === 'running' && job.current ? (
+        <div className="job-detail-current muted" data-testid="job-current" title={job.current}>
+          Now: {job.current}
+        </div>
+      ) : null}
     </div>
   );
 }
