@@ -17,6 +17,8 @@ export const tusConfig = z.strictObject({
   /** Headers sent with every request (not secret; a secret header goes in `secret`). */
   headers: z.record(headerName, headerValue).default({}),
   chunkSizeMiB: z.number().int().min(1).max(1024).default(16),
+  /** Parts of one file sent at once when the server offers concatenation (1: one upload per file). */
+  parallelParts: z.number().int().min(1).max(32).default(4),
 });
 
 export const s3Config = z.strictObject({

@@ -32,7 +32,7 @@ export function createProtocol(dest: ResolvedDestination, local: { receiverReque
     case 'tus': {
       const headers = { ...dest.config.headers };
       if (dest.secret?.headerName && dest.secret.value !== undefined) headers[dest.secret.headerName] = dest.secret.value;
-      return new TusProtocol({ endpoint: dest.config.endpoint, headers, chunkSize: dest.config.chunkSizeMiB * MiB });
+      return new TusProtocol({ endpoint: dest.config.endpoint, headers, chunkSize: dest.config.chunkSizeMiB * MiB, parallelParts: dest.config.parallelParts });
     }
     case 's3':
       return new S3Protocol({

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { SavedTusSession } from '../../../main/engine/upload/protocol';
 import { TusProtocol } from '../../../main/engine/upload/tusProtocol';
+import { dispatchCommand } from '../../../main/engine/api/dispatch';
+import { startEngine, waitForJob } from '../../helpers/engineFixture';
+import { makeDataset, sha256Of } from '../../helpers/servicesFixture';
 import { FakeTusServer, type FakeTusOptions } from './fixtures/fakeTusServer';
 import { randomFile, sha256Hex } from './fixtures/tempFiles';
 import { FAST_RETRY, interruptedUpload, rejection, runUpload, test } from './fixtures/uploadHarness';
@@ -134,5 +138,28 @@ describe('tus concatenation', () => {
       // Parts created after the last saved state (in flight at the cut) are left to expire.
       expect(fake.uploads.size).toBeLessThanOrEqual(4);
     });
+  });
+
+  test('a saved tus destination sets the parts in parallel (1 turns concatenation off)', async ({ tmp }) => {
+    const fake = await new FakeTusServer({ extensions: CONCAT, delayMs: 10 }).start();
+    const ferry = startEngine();
+    try {
+      const src = makeDataset({ 'cube.raw': 3 * 1024 * 1024 + 5 }, join(tmp, 'ds'));
+      for (const [parallelParts, expectParts] of [[2, true], [1, false]] as const) {
+        const saved = await dispatchCommand(ferry.engine, 'saveDestination', { name: `tus ${parallelParts}`, kind: 'tus', config: { endpoint: fake.endpoint, chunkSizeMiB: 1, parallelParts } });
+        const destinationId = (saved as { value: { id: string } }).value.id;
+        const before = fake.requests.length;
+        const job = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], destinationId, name: `p${parallelParts}` })) as { value: { id: number } };
+        const done = await waitForJob(ferry.engine, job.value.id, (j) => j.state === 'completed' || j.state === 'failed', 20_000);
+        expect(done.state).toBe('completed');
+        const partialPosts = fake.requests.slice(before).filter((r) => r.method === 'POST' && r.headers['upload-concat'] === 'partial');
+        expect(partialPosts.length > 0).toBe(expectParts);
+      }
+      const joined = [...fake.uploads.values()].find((u) => u.concat === 'final' && u.metadata.relativePath === 'cube.raw');
+      expect(sha256Hex(joined!.data)).toBe(sha256Of(join(tmp, 'ds', 'cube.raw')));
+    } finally {
+      await ferry.dispose();
+      await fake.close();
+    }
   });
 });

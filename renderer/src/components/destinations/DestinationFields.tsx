@@ -23,7 +23,9 @@ export function TusFields({ draft, errors, update }: FieldsProps): ReactElement 
       <Field label="Chunk size (MiB)" error={errors['config.chunkSizeMiB']} hint="1–1024 MiB per request">
         <input className="input" type="number" min={1} max={1024} value={tus.chunkSizeMiB} onChange={(e) => set({ chunkSizeMiB: e.target.value })} />
       </Field>
-      <div />
+      <Field label="Parallel parts" error={errors['config.parallelParts']} hint="1–32 parts of one file at once, where the server offers concatenation">
+        <input className="input" type="number" min={1} max={32} value={tus.parallelParts} onChange={(e) => set({ parallelParts: e.target.value })} />
+      </Field>
       <div className="span-2 headers-editor">
         <span className="field-label">Headers</span>
         <p className="field-hint">Sent with every request. Put credentials in the secret header below, not here.</p>

@@ -20,7 +20,7 @@ export interface DestinationDraft {
   /** A secret is stored already (edit); it is never shown, only replaced. */
   hasSecret: boolean;
   replaceSecret: boolean;
-  tus: { endpoint: string; headers: HeaderRow[]; chunkSizeMiB: string; secretHeader: string; secretValue: string };
+  tus: { endpoint: string; headers: HeaderRow[]; chunkSizeMiB: string; parallelParts: string; secretHeader: string; secretValue: string };
   s3: { endpoint: string; region: string; bucket: string; prefix: string; accessKeyId: string; forcePathStyle: boolean; partSizeMiB: string; parallelParts: string; secretAccessKey: string };
   folder: { path: string };
 }
@@ -34,7 +34,7 @@ export function emptyDraft(kind: EditableKind = 'folder'): DestinationDraft {
     kind,
     hasSecret: false,
     replaceSecret: true,
-    tus: { endpoint: '', headers: [], chunkSizeMiB: '16', secretHeader: 'Authorization', secretValue: '' },
+    tus: { endpoint: '', headers: [], chunkSizeMiB: '16', parallelParts: '4', secretHeader: 'Authorization', secretValue: '' },
     s3: { endpoint: '', region: 'us-east-1', bucket: '', prefix: '', accessKeyId: '', forcePathStyle: false, partSizeMiB: '16', parallelParts: '4', secretAccessKey: '' },
     folder: { path: '' },
   };
@@ -48,7 +48,7 @@ export function draftFrom(view: DestinationView): DestinationDraft {
   draft.replaceSecret = !view.hasSecret;
   if (view.kind === 'tus') {
     const c = view.config;
-    draft.tus = { ...draft.tus, endpoint: c.endpoint, chunkSizeMiB: String(c.chunkSizeMiB), headers: Object.entries(c.headers).map(([n, v]) => newHeaderRow(n, v)) };
+    draft.tus = { ...draft.tus, endpoint: c.endpoint, chunkSizeMiB: String(c.chunkSizeMiB), parallelParts: String(c.parallelParts), headers: Object.entries(c.headers).map(([n, v]) => newHeaderRow(n, v)) };
   } else if (view.kind === 's3') {
     const c = view.config;
     draft.s3 = {
@@ -76,7 +76,7 @@ export function toInput(d: DestinationDraft): DestinationInput {
     const headers: Record<string, string> = {};
     for (const h of d.tus.headers) if (h.name.trim()) headers[h.name.trim()] = h.value;
     const secret = d.replaceSecret && d.tus.secretValue ? { secret: { headerName: d.tus.secretHeader.trim(), value: d.tus.secretValue } } : {};
-    return { ...base, kind: 'tus', config: { endpoint: d.tus.endpoint.trim(), headers, chunkSizeMiB: num(d.tus.chunkSizeMiB) }, ...secret };
+    return { ...base, kind: 'tus', config: { endpoint: d.tus.endpoint.trim(), headers, chunkSizeMiB: num(d.tus.chunkSizeMiB), parallelParts: num(d.tus.parallelParts) }, ...secret };
   }
   if (d.kind === 's3') {
     const s = d.s3;
