@@ -37,6 +37,18 @@ const MAX_SOURCE_RESTARTS = 3;
 /** Batches of small files in flight at once (each is up to hundreds of files). */
 const MAX_PARALLEL_BATCHES = 3;
 
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+/** A path as one log line shows it: control characters (a line break in a name) escaped. */
+function shown(path: string): string {
+  return path.replace(CONTROL, (c) => ({ '\n': '\\n', '\t': '\\t', '\r': '\\r' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** One line of manifest-sha256.txt as `sha256sum -c` reads it: a name with a backslash or a line break is escaped, and its line starts with a backslash. */
+export function manifestLine(sha256: string, path: string): string {
+  if (!/[\\\n]/.test(path)) return `${sha256}  ${path}\n`;
+  return `\\${sha256}  ${path.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n`;
+}
+
 /** A problem with the file being read (vanished, changed, unreadable), not with the destination. */
 function isSourceProblem(err: unknown): boolean {
   if (!(err instanceof FerryError) || err.code !== 'IO') return false;
@@ -100,20 +112,25 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
       report();
       if (doneFiles > 0) ctx.log(`Resuming: ${doneFiles} of ${totals.files} files already sent and verified`);
       ctx.stage('uploading');
-      const unfinished = deps.items.unfinished(jobId);
-      const metadata = uploadMetadata(params);
-      const batch = protocol.batch;
-      // Small files that never started go in batches; the rest (and any with a saved session) alone.
-      const small = unfinished.filter((it) => !it.session && batchable(batch, it.size));
-      const queue = unfinished.filter((it) => it.session || !batchable(batch, it.size));
-
       const failItem = (item: ItemRow, err: unknown) => {
         deps.items.fail(jobId, item.seq, (err as Error).message, false);
         inflight.delete(item.seq);
         failedFiles++;
         report();
-        ctx.log(`FAIL  ${item.relative_path}: ${(err as Error).message}`);
+        ctx.log(`FAIL  ${shown(item.relative_path)}: ${(err as Error).message}`);
       };
+      const metadata = uploadMetadata(params);
+      const destinationName = deps.destinations.get(params.destinationId).name;
+      // A name the destination would refuse fails its file alone, before anything is sent.
+      const unfinished = deps.items.unfinished(jobId).filter((it) => {
+        const problem = protocol.nameProblem?.(remotePath(protocol, params, it.relative_path), metadata);
+        if (problem) failItem(it, new FerryError('INVALID_INPUT', `${destinationName} cannot store a file under this name: ${problem}`));
+        return !problem;
+      });
+      const batch = protocol.batch;
+      // Small files that never started go in batches; the rest (and any with a saved session) alone.
+      const small = unfinished.filter((it) => !it.session && batchable(batch, it.size));
+      const queue = unfinished.filter((it) => it.session || !batchable(batch, it.size));
 
       /** Sends the small files in batches; pausing abandons the batches in flight (they are re-sent whole). */
       const sendSmall = async (items: ItemRow[]): Promise<void> => {
@@ -142,7 +159,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
                   settled.add(s.file.key.seq);
                   doneBytes += s.size;
                   doneFiles++;
-                  ctx.log(`OK    ${s.file.key.relative_path}  ${formatBytes(s.size)}  sha256 ${s.sha256} (${s.result.verified})`);
+                  ctx.log(`OK    ${shown(s.file.key.relative_path)}  ${formatBytes(s.size)}  sha256 ${s.sha256} (${s.result.verified})`);
                 }
                 report();
               },
@@ -157,7 +174,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
                 queue.push(file.key);
               },
               onLaunch: (files) => {
-                const first = files[0]?.key.relative_path ?? '';
+                const first = shown(files[0]?.key.relative_path ?? '');
                 working.set(-1, files.length > 1 ? `${first} … (a batch of ${files.length} small files)` : first);
                 report();
               },
@@ -185,7 +202,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
           ctx.signal.addEventListener('abort', onCancel, { once: true });
           const stopListening = ctx.onPauseChange((paused) => paused && ctrl.abort(PAUSED));
           deps.items.start(jobId, item.seq);
-          working.set(item.seq, item.relative_path);
+          working.set(item.seq, shown(item.relative_path));
           try {
             const res = await uploadFile({
               protocol,
@@ -206,7 +223,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
                 report();
               },
               onRetry: (err, attempt, delayMs) =>
-                ctx.log(`  retry ${item.relative_path}: ${err instanceof Error ? err.message : String(err)} (attempt ${attempt}, next in ${(delayMs / 1000).toFixed(1)} s)`),
+                ctx.log(`  retry ${shown(item.relative_path)}: ${err instanceof Error ? err.message : String(err)} (attempt ${attempt}, next in ${(delayMs / 1000).toFixed(1)} s)`),
             });
             deps.items.done(jobId, item.seq, { sha256: res.sha256, location: res.location, verified: res.verified, size: res.size });
             inflight.delete(item.seq);
@@ -214,7 +231,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
             doneFiles++;
             report();
             const resumed = res.resumedFrom > 0 ? `, resumed at ${formatBytes(res.resumedFrom)}` : '';
-            ctx.log(`OK    ${item.relative_path}  ${formatBytes(res.size)}  sha256 ${res.sha256} (${res.verified}${resumed})`);
+            ctx.log(`OK    ${shown(item.relative_path)}  ${formatBytes(res.size)}  sha256 ${res.sha256} (${res.verified}${resumed})`);
             return;
           } catch (err) {
             if (ctrl.signal.reason === PAUSED && !ctx.signal.aborted) continue; // parks at the checkpoint, then resumes this file
@@ -223,7 +240,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
               restarts++;
               saved = undefined;
               inflight.delete(item.seq);
-              ctx.log(`  ${item.relative_path} changed while it was sent; starting it over (${restarts} of ${MAX_SOURCE_RESTARTS})`);
+              ctx.log(`  ${shown(item.relative_path)} changed while it was sent; starting it over (${restarts} of ${MAX_SOURCE_RESTARTS})`);
               continue;
             }
             if (isSourceProblem(err)) {
@@ -252,7 +269,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
       const dir = deps.jobDir(jobId);
       mkdirSync(dir, { recursive: true });
       const manifestPath = join(dir, MANIFEST_NAME);
-      writeFileSync(manifestPath, manifest.map((m) => `${m.sha256}  ${m.relative_path}\n`).join(''));
+      writeFileSync(manifestPath, manifest.map((m) => manifestLine(m.sha256, m.relative_path)).join(''));
       const sent = await uploadFile({ protocol, path: manifestPath, relativePath: remotePath(protocol, params, MANIFEST_NAME), metadata, signal: ctx.signal });
       ctx.log(`OK    ${MANIFEST_NAME}  ${manifest.length} files  sha256 ${sent.sha256}`);
       const failed = deps.items.totals(jobId).failedFiles;

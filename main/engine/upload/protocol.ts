@@ -180,6 +180,11 @@ export interface UploadProtocol {
   readonly kind: SavedSession['protocol'];
   /** Set when the destination takes small files in batches (see BatchSender). */
   readonly batch?: BatchSender;
+  /**
+   * Why the destination cannot store a file under this path (it would refuse it), or undefined;
+   * asked before sending, so such a file fails alone instead of failing its batch or its job.
+   */
+  nameProblem?(relativePath: string, metadata: Record<string, string>): string | undefined;
   /** Opens a session; with `saved`, picks up the upload it describes (if the destination still has it). */
   begin(file: UploadFileInfo, saved: SavedSession | undefined, signal: AbortSignal): Promise<UploadSession>;
   /**

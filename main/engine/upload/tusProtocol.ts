@@ -13,6 +13,7 @@ import type {
   UploadSession,
 } from './protocol';
 import { STREAM_PIECE_BYTES } from './protocol';
+import { storedPathProblem } from '../../../shared/storedPath';
 import { ReceiverBatch } from './receiverBatch';
 import { checkRelativePath } from './relativePath';
 import { remoteError, retriableStatus } from './transferErrors';
@@ -69,6 +70,13 @@ export class TusProtocol implements UploadProtocol {
     if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize <= 0) throw invalidInput(`tus: bad chunk size ${options.chunkSize}`);
     this.http = new HttpClient(options.timeoutMs);
     if (options.ferryReceiver) this.batch = new ReceiverBatch({ endpoint: this.endpoint, http: this.http, headers: () => ({ ...this.options.headers }) });
+  }
+
+  /** Ferry's receiver files under `<dataset>/<path>` by a rule Ferry knows; other servers say at creation. */
+  nameProblem(relativePath: string, metadata: Record<string, string>): string | undefined {
+    if (!this.options.ferryReceiver) return undefined;
+    const stored = metadata.dataset ? `${metadata.dataset}/${relativePath}` : relativePath;
+    return storedPathProblem(stored, process.platform);
   }
 
   /** Headers every request carries; the protocol's own win over custom ones. */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -89,6 +90,33 @@ describe('upload jobs to the built-in receiver', () => {
     const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
     expect(done, readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatchObject({ state: 'completed', result: 'partial', counts: { processed: 1, failed: 1 } });
     expect(readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatch(/FAIL {2}gone\.bin: .*vanished|FAIL {2}gone\.bin: .*no such file/);
+  });
+
+  it('a name the receiver refuses (a line break, a tab) fails that file alone; the rest land; a folder destination takes it', async () => {
+    const ferry = await startFerryServices();
+    cleanups.push(ferry.dispose);
+    const src = makeDataset({ 'ok.txt': 10, 'line\nbreak.txt': 10, 'sub/big\ttab.bin': 2 * 1024 * 1024 });
+    cleanups.push(() => rmSync(src, { recursive: true, force: true }));
+    const job = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], name: 'odd' }) as { value: { id: number } }).value;
+    const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
+    const log = readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8');
+    expect(done, log).toMatchObject({ state: 'completed', result: 'partial', counts: { processed: 1, failed: 2 } });
+    // Names are shown on one log line, the line break escaped.
+    expect(log).toMatch(/FAIL {2}line\\nbreak\.txt: This computer \(built-in receiver\) cannot store a file under this name: contains a control character/);
+    expect(log).toMatch(/FAIL {2}sub\/big\\ttab\.bin: .*control character/);
+    expect(sha256Of(join(ferry.dataDir, 'received', 'odd', 'ok.txt'))).toBe(sha256Of(join(src, 'ok.txt')));
+
+    const dest = makeDataset({});
+    cleanups.push(() => rmSync(dest, { recursive: true, force: true }));
+    const saved = (await dispatchCommand(ferry.engine, 'saveDestination', { name: 'Share', kind: 'folder', config: { path: dest } })) as { value: { id: string } };
+    const toFolder = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], name: 'odd', destinationId: saved.value.id }) as { value: { id: number } }).value;
+    expect(await waitForJob(ferry.engine, toFolder.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000)).toMatchObject({ result: 'success' });
+    expect(sha256Of(join(dest, 'odd', 'line\nbreak.txt'))).toBe(sha256Of(join(src, 'line\nbreak.txt')));
+    expect(sha256Of(join(dest, 'odd', 'sub', 'big\ttab.bin'))).toBe(sha256Of(join(src, 'sub', 'big\ttab.bin')));
+    // The manifest escapes the name as sha256sum does, so `sha256sum -c` checks the dataset.
+    const check = spawnSync('sha256sum', ['-c', 'manifest-sha256.txt'], { cwd: join(dest, 'odd'), encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toContain('ok.txt: OK');
   });
 
   it('says which file it is sending now while it runs, and nothing once done', async () => {

@@ -1,0 +1,41 @@
+/**
+ * The rule for a relative path that names where a file is stored (the built-in receiver's tree):
+ * anything that could climb out, alias another file or mean something else on another OS is
+ * refused, never "cleaned up". Pure, so the receiver enforces it and a client can tell before it
+ * sends a file whose name the receiver would refuse.
+ */
+
+/** Longest accepted path, in UTF-8 bytes; beyond this most file systems fail anyway. */
+const MAX_PATH_BYTES = 4096;
+/** Longest accepted path segment, in UTF-8 bytes (NAME_MAX on Linux and macOS). */
+const MAX_SEGMENT_BYTES = 255;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const DRIVE_PREFIX = /^[A-Za-z]:/;
+/** Characters Windows refuses in names; checked only there so POSIX names like `12:30.tif` stay valid. */
+const WINDOWS_FORBIDDEN = /[<>:"|?*]/;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+
+const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;
+
+/** Why `value` cannot name a stored file on `platform` (a Node platform name), or undefined. */
+export function storedPathProblem(value: unknown, platform: string): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
+  if (utf8Bytes(value) > MAX_PATH_BYTES) return `longer than ${MAX_PATH_BYTES} bytes`;
+  if (value.includes('\0')) return 'contains a NUL byte';
+  if (CONTROL_CHARS.test(value)) return 'contains a control character (a line break or tab)';
+  // A backslash is a separator on Windows, so `a\..\..\b` would climb out there: refuse it everywhere.
+  if (value.includes('\\')) return 'contains a backslash (use "/" as the separator)';
+  if (value.startsWith('/')) return 'must be relative, not absolute';
+  if (DRIVE_PREFIX.test(value)) return 'must not start with a drive letter';
+  for (const segment of value.split('/')) {
+    if (segment === '') return 'contains an empty segment ("//" or a leading/trailing "/")';
+    if (segment === '.' || segment === '..') return `contains a "${segment}" segment`;
+    if (utf8Bytes(segment) > MAX_SEGMENT_BYTES) return `has a segment longer than ${MAX_SEGMENT_BYTES} bytes`;
+    if (platform === 'win32') {
+      if (WINDOWS_FORBIDDEN.test(segment)) return `segment "${segment}" has a character Windows forbids`;
+      if (WINDOWS_RESERVED.test(segment)) return `segment "${segment}" is a reserved Windows device name`;
+      if (/[. ]$/.test(segment)) return `segment "${segment}" ends with a dot or space`;
+    }
+  }
+  return undefined;
+}
