@@ -24,3 +24,25 @@ export const canMountTmpfs: boolean = (() => {
   rmdirSync(probe);
   return ok;
 })();
+
+export interface MountedTmpfs {
+  dir: string;
+  /** Unmounts and removes the folder. */
+  release(): void;
+}
+
+/** A fresh temp folder with a tmpfs of `sizeBytes` mounted on it (call only where canMountTmpfs). */
+export function mountTmpfs(sizeBytes: number): MountedTmpfs {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-tmpfs-'));
+  if (!tryMount(dir, sizeBytes)) {
+    rmdirSync(dir);
+    throw new Error(`could not mount a tmpfs on ${dir}`);
+  }
+  return {
+    dir,
+    release: () => {
+      unmount(dir);
+      rmdirSync(dir);
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type net from 'node:net';
 import { verifySignature } from '../../main/engine/notify/signing';
+import { listenOnLoopback } from './loopback';
 import { readBody } from './readBody';
 
 export interface Received {
@@ -29,7 +29,6 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(secret: string, answer: (n: number, r: Received) => Answer = () => ({ status: 200 })): Promise<WebhookReceiver> {
   const received: Received[] = [];
   const waiters = new Set<() => void>();
-  const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     void readBody(req).then((raw) => {
       const r: Received = {
@@ -47,12 +46,7 @@ export async function startWebhookReceiver(secret: string, answer: (n: number, r
       res.end(a.body ?? '');
     }, () => undefined); // a request the sender gave up on is not a delivery
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
+  const { port, close } = await listenOnLoopback(server);
   return {
     port,
     url: (path = '/hook') => `http://127.0.0.1:${port}${path}`,
@@ -72,9 +66,6 @@ export async function startWebhookReceiver(secret: string, answer: (n: number, r
         waiters.add(check);
         check();
       }),
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close,
   };
 }

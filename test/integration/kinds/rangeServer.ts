@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
+import { listenOnLoopback } from '../../helpers/loopback';
 
 /** What the test server serves and how it misbehaves; change it between requests with `set`. */
 export interface RangeServerConfig {
@@ -38,7 +39,6 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function startRangeServer(initial: Partial<RangeServerConfig> & { content: Buffer }): Promise<RangeServer> {
   let config: RangeServerConfig = { etag: '"v1"', lastModified: new Date(0).toUTCString(), ignoreRange: false, honourIfRange: true, failNext: [], ...initial };
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<net.Socket>();
 
   const send = async (res: http.ServerResponse, body: Buffer) => {
     const pace = config.throttle;
@@ -93,12 +93,7 @@ export async function startRangeServer(initial: Partial<RangeServerConfig> & { c
     res.writeHead(200, { ...validators, 'Content-Length': content.length });
     void send(res, content);
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
+  const { port, close } = await listenOnLoopback(server);
   return {
     port,
     url: (pathname = '/file') => `http://127.0.0.1:${port}${pathname}`,
@@ -106,28 +101,15 @@ export async function startRangeServer(initial: Partial<RangeServerConfig> & { c
     set: (next) => {
       config = { ...config, ...next };
     },
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close,
   };
 }
 
 /** A TCP server that answers every connection with bytes that are not HTTP. */
 export async function startGarbageServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
-    sockets.add(s);
     s.on('error', () => undefined);
-    s.on('close', () => sockets.delete(s));
     s.end('\x00\x01garbage that is not HTTP\r\n\r\n');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listenOnLoopback(server);
 }

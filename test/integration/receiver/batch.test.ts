@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmdirSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../main/engine/upload/httpClient';
@@ -10,7 +8,7 @@ import type { BatchFile, FinishResult } from '../../../main/engine/upload/protoc
 import { ReceiverBatch } from '../../../main/engine/upload/receiverBatch';
 import { FerryError } from '../../../shared/errors';
 import { BATCH_INDEX_HEADER, BATCH_LIMITS, BATCH_PATH } from '../../../shared/receiverBatch';
-import { canMountTmpfs, tryMount, unmount } from '../../helpers/tmpfs';
+import { canMountTmpfs, mountTmpfs, type MountedTmpfs } from '../../helpers/tmpfs';
 import { finalTree, incomingNames, sha256, startReceiverFixture, type ReceiverFixture } from './receiverFixture';
 
 /**
@@ -150,16 +148,13 @@ const send = (sender: ReceiverBatch, files: BatchFile[]) => sender.send(files, n
 
 describe('receiver: POST /batch files many small files in one request', () => {
   let fx: ReceiverFixture | undefined;
-  let mounted: string | undefined;
+  let disk: MountedTmpfs | undefined;
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
     await fx?.dispose();
     fx = undefined;
-    if (mounted) {
-      unmount(mounted);
-      rmdirSync(mounted);
-    }
-    mounted = undefined;
+    disk?.release();
+    disk = undefined;
   });
 
   it('files 300 files (0 B, 1 B, unicode, spaces, nested) byte-identical at <dataset>/<relativePath>', async () => {
@@ -340,9 +335,8 @@ describe('receiver: POST /batch files many small files in one request', () => {
   });
 
   it.skipIf(!canMountTmpfs)('a full disk (1 MiB tmpfs) answers 507 to a 2 MiB batch, leaves no partial file, and recovers', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'ferry-tmpfs-'));
-    mounted = root;
-    expect(tryMount(root, 1024 * 1024)).toBe(true);
+    disk = mountTmpfs(1024 * 1024);
+    const root = disk.dir;
     fx = await startReceiverFixture({ storageDir: root });
     const files = Array.from({ length: 8 }, (_, i) => batchFile(`big/f-${i}.bin`, randomBytes(256 * 1024)));
     const client = batchClient(fx);

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmdirSync } from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canMountTmpfs, tryMount, unmount } from '../../helpers/tmpfs';
+import { canMountTmpfs, mountTmpfs, type MountedTmpfs } from '../../helpers/tmpfs';
 import { finalTree, incomingNames, sha256, startReceiverFixture, type ReceiverFixture } from './receiverFixture';
 import { create, head, patch, request } from './tusHttp';
 
@@ -16,15 +14,12 @@ import { create, head, patch, request } from './tusHttp';
 
 describe('receiver: full disk and failed writes answer 5xx and file nothing', () => {
   let fx: ReceiverFixture | undefined;
-  let mounted: string | undefined;
+  let disk: MountedTmpfs | undefined;
   afterEach(async () => {
     await fx?.dispose();
     fx = undefined;
-    if (mounted) {
-      unmount(mounted);
-      rmdirSync(mounted);
-    }
-    mounted = undefined;
+    disk?.release();
+    disk = undefined;
   });
 
   it.skipIf(process.platform !== 'linux')('answers 507 when the disk reports ENOSPC (/dev/full), and recovers', async () => {
@@ -53,9 +48,8 @@ describe('receiver: full disk and failed writes answer 5xx and file nothing', ()
   });
 
   it.skipIf(!canMountTmpfs)('answers 507 when a real (tmpfs) storage dir fills up mid-upload', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'ferry-tmpfs-'));
-    mounted = root;
-    expect(tryMount(root, 1024 * 1024)).toBe(true);
+    disk = mountTmpfs(1024 * 1024);
+    const root = disk.dir;
     fx = await startReceiverFixture({ storageDir: root });
     const data = Buffer.alloc(3 * 1024 * 1024, 9);
     const answer = await create(fx.receiver.url, { length: data.length, metadata: { relativePath: 'huge.bin', dataset: 'ds', sha256: sha256(data) } });

@@ -204,7 +204,7 @@ describe('small files in batches', () => {
     it.skipIf(!canMountTmpfs)('a full disk fails the attempt saying so, and leaves no partial file behind', async () => {
       const { root, engine, destinationId } = await folderEngine();
       expect(tryMount(root, 1024 * 1024)).toBe(true);
-      cleanups.push(() => unmount(root));
+      cleanups.push(() => unmount(root)); // before the folder itself goes
       const files = manySmall(600, () => 4096);
       const src = dataset(files);
       const id = await upload(engine, { paths: [src], name: 'full', destinationId });
