@@ -16,11 +16,15 @@ export interface ServedFerry {
 }
 
 /** Starts the built web host (`ferry serve`) in its own data directory and returns its URL. */
+/** How long `ferry serve` may take to stop after SIGTERM. */
+const STOP_GRACE_MS = 15_000;
+
 export async function serveFerry(): Promise<ServedFerry & { stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ferry-e2e-'));
   const child = spawn(process.execPath, ['out/main/serve.js', '--data-dir', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FERRY_LOG_LEVEL: 'warn' },
+    // Info, kept (not printed): a Ferry that fails to stop shows how far it got.
+    env: { ...process.env, FERRY_LOG_LEVEL: 'info' },
   });
   let output = '';
   const keep = (c: Buffer | string) => {
@@ -61,12 +65,20 @@ export async function serveFerry(): Promise<ServedFerry & { stop: () => Promise<
     output: () => output,
     call,
     stop: async () => {
+      let hung = false;
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
+        // A Ferry that does not stop is a bug a user would notice: fail with its output, not a timeout.
+        const timer = setTimeout(() => {
+          hung = true;
+          child.kill('SIGKILL');
+        }, STOP_GRACE_MS);
         await exited;
+        clearTimeout(timer);
       }
       rmSync(dataDir, { recursive: true, force: true });
+      if (hung) throw new Error(`ferry serve did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM:\n${output}`);
     },
   };
 }

@@ -52,7 +52,9 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`${signal}: stopping`);
     await host.close();
+    log.info('web host closed');
     await services.stop();
+    log.info('engine and receiver stopped');
     removeInstanceFile(dataDir);
     process.exit(0);
   };

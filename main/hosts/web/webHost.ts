@@ -197,7 +197,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     close: async () => {
       for (const ws of sockets) ws.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A browser's keep-alive or half-sent request must not hold the shutdown open.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
