@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { JobItemView } from '../../../shared/contract';
 import { FerryError, invalidInput, notFound } from '../../../shared/errors';
+import { storedPathProblem } from '../../../shared/storedPath';
 import type { Engine, CommandHandlers } from '../engine';
 import { browseDirectory, listPlaces, summarizeFolder } from '../files/browse';
 import { localPath } from '../files/pathGuard';
@@ -78,6 +79,10 @@ export function transferCommands(engine: Engine): Pick<CommandHandlers, Transfer
       const settings = engine.settings.get();
       const dataset = input.name ?? datasetNameFor(paths);
       if (/[/\\]|^\.\.?$/.test(dataset)) throw invalidInput(`createUpload: the dataset name ${JSON.stringify(dataset)} cannot contain slashes`);
+      // Every destination stores the dataset as a folder (or key prefix) of that name: one the
+      // receiver's storage rule refuses would fail the whole job later, so it is refused now.
+      const nameProblem = storedPathProblem(dataset, process.platform);
+      if (nameProblem) throw invalidInput(`createUpload: the dataset name ${JSON.stringify(dataset)} ${nameProblem}`);
       const params: UploadParams = {
         paths,
         ...(base !== undefined ? { base } : {}),

@@ -137,6 +137,12 @@ describe('upload jobs to the built-in receiver', () => {
     cleanups.push(ferry.dispose);
     expect(await dispatchCommand(ferry.engine, 'createUpload', { paths: ['relative/path'] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(await dispatchCommand(ferry.engine, 'createUpload', { paths: [] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    // A dataset name no destination could store is refused before a job exists.
+    expect(await dispatchCommand(ferry.engine, 'createUpload', { paths: ['/tmp'], name: 'run\n7' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/dataset name "run\\n7" contains a control character/) },
+    });
+    expect(await dispatchCommand(ferry.engine, 'listJobs', {})).toMatchObject({ ok: true, value: { total: 0 } });
     expect(await dispatchCommand(ferry.engine, 'createUpload', { paths: ['/tmp'], destinationId: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await dispatchCommand(ferry.engine, 'previewUpload', { paths: ['/definitely/not/here'] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const file = join(ferry.dataDir, 'x.txt');
