@@ -3,6 +3,7 @@ import { JobsPage } from './pages/jobsPage';
 import { UploadSheet } from './pages/uploadSheet';
 import { dropFiles } from './support/dropFiles';
 import { bytesOf } from './support/files';
+import { shootBothThemes } from './support/screens';
 
 interface JobPage {
   jobs: Array<{ id: number; kind: string; state: string }>;
@@ -22,6 +23,14 @@ test.describe('pipelines from the upload sheet', () => {
     await expect(sheet.root.getByLabel('Wait for my approval before the follow-up steps')).toBeDisabled();
     await sheet.root.getByLabel(/Verify what landed/).check();
     await sheet.root.getByLabel('Wait for my approval before the follow-up steps').check();
+    // A timeout rule: rejected by itself if nobody decides within two hours.
+    await sheet.root.getByLabel('If nobody decides').selectOption('reject');
+    await sheet.root.getByLabel('After (hours)').fill('0');
+    await expect(sheet.root).toContainText('Between 0.01 and 720 hours.');
+    await sheet.root.getByLabel('After (hours)').fill('2');
+    await expect(sheet.root).not.toContainText('Between 0.01 and 720 hours.');
+    await sheet.root.getByLabel('After (hours)').scrollIntoViewIfNeeded();
+    await shootBothThemes(page, 'upload-sheet-gate');
     await sheet.start();
     await jobs.expectState('completed');
 
@@ -29,6 +38,8 @@ test.describe('pipelines from the upload sheet', () => {
     await expect.poll(async () => (await waiting()).length, { timeout: 15_000 }).toBe(1);
     const [gate] = await waiting();
     expect(gate!.kind).toBe('verify');
+    const events = await ferry.call<{ events: Array<{ type: string; payload?: { gate?: unknown } }> }>('listEvents', { id: gate!.id });
+    expect(events.events.find((e) => e.type === 'approval')?.payload?.gate).toMatchObject({ timeoutMs: 7_200_000, onTimeout: 'reject' });
 
     await jobs.shell.nav('jobs:awaiting_approval').click();
     await jobs.select(gate!.id);

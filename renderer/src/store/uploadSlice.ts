@@ -20,6 +20,10 @@ export interface AfterUpload {
   args: string;
   /** The first follow-up step waits in `awaiting_approval` until someone approves it. */
   approval: boolean;
+  /** Nobody decided in time: wait on, or let the gate reject or approve by itself. */
+  onTimeout: 'wait' | 'reject' | 'approve';
+  /** Hours before the timeout rule decides (text as typed). */
+  timeoutHours: string;
 }
 
 export interface UploadForm {
@@ -67,7 +71,7 @@ export const emptyUploadForm = (): UploadForm => ({
   destinationId: '',
   priority: 'normal',
   metadata: datasetMetadata.parse({}),
-  after: { verify: false, program: '', args: '', approval: false },
+  after: { verify: false, program: '', args: '', approval: false, onTimeout: 'wait', timeoutHours: '24' },
 });
 
 const closed = (): UploadState => ({

@@ -3,7 +3,8 @@ import type { ReactElement } from 'react';
 import { SENSOR_TYPES } from '../../../../shared/destinations';
 import { PRIORITIES } from '../../../../shared/model';
 import type { Priority } from '../../../../shared/model';
-import { datasetNameProblem, submitUpload } from '../../store/actions/upload';
+import { datasetNameProblem, gateTimeoutProblem, submitUpload } from '../../store/actions/upload';
+import type { AfterUpload } from '../../store/uploadSlice';
 import { useFerryStore } from '../../store/store';
 import { Field } from '../common/Field';
 
@@ -17,6 +18,7 @@ export function UploadForm(): ReactElement {
   const meta = useFerryStore.getState().patchUploadMetadata;
   const after = (change: Partial<typeof form.after>) => patch({ after: { ...form.after, ...change } });
   const nameProblem = form.name ? datasetNameProblem(form.name) : null;
+  const timeoutError = gateTimeoutProblem(form.after);
   const selected = destinations.find((d) => d.id === form.destinationId);
   return (
     <form
@@ -101,6 +103,24 @@ export function UploadForm(): ReactElement {
               <input type="checkbox" className="checkbox" checked={form.after.approval} disabled={!form.after.verify && !form.after.program.trim()} onChange={(e) => after({ approval: e.target.checked })} />
             </Field>
           </div>
+          {form.after.approval ? (
+            <>
+              <Field label="If nobody decides">
+                <select className="select" value={form.after.onTimeout} onChange={(e) => after({ onTimeout: e.target.value as AfterUpload['onTimeout'] })}>
+                  <option value="wait">Keep waiting</option>
+                  <option value="reject">Reject it after a while</option>
+                  <option value="approve">Approve it after a while</option>
+                </select>
+              </Field>
+              {form.after.onTimeout !== 'wait' ? (
+                <Field label="After (hours)" hint="0.01–720 hours" error={timeoutError}>
+                  <input className="input input-number" type="number" min={0.01} max={720} step="any" value={form.after.timeoutHours} onChange={(e) => after({ timeoutHours: e.target.value })} />
+                </Field>
+              ) : (
+                <div />
+              )}
+            </>
+          ) : null}
         </div>
       </fieldset>
     </form>

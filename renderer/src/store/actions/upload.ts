@@ -113,6 +113,16 @@ export function datasetNameProblem(name: string): string | null {
   if (!trimmed) return 'Give the dataset a name.';
   if (trimmed.length > 200) return 'At most 200 characters.';
   if (/[/\\]/.test(trimmed) || trimmed === '.' || trimmed === '..') return 'A dataset name cannot contain slashes.';
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return 'A dataset name cannot contain a line break or tab.';
+  return null;
+}
+
+/** Why the approval's timeout cannot be used, or null (hours, as the gate allows: up to 30 days). */
+export function gateTimeoutProblem(after: AfterUpload): string | null {
+  if (!after.approval || after.onTimeout === 'wait') return null;
+  const hours = Number(after.timeoutHours);
+  if (after.timeoutHours.trim() === '' || !Number.isFinite(hours)) return 'Enter a number of hours.';
+  if (hours < 0.01 || hours > 720) return 'Between 0.01 and 720 hours.';
   return null;
 }
 
@@ -123,14 +133,17 @@ export function followUps(after: AfterUpload): PipelineStep[] {
   if (after.program.trim()) {
     steps.push({ kind: 'command', program: after.program.trim(), args: after.args.split('\n').filter((a) => a.length > 0) });
   }
-  if (after.approval && steps[0]) steps[0] = { ...steps[0], gate: { prompt: 'Approve the follow-up of this upload?', onTimeout: 'reject' } };
+  if (after.approval && steps[0]) {
+    const decides = after.onTimeout !== 'wait' ? { timeoutMs: Math.round(Number(after.timeoutHours) * 3_600_000), onTimeout: after.onTimeout } : { onTimeout: 'reject' as const };
+    steps[0] = { ...steps[0], gate: { prompt: 'Approve the follow-up of this upload?', ...decides } };
+  }
   return steps;
 }
 
 export async function submitUpload(): Promise<void> {
   const { source, form, submitting } = store().upload;
   if (!source || submitting) return;
-  const problem = datasetNameProblem(form.name);
+  const problem = datasetNameProblem(form.name) ?? gateTimeoutProblem(form.after);
   if (problem) {
     store().setUploadSubmitting(false, problem);
     return;
