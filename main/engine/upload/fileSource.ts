@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { FerryError } from '../../../shared/errors';
+import { BufferPool } from './bufferPool';
 import { canceledError, ioError } from './transferErrors';
 
 /** What stat saw when the upload began; any later difference means the file changed under us. */
@@ -15,7 +16,15 @@ export interface SourceChunk {
   bytes: Buffer;
   /** True for the final chunk; by then `FileSource#sha256()` is known. */
   last: boolean;
+  /**
+   * Hands `bytes` back to the pool (see `chunks`' `pool`) for a later chunk: call it once nothing
+   * can read them any more, i.e. when every request that sends them (retries included) settled.
+   * Calling it more than once is harmless; without a pool it does nothing.
+   */
+  release(): void;
 }
+
+const noRelease = () => undefined;
 
 /** Buffer used to hash an already-sent prefix on resume; bounded whatever the chunk size. */
 const PREFIX_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -78,11 +87,11 @@ export class FileSource {
    * Yields chunks `[from, from + chunkSize)`, … up to the end of the file (a 0-byte file yields one
    * empty chunk, so every destination sees one request). Single use.
    *
-   * `reuse: n` reads into a ring of n buffers instead of a fresh buffer per chunk (no allocation,
-   * no page faults, no garbage after the first n chunks): the caller must be done with chunk k
-   * before it asks for chunk k + n.
+   * `pool: n` reads into at most n buffers instead of a fresh buffer per chunk (no allocation, no
+   * page faults, no garbage after the first n chunks). A buffer is refilled only after its chunk's
+   * `release()`, so the caller must release what it is done with, or the next chunk waits.
    */
-  async *chunks(options: { chunkSize: number; from: number; signal: AbortSignal; reuse?: number }): AsyncGenerator<SourceChunk> {
+  async *chunks(options: { chunkSize: number; from: number; signal: AbortSignal; pool?: number }): AsyncGenerator<SourceChunk> {
     const { chunkSize, from, signal } = options;
     const { size } = this.stamp;
     if (this.started) throw new FerryError('INTERNAL', `read(${this.path}): a FileSource is read once`);
@@ -103,24 +112,21 @@ export class FileSource {
       await this.hashPrefix(fd, from, signal);
       if (size === 0) {
         this.finishDigest();
-        yield { offset: 0, bytes: Buffer.alloc(0), last: true };
+        yield { offset: 0, bytes: Buffer.alloc(0), last: true, release: noRelease };
         return;
       }
-      const ring: Buffer[] = [];
-      for (let offset = from, k = 0; offset < size; offset += chunkSize, k++) {
+      const pool = options.pool ? new BufferPool(options.pool, Math.min(chunkSize, size - from)) : undefined;
+      for (let offset = from; offset < size; offset += chunkSize) {
         if (signal.aborted) throw canceledError(`read(${this.path})`);
         const length = Math.min(chunkSize, size - offset);
-        let bytes: Buffer;
-        if (options.reuse) {
-          const slot = (ring[k % options.reuse] ??= Buffer.allocUnsafe(Math.min(chunkSize, size - from)));
-          bytes = slot.subarray(0, length);
-        } else bytes = Buffer.allocUnsafe(length);
+        const lease = await pool?.take(signal, `read(${this.path})`);
+        const bytes = lease ? lease.buffer.subarray(0, length) : Buffer.allocUnsafe(length);
         await this.readFully(fd, bytes, offset);
         this.hash.update(bytes);
         await this.checkUnchanged();
         const last = offset + bytes.length === size;
         if (last) this.finishDigest();
-        yield { offset, bytes, last };
+        yield { offset, bytes, last, release: lease ? lease.release : noRelease };
       }
       if (from === size) this.finishDigest();
     } finally {

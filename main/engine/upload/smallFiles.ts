@@ -27,6 +27,8 @@ export interface BatchRunOptions<T> {
   /** Batches in flight at once (the next is read while earlier ones are on their way). */
   parallel: number;
   signal: AbortSignal;
+  /** Asked before each batch is read: true starts no new batch (those in flight still land). */
+  stop?: () => boolean;
   retry?: RetryPolicy;
   /** Default: the process-wide `globalThrottle`; a batch goes once the bucket granted its bytes. */
   throttle?: Throttle;
@@ -131,6 +133,7 @@ export async function sendInBatches<T>(o: BatchRunOptions<T>): Promise<void> {
   let sliceStart = performance.now();
   for (const file of o.files) {
     if (failure !== undefined) break;
+    if (files.length === 0 && o.stop?.()) return finishInFlight();
     throwIfAborted(signal, 'upload(batch)');
     if (performance.now() - sliceStart > SLICE_MS) {
       await yieldTurn();
@@ -153,6 +156,7 @@ export async function sendInBatches<T>(o: BatchRunOptions<T>): Promise<void> {
     if (files.length >= batch.maxFiles || bytes >= maxBytes()) {
       while (inFlight.size >= o.parallel) await Promise.race(inFlight);
       if (failure !== undefined) break;
+      if (o.stop?.()) return finishInFlight();
       launch(files, read, bytes);
       files = [];
       read = [];
@@ -160,8 +164,12 @@ export async function sendInBatches<T>(o: BatchRunOptions<T>): Promise<void> {
       sliceStart = performance.now();
     }
   }
-  if (failure === undefined && files.length > 0) launch(files, read, bytes);
-  await Promise.all(inFlight);
-  if (failure !== undefined) throw failure;
-  throwIfAborted(signal, 'upload(batch)');
+  if (failure === undefined && files.length > 0 && !o.stop?.()) launch(files, read, bytes);
+  return finishInFlight();
+
+  async function finishInFlight(): Promise<void> {
+    await Promise.all(inFlight);
+    if (failure !== undefined) throw failure;
+    throwIfAborted(signal, 'upload(batch)');
+  }
 }

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { FerryError } from '../../../shared/errors';
 import { FileSource, type SourceChunk } from './fileSource';
 import { STREAM_PIECE_BYTES, type StreamingSession } from './protocol';
+import { canceledError } from './transferErrors';
 import type { PassContext } from './uploadFile';
 
 /**
@@ -11,6 +13,8 @@ import type { PassContext } from './uploadFile';
  *
  * A request cut off part-way is retried from where the destination stands: bytes this pass had
  * read before are read again from the disk (not hashed again), new bytes come from the source.
+ * A destination that checks a checksum per request gets each request's range hashed first, by
+ * one more local read of that range (memory stays flat; the cost is CPU, measured in the README).
  * Returns the file's SHA-256 once every byte is acknowledged.
  */
 export async function streamPass(stream: StreamingSession, offset: number, ctx: PassContext): Promise<string> {
@@ -20,7 +24,9 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
   const pass = new AbortController();
   const stop = () => pass.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', stop, { once: true });
-  const pieces = source.chunks({ chunkSize: pieceBytes, from: offset, signal: pass.signal, reuse: 2 });
+  // Two buffers: the piece on the wire and the one read ahead. A piece is released once its last
+  // slice was handed to the socket (or its request failed); only then is its buffer refilled.
+  const pieces = source.chunks({ chunkSize: pieceBytes, from: offset, signal: pass.signal, pool: 2 });
   /** The piece being read ahead (at most one). */
   let ahead: Promise<IteratorResult<SourceChunk>> | undefined;
   /** End of the bytes the source has handed out: everything before it is hashed. */
@@ -49,6 +55,22 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
     return Math.min(size, offset + Math.ceil((wanted - offset) / pieceBytes) * pieceBytes);
   };
 
+  /**
+   * The checksum of `[from, end)` for a destination that checks each request: read from the disk
+   * once more before the request (its header precedes the body), through the one scratch buffer.
+   */
+  async function rangeDigest(algorithm: 'sha256' | 'sha1', from: number, end: number): Promise<Buffer> {
+    const hash = createHash(algorithm);
+    for (let at = from; at < end; ) {
+      if (pass.signal.aborted) throw canceledError(ctx.label);
+      const n = Math.min(pieceBytes, end - at);
+      scratch ??= Buffer.allocUnsafe(pieceBytes);
+      hash.update(await source.reread(at, scratch.subarray(0, n)));
+      at += n;
+    }
+    return hash.digest();
+  }
+
   async function* body(from: number, end: number): AsyncGenerator<Buffer> {
     let at = from;
     while (at < end && at < readTo) {
@@ -67,7 +89,11 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
         // Whoever takes the piece sees a failure; a request that fails first must not leave it unhandled.
         ahead.catch(() => undefined);
       }
-      yield* ctx.throttle.paced(piece.bytes, pass.signal);
+      try {
+        yield* ctx.throttle.paced(piece.bytes, pass.signal);
+      } finally {
+        piece.release();
+      }
       at = readTo;
       ctx.onSent?.(at);
     }
@@ -87,15 +113,19 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
             const reading = ahead;
             ahead = undefined;
             const step = await reading; // a source that failed (changed, unreadable) fails the pass here
-            if (step && !step.done) took(step.value);
+            if (step && !step.done) {
+              took(step.value);
+              step.value.release();
+            }
           }
           const from = await stream.position(pass.signal);
           // The destination holds more than this pass has read (another writer): hash up to it.
-          while (readTo < from) await nextPiece();
+          while (readTo < from) (await nextPiece()).release();
           if (from >= size) return from;
           const end = requestEnd(from);
+          const digest = stream.checksum ? await rangeDigest(stream.checksum, from, end) : undefined;
           current = body(from, end);
-          const next = await stream.append(from, end - from, current, pass.signal);
+          const next = await stream.append(from, end - from, current, pass.signal, digest);
           current = undefined;
           ctx.sent(next - from);
           return next;
@@ -111,6 +141,7 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
       ahead = undefined;
       if (step.done) break;
       took(step.value);
+      step.value.release();
     }
     checkDeclared();
     return source.sha256();
