@@ -6,6 +6,8 @@ import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { ERRORS, Upload, isPathInsideDirectory } from '@tus/server';
 import { ioHttpError } from './httpError';
+import { bodyCheck } from './uploadChecksum';
+import type { SpaceBudget } from './spaceBudget';
 
 /** What the receiver remembers about an upload once it has been verified and filed. */
 export interface FiledInfo {
@@ -32,10 +34,14 @@ export interface ReceiverStoreOptions {
    * crash), and waits for a filing under way; resolves once neither is left.
    */
   settle: (id: string) => Promise<void>;
+  /** The disk space promised to unfinished uploads (reserved at creation, released when filed or removed). */
+  budget: SpaceBudget;
 }
 
 /**
- * FileStore with three changes the receiver needs:
+ * FileStore with four changes the receiver needs:
+ * - creation promises the upload's whole length on the disk (SpaceBudget), so one that cannot fit
+ *   is refused with 507 before a byte is sent, and deferred lengths are not offered;
  * - a filed upload keeps its `<id>.json` as a tombstone, so a client whose final PATCH answer was
  *   lost sees HEAD report the whole length (done) instead of 404 (which would make it upload again);
  * - write errors keep their cause: FileStore turns every failure into a generic 500, which hides a
@@ -48,6 +54,7 @@ const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 export class ReceiverStore extends FileStore {
   private readonly isBusy: (id: string) => boolean;
   private readonly settle: (id: string) => Promise<void>;
+  private readonly budget: SpaceBudget;
   /** SHA-256 of filed uploads as getUpload last saw them, for the HEAD answer's Ferry-Sha256. */
   private readonly filedSha = new Map<string, string>();
   private readonly writes = new Set<Promise<number>>();
@@ -62,6 +69,36 @@ export class ReceiverStore extends FileStore {
     super({ directory: opts.directory, expirationPeriodInMilliseconds: opts.expirationMs });
     this.isBusy = opts.isBusy;
     this.settle = opts.settle;
+    this.budget = opts.budget;
+    // Every upload declares its length at creation, so its disk space can be promised (or refused) then.
+    this.extensions = this.extensions.filter((e) => e !== 'creation-defer-length');
+    // Checked in appendTo (uploadChecksum.ts); the algorithms are announced by the receiver's OPTIONS.
+    this.extensions = [...this.extensions, 'checksum'];
+  }
+
+  /** Promises the space of every unfinished upload left from an earlier run; call once before serving. */
+  async trackUnfinished(): Promise<void> {
+    for (const name of await fsp.readdir(this.directory)) {
+      if (!name.endsWith('.json')) continue;
+      const id = name.slice(0, -'.json'.length);
+      const record = await this.record(id).catch(() => undefined);
+      if (!record || record.filed || record.size === undefined) continue;
+      const written = await fsp.stat(this.dataPath(id)).then(
+        (stat) => stat.size,
+        () => 0,
+      );
+      this.budget.track(id, record.size, written);
+    }
+  }
+
+  override async create(upload: Upload): Promise<Upload> {
+    await this.budget.reserve(`create upload ${upload.id}`, upload.id, upload.size ?? 0);
+    try {
+      return await super.create(upload);
+    } catch (err) {
+      this.budget.release(upload.id);
+      throw err;
+    }
   }
 
   /** Path of an upload's data file; ids come from URLs, so refuse any that would leave the directory. */
@@ -81,6 +118,7 @@ export class ReceiverStore extends FileStore {
     const record = known ?? (await this.record(id));
     if (!record) throw ERRORS.FILE_NOT_FOUND;
     await this.configstore.set(id, { ...record, offset: record.size ?? 0, filed } as StoredRecord);
+    this.budget.release(id);
   }
 
   override async getUpload(id: string): Promise<Upload> {
@@ -101,7 +139,10 @@ export class ReceiverStore extends FileStore {
     const writing = this.writeData(readable, id, offset);
     this.writes.add(writing);
     const forget = () => this.writes.delete(writing);
-    writing.then(forget, forget);
+    writing.then((end) => {
+      this.budget.wrote(id, end);
+      forget();
+    }, forget);
     return writing;
   }
 
@@ -159,6 +200,14 @@ export class ReceiverStore extends FileStore {
    */
   private appendTo(file: string, readable: Readable, id: string, offset: number): Promise<number> {
     const hashing = this.hashAt(id, offset);
+    // A body with an Upload-Checksum is kept only if it hashes to it: otherwise the file goes back
+    // to `offset` (and the running hash to its copy from there), as if the request never came.
+    const check = bodyCheck(`PATCH upload ${id} at ${offset}`);
+    const hashBefore = check && hashing ? hashing.hash.copy() : undefined;
+    const undo = async (): Promise<void> => {
+      await fsp.truncate(file, offset);
+      if (hashing && hashBefore) this.running.set(id, { hash: hashBefore, offset });
+    };
     return new Promise((resolve, reject) => {
       let received = 0;
       let settled = false;
@@ -171,6 +220,7 @@ export class ReceiverStore extends FileStore {
       const onData = (chunk: Buffer) => {
         received += chunk.length;
         hashing?.hash.update(chunk);
+        check?.update(chunk);
         if (!sink.write(chunk)) {
           readable.pause();
           sink.once('drain', () => readable.resume());
@@ -184,6 +234,15 @@ export class ReceiverStore extends FileStore {
       // 'close' after 'finish': the descriptor is released and every byte is in the file.
       sink.once('close', () => {
         if (!sink.writableFinished) return;
+        const mismatch = check?.verify();
+        if (mismatch) {
+          this.running.delete(id);
+          undo().then(
+            () => settle(() => reject(mismatch)),
+            (err: unknown) => settle(() => reject(ioHttpError(`truncate(upload ${id} to offset ${offset})`, err))),
+          );
+          return;
+        }
         if (hashing) hashing.offset = offset + received;
         settle(() => resolve(offset + received));
       });
@@ -194,7 +253,17 @@ export class ReceiverStore extends FileStore {
         // Bytes still buffered are dropped with the sink, so the hash no longer matches the file.
         this.running.delete(id);
         sink.destroy();
-        settle(() => reject(err));
+        if (!check) {
+          settle(() => reject(err));
+          return;
+        }
+        // A cut body cannot be checked against its checksum: none of it is kept.
+        sink.once('close', () => {
+          undo().then(
+            () => settle(() => reject(err)),
+            () => settle(() => reject(err)),
+          );
+        });
       });
     });
   }
@@ -205,6 +274,7 @@ export class ReceiverStore extends FileStore {
     // A tombstone has no data file any more, and a crash may have left a record without one.
     this.running.delete(id);
     this.filedSha.delete(id);
+    this.budget.release(id);
     await fsp.rm(this.dataPath(id), { force: true });
     await this.configstore.delete(id);
   }

@@ -1,12 +1,8 @@
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { FerryError } from '../../../shared/errors';
 import type { ItemsRepo } from '../db/itemsRepo';
 import type { DestinationService } from '../destinations/destinationService';
-import { sha256File } from '../files/sha256File';
-import type { ResolvedDestination } from '../destinations/protocolFactory';
-import type { JobRunner } from '../jobs/runner';
+import type { JobRunner, RunnerContext } from '../jobs/runner';
+import { storedFor, type ReadOptions, type Stored, type StoredFile } from './storedSha256';
 
 export interface VerifyParams {
   /** The upload job whose files (and manifest) are checked. */
@@ -21,23 +17,31 @@ export interface VerifyDeps {
   receiverDir: () => string | undefined;
 }
 
-type Check = { ok: true; how: 'sha256' | 'size' } | { ok: false; why: string };
-
-
-async function checkLocal(path: string, size: number, sha256: string, signal: AbortSignal): Promise<Check> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) return { ok: false, why: 'missing' };
-  if (info.size !== size) return { ok: false, why: `size ${info.size}, expected ${size}` };
-  const got = await sha256File(path, signal);
-  return got === sha256 ? { ok: true, how: 'sha256' } : { ok: false, why: `sha256 ${got}, expected ${sha256}` };
+/**
+ * Resume state: the manifest is read in a fixed order (by path), so the files before `next` are
+ * done. A file is checked whole within one attempt (a SHA-256 in progress cannot be saved), but a
+ * pause inside it holds the hash in memory and carries on where it stopped.
+ */
+export interface VerifyState {
+  next: number;
+  ok: number;
+  /** `path: why` of every file whose stored bytes differ (or are missing). */
+  mismatches: string[];
+  /** `path: why` of every file whose stored bytes could not be established. */
+  unverifiable: string[];
+  /** Files verified per method. */
+  methods: Record<string, number>;
 }
 
+type ManifestFile = StoredFile & { sha256: string };
+
 /**
- * Compares what a destination holds with a dataset's manifest: size and SHA-256 where the bytes
- * can be read back (built-in receiver, folder), size and the stored SHA-256 checksum on S3, the
- * upload's length on other tus servers. Any difference fails the job, listing every file.
+ * Establishes the SHA-256 of what the destination stores for every file of an upload and compares
+ * it with the manifest (see storedSha256.ts for how, per destination). A file is never counted as
+ * verified by its size alone: each OK line names the method. Any difference fails the job, listing
+ * every file; files that cannot be verified fail it too, saying why, instead of passing.
  */
-export function createVerifyRunner(deps: VerifyDeps): JobRunner<VerifyParams> {
+export function createVerifyRunner(deps: VerifyDeps): JobRunner<VerifyParams, VerifyState> {
   return {
     kind: 'verify',
     async run(ctx) {
@@ -46,84 +50,76 @@ export function createVerifyRunner(deps: VerifyDeps): JobRunner<VerifyParams> {
       const files = deps.items.manifest(sourceJobId);
       if (files.length === 0) throw new FerryError('NOT_FOUND', `verify(job ${sourceJobId}): no uploaded files to verify`, { retriable: false });
       ctx.stage('verifying');
-      ctx.log(`Verifying ${files.length} files of ${dataset} on ${dest.name}`);
-      const s3 = dest.kind === 's3' ? s3Client(dest) : undefined;
-      let ok = 0;
-      let bad = 0;
-      let bytes = 0;
+      const fresh = (): VerifyState => ({ next: 0, ok: 0, mismatches: [], unverifiable: [], methods: {} });
+      const state: VerifyState = ctx.restore() ?? fresh();
+      if (state.next > 0) ctx.log(`Resuming at file ${state.next + 1} of ${files.length}`);
+      else ctx.log(`Verifying ${files.length} files of ${dataset} on ${dest.name}`);
       const total = files.reduce((n, f) => n + f.size, 0);
+      let bytes = files.slice(0, state.next).reduce((n, f) => n + f.size, 0);
+      const report = (extra = 0) =>
+        ctx.progress({ done: bytes + extra, total, unit: 'bytes', processed: state.ok, failed: state.mismatches.length + state.unverifiable.length });
+      const protocol = dest.kind === 's3' || dest.kind === 'tus' ? deps.destinations.protocol(destinationId) : undefined;
       try {
-        for (const f of files) {
+        for (; state.next < files.length; state.next++) {
           await ctx.checkpoint();
-          const check = await checkOne(dest, s3, dataset, f, ctx.signal, deps.receiverDir());
-          if (check.ok) {
-            ok++;
-            ctx.log(`OK        ${f.relative_path} (${check.how})`);
-          } else {
-            bad++;
-            ctx.log(`MISMATCH  ${f.relative_path}: ${check.why}`);
-          }
+          const f = files[state.next]!;
+          let read = 0;
+          const options: ReadOptions = {
+            signal: ctx.signal,
+            checkpoint: () => ctx.checkpoint({ midItem: true }),
+            onBytes: (n) => report((read += n)),
+          };
+          ctx.progress({ done: bytes, total, unit: 'bytes', current: f.relative_path });
+          const stored = await storedFor(dest, protocol, dataset, f, deps.receiverDir(), options);
+          record(ctx, state, f, stored);
           bytes += f.size;
-          ctx.progress({ done: bytes, total, unit: 'bytes', processed: ok, failed: bad });
+          report();
+          ctx.persist({ ...state, next: state.next + 1 });
         }
       } finally {
-        s3?.destroy();
+        protocol?.close();
       }
-      if (bad > 0) throw new FerryError('REMOTE', `verify(job ${sourceJobId}): ${bad} of ${files.length} files differ on ${dest.name}`, { retriable: false });
-      ctx.log(`All ${ok} files match the manifest`);
-      return { result: 'success', summary: { verified: ok, sourceJobId } };
+      const methods = Object.entries(state.methods).map(([m, n]) => `${n} by ${m}`).join(', ');
+      // A verdict is final for this run; a retry (after the destination was repaired) reads again.
+      ctx.persist(fresh(), { durable: true });
+      if (state.mismatches.length > 0) {
+        throw new FerryError('REMOTE', `verify(job ${sourceJobId}): ${state.mismatches.length} of ${files.length} files differ on ${dest.name}`, { retriable: false });
+      }
+      if (state.unverifiable.length > 0) {
+        throw new FerryError(
+          'UNAVAILABLE',
+          `verify(job ${sourceJobId}): ${state.unverifiable.length} of ${files.length} files cannot be verified on ${dest.name} (${state.ok} verified${methods ? `: ${methods}` : ''})`,
+          { retriable: false },
+        );
+      }
+      ctx.log(`All ${state.ok} files match the manifest (${methods})`);
+      return { result: 'success', summary: { verified: state.ok, sourceJobId, methods: state.methods } };
     },
   };
 }
 
-function s3Client(dest: Extract<ResolvedDestination, { kind: 's3' }>): S3Client {
-  return new S3Client({
-    region: dest.config.region,
-    ...(dest.config.endpoint ? { endpoint: dest.config.endpoint } : {}),
-    forcePathStyle: dest.config.forcePathStyle,
-    credentials: { accessKeyId: dest.config.accessKeyId, secretAccessKey: dest.secret?.secretAccessKey ?? '' },
-  });
-}
-
-/** Where the receiver filed a file: what it answered, or (older records, lost answers) where it would. */
-function filedAs(f: { relative_path: string; location: string | null }, dataset: string): string {
-  const l = f.location;
-  const answered = l && !/^[a-z][a-z0-9+.-]*:/i.test(l) && l.split('/').every((s) => s !== '' && s !== '.' && s !== '..') ? l : undefined;
-  return answered ?? `${dataset}/${f.relative_path}`;
-}
-
-async function checkOne(
-  dest: ResolvedDestination,
-  s3: S3Client | undefined,
-  dataset: string,
-  f: { relative_path: string; sha256: string; size: number; location: string | null },
-  signal: AbortSignal,
-  receiverDir: string | undefined,
-): Promise<Check> {
-  switch (dest.kind) {
-    case 'receiver':
-      if (!receiverDir) return { ok: false, why: 'the built-in receiver is not running' };
-      // The receiver files a name taken by other bytes as `name (n).ext`, and says so.
-      return checkLocal(join(receiverDir, ...filedAs(f, dataset).split('/')), f.size, f.sha256, signal);
-    case 'folder':
-      return checkLocal(join(dest.config.path, dataset, ...f.relative_path.split('/')), f.size, f.sha256, signal);
-    case 's3': {
-      const Key = `${dest.config.prefix}${dataset}/${f.relative_path}`;
-      try {
-        const head = await s3!.send(new HeadObjectCommand({ Bucket: dest.config.bucket, Key, ChecksumMode: 'ENABLED' }), { abortSignal: signal });
-        if (head.ContentLength !== f.size) return { ok: false, why: `size ${head.ContentLength}, expected ${f.size}` };
-        const stored = head.ChecksumSHA256;
-        if (stored && !stored.includes('-')) {
-          const expected = Buffer.from(f.sha256, 'hex').toString('base64');
-          return stored === expected ? { ok: true, how: 'sha256' } : { ok: false, why: `checksum ${stored}, expected ${expected}` };
-        }
-        return { ok: true, how: 'size' };
-      } catch (err) {
-        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        return { ok: false, why: status === 404 ? 'missing' : `HEAD failed: ${(err as Error).message}` };
+function record(ctx: RunnerContext<VerifyParams, VerifyState>, state: VerifyState, f: ManifestFile, stored: Stored): void {
+  const path = f.relative_path;
+  switch (stored.kind) {
+    case 'sha256':
+      if (stored.sha256 === f.sha256) {
+        state.ok++;
+        state.methods[stored.method] = (state.methods[stored.method] ?? 0) + 1;
+        ctx.log(`OK        ${path} (verified by ${stored.method})`);
+        return;
       }
-    }
-    case 'tus':
-      return { ok: false, why: 'this tus server cannot be read back; verify against the receiving side' };
+      return mismatch(`sha256 ${stored.sha256}, expected ${f.sha256} (by ${stored.method})`);
+    case 'missing':
+      return mismatch('missing');
+    case 'size':
+      return mismatch(`size ${stored.size}, expected ${f.size}`);
+    case 'unverifiable':
+      state.unverifiable.push(`${path}: ${stored.why}`);
+      ctx.log(`UNVERIFIED ${path}: ${stored.why}`);
+      return;
+  }
+  function mismatch(why: string): void {
+    state.mismatches.push(`${path}: ${why}`);
+    ctx.log(`MISMATCH  ${path}: ${why}`);
   }
 }

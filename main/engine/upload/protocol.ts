@@ -125,8 +125,8 @@ export interface UploadSession {
   /** The resume state as of the last acknowledged chunk (a fresh copy each call). */
   saved(): SavedSession;
   /**
-   * Present when the destination takes long request bodies streamed from the file (tus without
-   * per-request checksums): the engine then sends `requestBytes` per request from a small ring of
+   * Present when the destination takes long request bodies streamed from the file (tus, one
+   * upload after another): the engine then sends `requestBytes` per request from a small ring of
    * read buffers instead of holding whole chunks, and `sendChunk` is not used.
    */
   readonly stream?: StreamingSession;
@@ -140,12 +140,21 @@ export interface StreamingSession {
   /** Bytes per request; the last request of a file may be shorter. */
   readonly requestBytes: number;
   /**
+   * Set when the destination checks a checksum of every request body (tus `Upload-Checksum`):
+   * the header goes before the body, so the engine hashes each request's range with this
+   * algorithm (a second local read of it) before sending it, and passes the digest to `append`.
+   */
+  readonly checksum?: 'sha256' | 'sha1';
+  /**
    * The destination's offset (asking it when the last exchange left it unsure). A destination
    * that lost the upload throws a `restart` error, like `sendChunk`.
    */
   position(signal: AbortSignal): Promise<number>;
-  /** Appends `length` bytes at `from`, streamed from `body`; resolves the destination's new offset. */
-  append(from: number, length: number, body: AsyncIterable<Buffer>, signal: AbortSignal): Promise<number>;
+  /**
+   * Appends `length` bytes at `from`, streamed from `body`; resolves the destination's new offset.
+   * `digest` is the raw `checksum` digest of exactly those bytes, when `checksum` is set.
+   */
+  append(from: number, length: number, body: AsyncIterable<Buffer>, signal: AbortSignal, digest?: Buffer): Promise<number>;
 }
 
 /** A small file read whole (and hashed) before it goes out in a batch. */
@@ -192,6 +201,17 @@ export interface UploadProtocol {
    * a job whose process is gone). Gone already is fine; a destination that cannot discard is REMOTE.
    */
   discard(saved: SavedSession, signal: AbortSignal): Promise<void>;
+  /**
+   * Why finished files cannot be deleted here, or undefined when `remove` works (asked before a
+   * job's files are deleted, so that a refusal deletes nothing). Absent: `remove` always works.
+   */
+  removeProblem?(signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * Deletes a finished file at `relativePath` (a job deleted with its files), or at `location`,
+   * where the upload answered it (a tus upload URL); gone already is fine. Absent where the
+   * destination offers no way to delete.
+   */
+  remove?(relativePath: string, signal: AbortSignal, location?: string | null): Promise<void>;
   /** Releases pooled connections once the destination is no longer used. */
   close(): void;
 }

@@ -4,6 +4,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   HeadObjectCommand,
   ListPartsCommand,
   PutObjectCommand,
@@ -151,6 +152,17 @@ export class S3Protocol implements UploadProtocol {
       const err = s3Error(op, caught, signal);
       if (isUnsupported(err)) throw remoteError(`${op}: not supported by the server; the parts stay until removed there`, detailsOf(err));
       if (!isNoSuchUpload(err)) throw err;
+    }
+  }
+
+  /** DeleteObject of a finished file (S3 answers success for a key that is not there). */
+  async remove(relativePath: string, signal: AbortSignal): Promise<void> {
+    const key = (this.options.prefix ?? '') + checkRelativePath(relativePath, `delete(s3 ${relativePath})`);
+    const op = `delete(s3 s3://${this.options.bucket}/${key})`;
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }), { abortSignal: signal });
+    } catch (caught) {
+      throw s3Error(op, caught, signal);
     }
   }
 

@@ -28,8 +28,9 @@ export interface TusOptions {
   /** Sent with every request (e.g. Authorization); cannot replace the tus headers. */
   headers?: Record<string, string>;
   /**
-   * Bytes per PATCH. Streamed from the file in small pieces unless the server wants an
-   * Upload-Checksum per PATCH (then one chunk is held in memory, plus one read ahead). Default 8 MiB.
+   * Bytes per PATCH, streamed from the file in small pieces (a server that wants an
+   * Upload-Checksum per PATCH gets at most CHECKSUMMED_REQUEST_BYTES, each hashed before it is
+   * sent). With concatenation, the size of each part. Default 8 MiB.
    */
   chunkSize?: number;
   /** Send files no larger than one chunk in the creation POST when offered. Default true. */
@@ -51,6 +52,13 @@ export interface TusServerInfo {
 }
 
 const DEFAULT_CHUNK = 8 * 1024 * 1024;
+/**
+ * Upper bound on a PATCH that carries an Upload-Checksum: a bad byte costs one request, so a
+ * request is kept short enough to send again cheaply (and to be read a second time for its
+ * checksum from the page cache rather than the disk), yet long enough that the round trip and
+ * the record update per request stay small next to the transfer.
+ */
+export const CHECKSUMMED_REQUEST_BYTES = 64 * 1024 * 1024;
 /** Parts of one file in flight at once on a server with concatenation. */
 const DEFAULT_PARALLEL_PARTS = 4;
 
@@ -139,6 +147,25 @@ export class TusProtocol implements UploadProtocol {
     }
   }
 
+  async removeProblem(signal: AbortSignal): Promise<string | undefined> {
+    const info = await this.discover(signal);
+    return info.extensions.has('termination') ? undefined : 'the server does not offer tus termination (DELETE)';
+  }
+
+  /** DELETE of a finished upload at the URL its creation answered (tus termination). */
+  async remove(relativePath: string, signal: AbortSignal, location?: string | null): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(location ?? '');
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+    } catch {
+      throw invalidInput(`delete(tus ${relativePath}): no upload address was recorded for it`);
+    }
+    const op = `delete(tus DELETE ${url.href})`;
+    const answer = await this.http.request(op, { method: 'DELETE', url, headers: this.headers(), signal });
+    if (![200, 204, 404, 410].includes(answer.status)) throw unexpected(op, answer);
+  }
+
   close(): void {
     this.http.close();
   }
@@ -172,14 +199,18 @@ class TusSession implements UploadSession {
     this.url = saved?.url ? new URL(saved.url) : null;
     this.expiresAt = saved?.expiresAt;
     this.checksummed = info.checksum !== undefined;
-    // Small files ride in the creation POST (one chunk held); streamed uploads keep that to one piece.
-    const inPost = info.checksum === undefined ? Math.min(this.chunkSize, STREAM_PIECE_BYTES) : this.chunkSize;
+    // Small files ride in the creation POST, held whole: at most one read piece.
+    const inPost = Math.min(this.chunkSize, STREAM_PIECE_BYTES);
     this.deferCreation =
       tus.options.creationWithUpload !== false && info.extensions.has('creation-with-upload') && file.size > 0 && file.size <= inPost;
-    // Per-request checksums need each body hashed before it goes, so those servers get held chunks.
     this.stream =
-      info.checksum === undefined && !this.deferCreation && file.size > 0
-        ? { requestBytes: this.chunkSize, position: (signal) => this.position(signal), append: (...args) => this.append(...args) }
+      !this.deferCreation && file.size > 0
+        ? {
+            requestBytes: info.checksum ? Math.min(this.chunkSize, CHECKSUMMED_REQUEST_BYTES) : this.chunkSize,
+            ...(info.checksum ? { checksum: info.checksum } : {}),
+            position: (signal) => this.position(signal),
+            append: (...args) => this.append(...args),
+          }
         : undefined;
   }
 
@@ -249,17 +280,16 @@ class TusSession implements UploadSession {
     return this.offset;
   }
 
-  /** One PATCH of `length` bytes streamed from `body` (no Upload-Checksum: the server asked for none). */
-  private async append(from: number, length: number, body: AsyncIterable<Buffer>, signal: AbortSignal): Promise<number> {
+  /** One PATCH of `length` bytes streamed from `body`, with its Upload-Checksum when the server checks one. */
+  private async append(from: number, length: number, body: AsyncIterable<Buffer>, signal: AbortSignal, digest?: Buffer): Promise<number> {
     const op = this.op(`PATCH at ${from}`);
+    const headers: Record<string, string | number> = { 'Upload-Offset': from, 'Content-Type': 'application/offset+octet-stream', 'Content-Length': length };
+    if (this.info.checksum) {
+      if (!digest) throw new FerryError('INTERNAL', `${op}: the server checks ${this.info.checksum} per request, and no digest was given`);
+      headers['Upload-Checksum'] = `${this.info.checksum} ${digest.toString('base64')}`;
+    }
     this.known = false;
-    const answer = await this.tus.http.request(op, {
-      method: 'PATCH',
-      url: this.url!,
-      headers: this.tus.headers({ 'Upload-Offset': from, 'Content-Type': 'application/offset+octet-stream', 'Content-Length': length }),
-      body,
-      signal,
-    });
+    const answer = await this.tus.http.request(op, { method: 'PATCH', url: this.url!, headers: this.tus.headers(headers), body, signal });
     if (this.patchAnswer(answer, from, from + length, op) === 'conflict') {
       throw remoteError(`${op}: server answered 409, it holds a different offset`, { status: 409, retriable: true });
     }
@@ -302,6 +332,9 @@ class TusSession implements UploadSession {
     if (chunk) {
       headers['Content-Type'] = 'application/offset+octet-stream';
       headers['Content-Length'] = chunk.bytes.length;
+      // The server may check it (the built-in receiver does); not every one does on a POST, so the
+      // upload does not count as checksummed on that ground alone.
+      if (this.info.checksum) headers['Upload-Checksum'] = `${this.info.checksum} ${this.digest(chunk, 0)}`;
       this.checksummed = false;
     }
     const answer = await this.tus.http.request(op, {

@@ -169,11 +169,14 @@ async function sendPass(session: UploadSession, offset: number, ctx: PassContext
   const checkDeclared = () => source.checkDeclared(ctx.file.sha256, ctx.label);
 
   try {
-    // A chunk's buffer is free again once its send settled: `limit` in flight plus the one being read.
-    for await (const piece of source.chunks({ chunkSize: session.chunkSize, from: offset, signal: pass.signal, reuse: limit + 1 })) {
+    // `limit` buffers in flight plus the one being read. A buffer goes back to the pool only when
+    // its task settled, retries included: chunks finish out of order, and a chunk still retrying
+    // must not have its bytes replaced by a later chunk's.
+    for await (const piece of source.chunks({ chunkSize: session.chunkSize, from: offset, signal: pass.signal, pool: limit + 1 })) {
       if (piece.last) checkDeclared();
       const length = piece.bytes.length;
       if (session.hasChunk(piece.offset, length)) {
+        piece.release();
         confirmed += length;
         await ctx.ack(confirmed);
         continue;
@@ -190,7 +193,10 @@ async function sendPass(session: UploadSession, offset: number, ctx: PassContext
           return ctx.ack(confirmed);
         })
         .catch(fail)
-        .finally(() => inflight.delete(task));
+        .finally(() => {
+          piece.release();
+          inflight.delete(task);
+        });
       inflight.add(task);
     }
   } catch (err) {
