@@ -16,10 +16,32 @@ import type { UploadProtocol } from '../upload/protocol';
 import { DestinationsRepo, type DestinationRow } from './destinationsRepo';
 import { createProtocol, type ResolvedDestination } from './protocolFactory';
 import { testDestination } from './testConnection';
+import { assertStorableFolder } from './folderPlace';
 
 export const BUILTIN_ID = 'builtin';
 
 const secretKey = (id: string) => `destination:${id}`;
+
+/** A stored secret and the endpoint origin it was entered for (absent in secrets saved before binding). */
+interface StoredSecret {
+  boundTo?: string;
+  secret: Record<string, string>;
+}
+
+/**
+ * Where a destination's secret is sent: the origin of its endpoint (S3 without an endpoint: AWS's
+ * regional one). A secret is only ever sent there; changing it needs the secret entered again.
+ */
+function endpointOrigin(cfg: DestinationConfig): string | undefined {
+  switch (cfg.kind) {
+    case 'tus':
+      return new URL(cfg.config.endpoint).origin;
+    case 's3':
+      return cfg.config.endpoint ? new URL(cfg.config.endpoint).origin : `https://s3.${cfg.config.region}.amazonaws.com`;
+    default:
+      return undefined;
+  }
+}
 
 /** Destinations: saved, editable, testable; the built-in receiver is always there. */
 export class DestinationService {
@@ -60,18 +82,32 @@ export class DestinationService {
     return this.repo.defaultRow()?.id ?? BUILTIN_ID;
   }
 
-  save(raw: DestinationInput): DestinationView {
+  async save(raw: DestinationInput): Promise<DestinationView> {
     const input = destinationInput.parse(raw);
+    if (input.kind === 'folder') await assertStorableFolder('saveDestination', input.config.path);
     const id = input.id ?? randomUUID();
     if (id === BUILTIN_ID) throw conflict('saveDestination: the built-in receiver cannot be edited');
     const existing = input.id ? this.repo.get(input.id) : undefined;
     if (input.id && !existing) throw notFound(`saveDestination: destination ${JSON.stringify(input.id)} does not exist`);
     if (existing && existing.kind !== input.kind) throw conflict(`saveDestination: destination ${id} is ${existing.kind}; create a new one for ${input.kind}`);
-    if (input.kind === 's3' && !input.secret && !this.secrets.has(secretKey(id))) {
+    const newSecret = 'secret' in input ? input.secret : undefined;
+    const origin = endpointOrigin(input as DestinationConfig);
+    const stored = this.storedSecret(id);
+    if (existing && stored && !newSecret) {
+      // A kept secret must not follow the destination to another host ("Test connection" would send it there).
+      const was = stored.boundTo ?? endpointOrigin(this.config(existing));
+      if (was !== origin) {
+        throw invalidInput(`saveDestination: the endpoint moved from ${was} to ${origin}; enter the secret again (a saved secret is only sent to the endpoint it was entered for)`, {
+          field: 'secret',
+          reason: 'endpointChanged',
+        });
+      }
+    }
+    if (input.kind === 's3' && !newSecret && !stored) {
       throw invalidInput('saveDestination: an S3 destination needs its secret access key');
     }
     this.repo.upsert({ id, name: input.name, kind: input.kind, config: JSON.stringify(input.config) });
-    if ('secret' in input && input.secret) this.secrets.set(secretKey(id), JSON.stringify(input.secret));
+    if (newSecret) this.secrets.set(secretKey(id), JSON.stringify({ boundTo: origin, secret: newSecret } satisfies StoredSecret));
     return this.get(id);
   }
 
@@ -94,10 +130,30 @@ export class DestinationService {
   /** Config plus secret, for the engine's own use: never sent to a client. */
   resolve(id: string): ResolvedDestination {
     const row = this.row(id);
-    const secretRaw = this.secrets.get(secretKey(id));
-    const secret = secretRaw ? (JSON.parse(secretRaw) as Record<string, string>) : undefined;
+    const cfg = this.config(row);
+    const stored = this.storedSecret(id);
+    // Never hand out a secret for an endpoint other than the one it was entered for.
+    const secret = stored && (stored.boundTo === undefined || stored.boundTo === endpointOrigin(cfg)) ? stored.secret : undefined;
     const builtin = this.builtin();
-    return { id, name: row.name, ...this.config(row), secret, builtinUrl: builtin?.url, builtinToken: builtin?.token };
+    return { id, name: row.name, ...cfg, secret, builtinUrl: builtin?.url, builtinToken: builtin?.token };
+  }
+
+  private storedSecret(id: string): StoredSecret | undefined {
+    const raw = this.secrets.get(secretKey(id));
+    if (!raw) return undefined;
+    const parsed = JSON.parse(raw) as Record<string, unknown>;
+    // Saved before secrets were bound: the plain secret, bound to the endpoint saved with it.
+    if (typeof parsed.boundTo === 'string' && parsed.secret && typeof parsed.secret === 'object') return parsed as unknown as StoredSecret;
+    return { secret: parsed as Record<string, string> };
+  }
+
+  /**
+   * Refuses, before a job sends anything, a destination that cannot store files: a folder saved
+   * before such places were refused at saving, or a link that now leads into one.
+   */
+  async checkStorable(id: string): Promise<void> {
+    const dest = this.resolve(id);
+    if (dest.kind === 'folder') await assertStorableFolder(`destination ${dest.name}`, dest.config.path);
   }
 
   protocol(id: string): UploadProtocol {

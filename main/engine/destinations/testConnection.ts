@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DestinationTest } from '../../../shared/destinations';
+import { pseudoFolderProblem } from './folderPlace';
 import type { ResolvedDestination } from './protocolFactory';
 
 const TIMEOUT_MS = 10_000;
@@ -71,6 +72,8 @@ export async function testDestination(dest: ResolvedDestination, signal?: AbortS
       }
       case 'folder': {
         const root = dest.config.path;
+        const pseudo = await pseudoFolderProblem(root);
+        if (pseudo) return done(false, `${pseudo}.`);
         const info = await stat(root).catch(() => undefined);
         if (!info) return done(false, `${root} does not exist.`);
         if (!info.isDirectory()) return done(false, `${root} is not a folder.`);

@@ -1,0 +1,62 @@
+import type { Db } from '../db/database';
+import type { EngineStateRepo } from '../db/engineStateRepo';
+import { createLogger } from '../util/logger';
+import { BUILTIN_ID } from './destinationService';
+
+const log = createLogger('receiver-address');
+const KEY = 'receiver.address';
+
+interface Remembered {
+  port: number;
+  url: string;
+}
+
+/**
+ * Where the built-in receiver listened last. Saved tus sessions hold absolute upload URLs, so
+ * the receiver keeps its port across starts (a free one chosen once), and when it must move
+ * (the port is taken, or the user set another) the saved sessions move with it.
+ */
+export class ReceiverAddress {
+  constructor(
+    private readonly db: Db,
+    private readonly state: EngineStateRepo,
+  ) {}
+
+  /** The port to listen on when the settings name none: the last one used, or 0 on a first start. */
+  lastPort(): number {
+    return this.state.get<Remembered | null>(KEY, null)?.port ?? 0;
+  }
+
+  /** Records where the receiver listens now; saved sessions that pointed at its old address are rebased onto it. */
+  listening(url: string, port: number): number {
+    const before = this.state.get<Remembered | null>(KEY, null);
+    let moved = 0;
+    if (before && before.url !== url) moved = this.rebase(before.url, url);
+    this.state.put(KEY, { port, url } satisfies Remembered);
+    if (moved) log.info(`the receiver moved from ${before!.url} to ${url}: ${moved} saved upload(s) follow it`);
+    return moved;
+  }
+
+  /** Rewrites every upload URL under `from` (the receiver's old tus endpoint) to the same path under `to`. */
+  private rebase(from: string, to: string): number {
+    const rows = this.db
+      .prepare(
+        `SELECT i.job_id, i.seq, i.session FROM job_items i JOIN jobs j ON j.id = i.job_id
+         WHERE j.destination_id = ? AND i.session IS NOT NULL AND instr(i.session, ?) > 0`,
+      )
+      .all(BUILTIN_ID, from) as { job_id: number; seq: number; session: string }[];
+    const update = this.db.prepare('UPDATE job_items SET session = ? WHERE job_id = ? AND seq = ?');
+    const move = (url: unknown) => (typeof url === 'string' && url.startsWith(from) ? to + url.slice(from.length) : url);
+    this.db.transaction(() => {
+      for (const row of rows) {
+        const saved = JSON.parse(row.session) as { session?: { url?: unknown; concat?: { parts?: { url?: unknown }[] } } };
+        const s = saved.session;
+        if (!s) continue;
+        if ('url' in s) s.url = move(s.url);
+        for (const part of s.concat?.parts ?? []) part.url = move(part.url);
+        update.run(JSON.stringify(saved), row.job_id, row.seq);
+      }
+    })();
+    return rows.length;
+  }
+}
