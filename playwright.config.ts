@@ -5,7 +5,8 @@ import { defineConfig } from '@playwright/test';
 const executablePath = process.env.FERRY_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 export default defineConfig({
-  testDir: 'test/e2e',
+  // The browser suite (test/e2e) and the attacks that need a real browser (test/security).
+  testDir: 'test',
   outputDir: 'test-results',
   timeout: 60_000,
   expect: { timeout: 10_000 },
@@ -22,7 +23,7 @@ export default defineConfig({
   projects: [
     {
       name: 'web',
-      testMatch: /.*\.web\.spec\.ts/,
+      testMatch: /(e2e|security)\/.*\.web\.spec\.ts$/,
       use: {
         browserName: 'chromium',
         launchOptions: {
@@ -31,6 +32,6 @@ export default defineConfig({
         },
       },
     },
-    { name: 'electron', testMatch: /.*\.electron\.spec\.ts/ },
+    { name: 'electron', testMatch: /(e2e|security)\/.*\.electron\.spec\.ts$/ },
   ],
 });

@@ -22,15 +22,38 @@ export interface PlaceRequest {
   size: number;
 }
 
+async function lstatOrUndefined(file: string): Promise<Stats | undefined> {
+  return fsp.lstat(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+}
+
 /**
- * Folders this process made or found, so a dataset of many small files costs one mkdir, not one a
- * file. A folder removed behind our back shows as ENOENT on rename, which makes it again.
+ * Finds or makes each folder of `dirSegments` below the storage dir, one level at a time, and
+ * refuses a symbolic link at any level: a link inside the tree (made by anyone, pointing anywhere)
+ * would file the upload outside the storage folder. Checked on every filing, not cached, so a link
+ * put in place after a first upload is caught too. A regular file in the way fails its mkdir (IO).
  */
-const knownDirs = new Set<string>();
-const MAX_KNOWN_DIRS = 10_000;
-function rememberDir(dir: string): void {
-  if (knownDirs.size >= MAX_KNOWN_DIRS) knownDirs.clear();
-  knownDirs.add(dir);
+async function realFolder(storageDir: string, dirSegments: string[]): Promise<string> {
+  let dir = storageDir;
+  for (const [i, segment] of dirSegments.entries()) {
+    dir = path.join(dir, segment);
+    let stat = await lstatOrUndefined(dir);
+    if (!stat) {
+      // EEXIST: another filing made it meanwhile; what it is gets checked below all the same.
+      await fsp.mkdir(dir).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+      stat = await fsp.lstat(dir);
+    }
+    if (stat.isSymbolicLink()) {
+      throw conflict(`file upload: ${dirSegments.slice(0, i + 1).join('/')} is a symbolic link in the storage folder; files are filed into real folders only`);
+    }
+    // Not a folder: the mkdir fails with EEXIST naming the path, as any mkdir over a file does.
+    if (!stat.isDirectory()) await fsp.mkdir(dir);
+  }
+  return dir;
 }
 
 /** Suffixes tried before giving up; far beyond any real re-upload pattern. */
@@ -69,34 +92,25 @@ async function sameContent(file: string, stat: Stats, size: number, sha256: stri
 /**
  * Moves a verified file into the final tree with one rename, so the tree never holds a partial
  * file. A name already taken by identical content drops the new copy; taken by different content,
- * the new file gets the first free ` (n)` suffix. File system errors are thrown as they are.
+ * the new file gets the first free ` (n)` suffix. A symbolic link on the way is refused (CONFLICT);
+ * file system errors are thrown as they are.
  */
 export async function placeFile(req: PlaceRequest): Promise<Placement> {
   const dirSegments = req.segments.slice(0, -1);
   const base = req.segments[req.segments.length - 1];
   if (base === undefined) throw new Error('placeFile: empty target path');
   const dir = path.join(req.storageDir, ...dirSegments);
-  if (!knownDirs.has(dir)) {
-    await fsp.mkdir(dir, { recursive: true });
-    rememberDir(dir);
-  }
 
   return inDirectoryQueue(dir, async () => {
+    // Inside the queue, right before the rename: the check is as close to the move as it can be.
+    await realFolder(req.storageDir, dirSegments);
     for (let n = 0; n <= MAX_SUFFIX; n++) {
       const name = candidateName(base, n);
       const target = path.join(dir, name);
       const storedAs = [...dirSegments, name].join('/');
-      const existing = await fsp.lstat(target).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return undefined;
-        throw err;
-      });
+      const existing = await lstatOrUndefined(target);
       if (!existing) {
-        await fsp.rename(req.source, target).catch(async (err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT' || !knownDirs.delete(dir)) throw err;
-          await fsp.mkdir(dir, { recursive: true });
-          rememberDir(dir);
-          await fsp.rename(req.source, target);
-        });
+        await fsp.rename(req.source, target);
         return { storedAs, duplicate: false };
       }
       if (await sameContent(target, existing, req.size, req.sha256)) {

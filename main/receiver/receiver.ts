@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -6,10 +5,14 @@ import path from 'node:path';
 import { Server, type ServerOptions } from '@tus/server';
 import { FerryError, invalidInput } from '../../shared/errors';
 import { BATCH_PATH } from '../../shared/receiverBatch';
-import { fileBatch } from './batchFiling';
+import { ByteAllowance, INDEX_MEMORY_BYTES, fileBatch } from './batchFiling';
 import { HttpError, ferryHttpError } from './httpError';
+import { answerClientError, plain } from './plainAnswer';
 import { ReceiverStore } from './receiverStore';
 import { stderrLogger, type ReceiverLogger } from './receiverLogger';
+import { isLoopbackHost, refusal } from './requestGuard';
+import { SpaceBudget } from './spaceBudget';
+import { CHECKSUM_ALGORITHMS, requestChecksum, withChecksum, type ExpectedChecksum } from './uploadChecksum';
 import { UploadFinisher } from './uploadFinisher';
 import { INCOMING_DIR, filingTarget } from './uploadMetadata';
 
@@ -20,8 +23,15 @@ export interface ReceiverOptions {
   port?: number;
   /** Interface to bind; default 127.0.0.1. Anything but loopback requires `token`. */
   host?: string;
-  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  /** When set, every request must carry `Authorization: Bearer <token>` (on loopback too). */
   token?: string;
+  /** Largest upload accepted (announced as Tus-Max-Size; larger ones get 413); default 4 TiB. */
+  maxUploadBytes?: number;
+  /**
+   * Free space left on the storage disk beyond every upload under way (default 256 MiB): an upload
+   * or batch that would eat into it is refused with 507 at creation, before a byte is sent.
+   */
+  freeSpaceMarginBytes?: number;
   /** How long an unfinished upload stays resumable (announced as Upload-Expires); default 7 days. */
   expirationMs?: number;
   /** How often expired uploads are swept; default the smaller of one hour and `expirationMs`. */
@@ -46,32 +56,15 @@ const DEFAULT_EXPIRATION_MS = 7 * 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 /** Cap on waiting for cut-off requests at close, so a stuck stream cannot hang shutdown. */
 const CLOSE_DRAIN_MS = 5000;
+const DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024 ** 4;
+const DEFAULT_FREE_SPACE_MARGIN_BYTES = 256 * 1024 ** 2;
 
-/** Loopback is the only place an unauthenticated receiver is safe to listen on. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (h === 'localhost') return true;
-  if (net.isIPv4(h)) return h.startsWith('127.');
-  if (net.isIPv6(h)) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
-  return false;
-}
-
-/** Hashing both sides first makes the comparison constant-time even when lengths differ. */
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(header ?? ''), digest(`Bearer ${token}`));
-}
+export { isLoopbackHost };
 
 function urlHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return net.isIPv6(host) ? `[${host}]` : host;
-}
-
-function plain(res: http.ServerResponse, status: number, body: string, headers: http.OutgoingHttpHeaders = {}): void {
-  // Connection: close, because the request body (possibly gigabytes) is left unread.
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close', ...headers });
-  res.end(`${body}\n`);
 }
 
 /** Starts the built-in tus 1.0 receiver; see ReceiverOptions. */
@@ -89,14 +82,21 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   await fsp.mkdir(incomingDir, { recursive: true }).catch((err: Error) => {
     throw new FerryError('IO', `startReceiver: cannot create ${incomingDir}: ${err.message}`);
   });
+  // Partial uploads are written there: a link would send them (and batch files) anywhere.
+  if ((await fsp.lstat(incomingDir)).isSymbolicLink()) {
+    throw new FerryError('IO', `startReceiver: ${incomingDir} is a symbolic link; it must be a real folder inside the storage folder`);
+  }
 
   const expirationMs = opts.expirationMs ?? DEFAULT_EXPIRATION_MS;
+  const budget = new SpaceBudget(incomingDir, opts.freeSpaceMarginBytes ?? DEFAULT_FREE_SPACE_MARGIN_BYTES);
+  const indexMemory = new ByteAllowance(INDEX_MEMORY_BYTES);
   // The store asks the finisher what is busy, and the finisher files through the store.
   const store: ReceiverStore = new ReceiverStore({
     directory: incomingDir,
     expirationMs,
     isBusy: (id: string): boolean => finisher.isBusy(id),
     settle: (id: string): Promise<void> => finisher.settle(id),
+    budget,
   });
   const finisher: UploadFinisher = new UploadFinisher(store, storageDir, log);
 
@@ -131,6 +131,11 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     datastore: store,
     // A finished upload has been filed; DELETE must not pretend to undo that.
     disableTerminationForFinishedUploads: true,
+    maxSize: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    // No page may read an answer: @tus/server would otherwise answer `Access-Control-Allow-Origin: *`.
+    allowedOrigins: () => false,
+    // Relative, so the client's Host header is never echoed (and a tunnel or proxy in front keeps working).
+    relativeLocation: true,
     ...hooks,
   });
 
@@ -149,48 +154,62 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     }) as typeof res.writeHead;
   };
 
+  const loopbackOnly = isLoopbackHost(host);
   const server = http.createServer((req, res) => {
-    if (token !== undefined && !tokenMatches(req.headers.authorization, token)) {
-      plain(res, 401, 'Unauthorized: Authorization: Bearer <token> required', { 'WWW-Authenticate': 'Bearer realm="ferry"' });
+    const refused = refusal(req, { loopbackOnly, ...(token !== undefined ? { token } : {}) });
+    if (refused) {
+      plain(req, res, refused.status, refused.message, refused.headers);
       return;
     }
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     if (pathname === BATCH_PATH) {
-      fileBatch(req, { storageDir, incomingDir, log }).then(
+      fileBatch(req, { storageDir, incomingDir, log, budget, indexMemory }).then(
         (answer) => {
           res.writeHead(200, { 'Content-Type': 'application/json' });
           res.end(JSON.stringify(answer));
         },
         (err: unknown) => {
-          if (err instanceof HttpError) plain(res, err.status_code, err.message, err.status_code === 405 ? { Allow: 'POST' } : {});
+          if (err instanceof HttpError) plain(req, res, err.status_code, err.message, err.status_code === 405 ? { Allow: 'POST' } : err.status_code === 503 ? { 'Retry-After': '1' } : {});
           else {
             log.error(`POST ${BATCH_PATH}: unhandled: ${String(err)}`);
-            plain(res, 500, 'Internal Server Error');
+            plain(req, res, 500, 'Internal Server Error');
           }
         },
       );
       return;
     }
     if (pathname !== TUS_PATH && !pathname.startsWith(`${TUS_PATH}/`)) {
-      plain(res, 404, 'Not Found');
+      plain(req, res, 404, 'Not Found');
       return;
     }
     // GET would serve partial uploads from .incoming; the receiver is a sink, not a file server.
     if (req.method === 'GET') {
-      plain(res, 405, 'Method Not Allowed', { Allow: 'OPTIONS, HEAD, POST, PATCH, DELETE' });
+      plain(req, res, 405, 'Method Not Allowed', { Allow: 'OPTIONS, HEAD, POST, PATCH, DELETE' });
       return;
     }
+    let checksum: ExpectedChecksum | undefined;
+    try {
+      checksum = requestChecksum(req);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      plain(req, res, err.status_code, err.message);
+      return;
+    }
+    if (req.method === 'OPTIONS') res.setHeader('Tus-Checksum-Algorithm', CHECKSUM_ALGORITHMS.join(','));
     // Not tracked for close(): after a client disconnect this promise never settles (srvx waits
     // for an end() callback on the dead response), so close() waits on the store and finisher.
     announceFiled(req, res, pathname);
-    tus.handle(req, res).catch((err: unknown) => {
+    withChecksum(checksum, () => tus.handle(req, res)).catch((err: unknown) => {
       log.error(`${req.method} ${pathname}: unhandled: ${String(err)}`);
-      if (!res.headersSent) plain(res, 500, 'Internal Server Error');
+      if (!res.headersSent) plain(req, res, 500, 'Internal Server Error');
       else res.destroy();
     });
   });
-  // Malformed or cut requests: drop the socket quietly instead of emitting errors.
-  server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('clientError', answerClientError);
+  // Uploads left unfinished by an earlier run keep the space they were promised.
+  await store.trackUnfinished().catch((err: Error) => {
+    throw new FerryError('IO', `startReceiver: cannot read ${incomingDir}: ${err.message}`);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -205,7 +224,9 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     void cleanupExpired().catch((err: unknown) => log.warn(`cleanup of expired uploads failed: ${String(err)}`));
   const timer = setInterval(sweep, opts.cleanupIntervalMs ?? Math.min(HOUR_MS, Math.max(expirationMs, 1000)));
   timer.unref();
-  sweep(); // uploads that expired while the receiver was down
+  // Uploads that expired while the receiver was down go before it is handed out, so no sweep of
+  // its own runs behind a caller that has just started it.
+  await cleanupExpired().catch((err: unknown) => log.warn(`cleanup of expired uploads failed: ${String(err)}`));
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -1,8 +1,9 @@
 import { invalidInput } from '../../shared/errors';
+import { INCOMING_DIR, reservedNameProblem } from '../../shared/storedPath';
 import { safeRelativePath } from './safePath';
 
 /** Directory under the storage dir where partial uploads live; no dataset may claim its name. */
-export const INCOMING_DIR = '.incoming';
+export { INCOMING_DIR };
 
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
@@ -33,9 +34,8 @@ export function filingTarget(metadata: TusMetadata): FilingTarget {
   const fileSegments = safeRelativePath(relativePath, 'Upload-Metadata relativePath');
   const datasetSegments = meta.dataset == null ? [] : safeRelativePath(meta.dataset, 'Upload-Metadata dataset');
   const segments = [...datasetSegments, ...fileSegments];
-  if (segments[0] === INCOMING_DIR) {
-    throw invalidInput(`Upload-Metadata: "${INCOMING_DIR}" is reserved for partial uploads`);
-  }
+  const reserved = reservedNameProblem(segments[0] ?? '');
+  if (reserved) throw invalidInput(`Upload-Metadata: "${segments[0]}" ${reserved}`);
 
   const target: FilingTarget = { segments, relative: segments.join('/') };
   const sha = meta.sha256;

@@ -19,5 +19,21 @@ export function desktopHostServices(window: () => BrowserWindow | undefined): Ho
     reveal(path) {
       shell.showItemInFolder(path);
     },
+    // A native dialog the page cannot draw or click for the user: the decision stays theirs.
+    async confirmCommandJobs() {
+      const win = window();
+      const options: Electron.MessageBoxOptions = {
+        type: 'warning',
+        title: 'Allow command jobs?',
+        message: 'Allow Ferry to run programs as jobs?',
+        detail: 'Command jobs run any program you name, with your rights, on this computer. Allow them only if you use them.',
+        buttons: ['Keep off', 'Allow command jobs'],
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+      };
+      const res = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+      return res.response === 1;
+    },
   };
 }

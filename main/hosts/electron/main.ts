@@ -3,7 +3,7 @@
  * IPC generated from the contract, and the shell around them (tray, notifications, power, menu).
  * Everything that imports electron lives in this folder.
  */
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,16 +61,27 @@ if (!app.requestSingleInstanceLock()) {
   hardenWebContents();
 
   void app.whenReady().then(async () => {
+    // Ferry needs no browser permission: refuse requests, and answer "denied" to the checks
+    // (permissions.query, device enumeration) that never go through the request handler.
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
     // In development `npm start` builds better-sqlite3 for Electron's ABI beside the Node one.
     const devBinding = resolve('.electron-native/better_sqlite3.node');
     const nativeBinding = !app.isPackaged && existsSync(devBinding) ? devBinding : undefined;
-    services = await startServices({
-      dataDir,
-      ...(nativeBinding ? { nativeBinding } : {}),
-      secrets: new FileSecretStore(join(dataDir, 'secrets.json'), safeStorageCodec()),
-      host: desktopHostServices(() => win),
-    });
+    try {
+      services = await startServices({
+        dataDir,
+        hostKind: 'desktop',
+        ...(nativeBinding ? { nativeBinding } : {}),
+        secrets: new FileSecretStore(join(dataDir, 'secrets.json'), safeStorageCodec()),
+        host: desktopHostServices(() => win),
+      });
+    } catch (err) {
+      // Another instance on the same data directory (a `ferry serve`, say): say which, and leave.
+      dialog.showErrorBox('Ferry cannot start', (err as Error).message);
+      app.exit(1);
+      return;
+    }
     const engine = services.engine;
     serveRenderer(join(here, '../renderer'));
     registerIpc(engine, () => win?.webContents);

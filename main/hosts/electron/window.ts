@@ -2,13 +2,14 @@ import { app, BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
 import { createLogger } from '../../engine/util/logger';
 import { seamRefused } from './e2eSeam';
+import { isAllowedExternal } from './externalLinks';
 import { APP_ORIGIN } from './protocol';
 
 const log = createLogger('window');
 
 /**
  * The main window: sandboxed, isolated, no Node in the renderer. Navigation away from the app and
- * new windows are denied; https links open in the user's browser instead.
+ * new windows are denied; https links to an allowlisted host open in the user's browser instead.
  */
 export function createMainWindow(preloadPath: string, bounds?: Electron.Rectangle): BrowserWindow {
   const win = new BrowserWindow({
@@ -49,7 +50,8 @@ export function hardenWebContents(): void {
     contents.on('will-redirect', stayInApp);
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url);
+      if (isAllowedExternal(url)) void shell.openExternal(url);
+      else log.warn(`refused to open ${url.slice(0, 200)}`);
       seamRefused('open', url);
       return { action: 'deny' };
     });

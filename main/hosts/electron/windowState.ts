@@ -32,7 +32,7 @@ export function trackWindowState(win: BrowserWindow, dataDir: string): void {
     if (win.isDestroyed()) return;
     const state: SavedState = { bounds: win.getNormalBounds(), maximized: win.isMaximized() };
     try {
-      writeFileSync(join(dataDir, FILE), JSON.stringify(state));
+      writeFileSync(join(dataDir, FILE), JSON.stringify(state), { mode: 0o600 });
     } catch {
       // Losing the window position is not worth an error dialog.
     }

@@ -10,6 +10,7 @@ import { startServices } from '../bootstrap';
 import { defaultDataDir } from '../../engine/util/dataDir';
 import { createLogger } from '../../engine/util/logger';
 import { loadOrCreateToken, removeInstanceFile, writeInstanceFile } from './instanceFile';
+import { LIMIT_FLAGS_USAGE, limitOptions } from './limitFlags';
 import { startWebHost } from './webHost';
 
 const log = createLogger('serve');
@@ -20,11 +21,20 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       port: { type: 'string', default: process.env.FERRY_PORT ?? '0' },
       concurrency: { type: 'string' },
+      'kind-concurrency': { type: 'string' },
+      'destination-concurrency': { type: 'string' },
+      'kind-timeout': { type: 'string' },
+      'pin-token': { type: 'boolean', default: false },
+      'allow-command-jobs': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('Usage: ferry serve [--data-dir DIR] [--port N] [--concurrency N]');
+    console.log('Usage: ferry serve [--data-dir DIR] [--port N] [--concurrency N] [--pin-token] [--allow-command-jobs]');
+    console.log('  --allow-command-jobs  let jobs run programs on this computer (off by default; no API call can turn it on)');
+    console.log('  --pin-token  keep the access token across restarts (kept in DIR/web-token, mode 0600);');
+    console.log('               without it every start makes a new token and open tabs must reopen the printed URL');
+    for (const line of LIMIT_FLAGS_USAGE) console.log(line);
     return;
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
@@ -36,15 +46,15 @@ async function main(): Promise<void> {
 
   const services = await startServices({
     dataDir,
-    ...(values.concurrency ? { limits: { concurrency: Number(values.concurrency) } } : {}),
+    allowCommandJobs: values['allow-command-jobs'] === true,
+    ...limitOptions(values),
   });
   const engine = services.engine;
-  // The token survives restarts (a 0600 file), so an open tab reconnects after `ferry serve` restarts.
-  const host = await startWebHost({ engine, rendererDir, port, token: loadOrCreateToken(dataDir) });
+  // A fresh token each start limits how long a leaked one is worth; pinning it (a 0600 file) is the
+  // user's choice, for an open tab that should reconnect after a restart.
+  const host = await startWebHost({ engine, rendererDir, port, ...(values['pin-token'] ? { token: loadOrCreateToken(dataDir) } : {}) });
   writeInstanceFile(dataDir, { url: host.url, port: host.port, token: host.token, pid: process.pid, host: 'web' });
-  // The one line scripts and tests read: keep its shape.
-  console.log(`Ferry is serving at ${host.url}`);
-  console.log(`Data directory: ${dataDir}`);
+  services.announce(new URL(host.url).origin);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -60,6 +70,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // The one line scripts and tests read: keep its shape. Printed once the signals are handled, so
+  // a script that reads it and sends SIGTERM at once gets a clean stop, not the default signal death.
+  console.log(`Ferry is serving at ${host.url}`);
+  console.log(`Data directory: ${dataDir}`);
 }
 
 main().catch((err: unknown) => {

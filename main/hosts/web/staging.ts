@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { FerryError, invalidInput, notFound } from '../../../shared/errors';
 import { checkRelativePath } from '../../engine/upload/relativePath';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../engine/util/privateFiles';
 
 const STAGING_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -27,9 +28,9 @@ export async function receiveStagedFile(stagingRoot: (id: string) => string, sta
   if (!info?.isDirectory()) throw notFound(`stage: staging area ${stagingId} does not exist (call beginStaging first)`);
   const target = join(root, ...relative.split('/'));
   const temp = `${target}.ferry-part`;
-  await mkdir(dirname(target), { recursive: true });
+  await mkdir(dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
   try {
-    await pipeline(req, createWriteStream(temp));
+    await pipeline(req, createWriteStream(temp, { mode: PRIVATE_FILE_MODE }));
   } catch (err) {
     await rm(temp, { force: true });
     const code = (err as NodeJS.ErrnoException).code;

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -8,11 +8,12 @@ import { dispatchCommand, openStream } from '../../engine/api/dispatch';
 import type { Engine } from '../../engine/engine';
 import { createLogger } from '../../engine/util/logger';
 import { CSP } from '../csp';
+import { WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL } from '../../../shared/wire';
+import { hostAllowed, isJsonBody, originAllowed, presentedToken, sameToken } from './requestGuard';
 import { receiveStagedFile } from './staging';
 import { serveStatic } from './staticFiles';
 
 const log = createLogger('web');
-const COOKIE = 'ferry_token';
 const MAX_BODY = 1024 * 1024;
 /** A client this far behind on a socket is dropped rather than buffered without bound. */
 const MAX_WS_BUFFER = 64 * 1024 * 1024;
@@ -34,31 +35,11 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-function sameToken(a: string | undefined, b: string): boolean {
-  if (!a) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function cookieToken(req: IncomingMessage): string | undefined {
-  const raw = req.headers.cookie ?? '';
-  for (const part of raw.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
-  }
-  return undefined;
-}
-
-function bearer(req: IncomingMessage): string | undefined {
-  const h = req.headers.authorization;
-  return h?.startsWith('Bearer ') ? h.slice(7) : undefined;
-}
-
 /**
- * The engine behind HTTP and WebSocket on loopback. Every request needs the token (query on the
- * first page load, then an HttpOnly cookie; or a Bearer header for scripts), and the Host header
- * must name the loopback address, which defeats DNS rebinding.
+ * The engine behind HTTP and WebSocket on loopback. The app's static files are public (they hold
+ * nothing of the user's); every API request and WebSocket proves the token itself (a Bearer header,
+ * or the socket's subprotocol) and must come from the host's own origin. Nothing ambient (no
+ * cookie) authorises anything, and the Host header must name the loopback address (DNS rebinding).
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -66,10 +47,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const sockets = new Set<WebSocket>();
   let port = 0;
 
-  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
-  const hostOk = (req: IncomingMessage) => allowedHosts().includes(req.headers.host ?? '');
-  const authorized = (req: IncomingMessage, url: URL) =>
-    sameToken(url.searchParams.get('token') ?? undefined, token) || sameToken(cookieToken(req), token) || sameToken(bearer(req), token);
+  const authorized = (req: IncomingMessage) => sameToken(presentedToken(req), token);
+  const refuse = (res: ServerResponse, status: number, message: string) => send(res, status, { ok: false, error: { code: 'UNAUTHORIZED', message } });
 
   const securityHeaders = {
     'Content-Security-Policy': CSP,
@@ -94,13 +73,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hostOk(req)) return send(res, 421, { ok: false, error: { code: 'UNAUTHORIZED', message: 'unexpected Host header' } });
+    if (!hostAllowed(req, port)) return refuse(res, 421, 'unexpected Host header');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (!authorized(req, url)) {
-      return send(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'a valid token is required (open the URL Ferry printed at start)' } });
+    if (url.pathname.startsWith('/api/')) {
+      if (!originAllowed(req, port)) return refuse(res, 403, 'requests from another origin are refused');
+      if (!authorized(req)) return refuse(res, 401, 'a valid token is required in the Authorization header (open the URL Ferry printed at start)');
     }
-    const extra: Record<string, string> = {};
-    if (url.searchParams.has('token')) extra['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     const staged = /^\/api\/stage\/([^/]+)\/(.+)$/.exec(url.pathname);
     if (staged) {
       if (req.method !== 'PUT') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use PUT' } });
@@ -115,6 +93,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const call = /^\/api\/call\/([A-Za-z]+)$/.exec(url.pathname);
     if (call) {
       if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use POST' } });
+      if (!isJsonBody(req)) return send(res, 415, { ok: false, error: { code: 'INVALID_INPUT', message: 'the body must be sent as Content-Type: application/json' } });
       let input: unknown;
       try {
         input = JSON.parse((await readBody(req)) || '{}');
@@ -125,20 +104,30 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return send(res, envelope.ok ? 200 : statusFor(envelope.error.code), envelope);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'method not allowed' } });
-    if (await serveStatic(options.rendererDir, url.pathname, res, { ...securityHeaders, ...extra })) return;
+    if (await serveStatic(options.rendererDir, url.pathname, res, securityHeaders)) return;
     // Client-side routes fall back to the app shell.
-    if (!url.pathname.includes('.') && (await serveStatic(options.rendererDir, '/index.html', res, { ...securityHeaders, ...extra }))) return;
+    if (!url.pathname.includes('.') && (await serveStatic(options.rendererDir, '/index.html', res, securityHeaders))) return;
     send(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `no such file: ${url.pathname}` } });
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
+  // The token rides in a second offered subprotocol; the host answers with the plain one.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const origin = req.headers.origin;
-    const originOk = !origin || allowedHosts().some((h) => origin === `http://${h}`);
-    if (!hostOk(req) || !originOk || url.pathname !== '/ws' || !authorized(req, url)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Browsers always send Origin on a WebSocket; a page of another origin never gets a socket.
+    if (!hostAllowed(req, port) || !originAllowed(req, port) || url.pathname !== '/ws') {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
+      return;
+    }
+    if (!authorized(req)) {
+      // The host's own page with a stale token (Ferry restarted with a new one) gets a close code it
+      // can show instead of an upgrade failure it would retry for ever; scripts get a plain 401.
+      if (req.headers.origin) wss.handleUpgrade(req, socket, head, (ws) => ws.close(WS_CLOSE_UNAUTHORIZED, 'a valid token is required'));
+      else {
+        socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+        socket.destroy();
+      }
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
