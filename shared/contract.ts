@@ -113,7 +113,16 @@ export interface Health {
     stalled?: number;
     /** The earliest a job waiting out a retry backoff starts again. */
     nextRetryAt?: number | null;
+    /** Running time allowed to one attempt, per kind, in ms (null: none). */
+    timeouts?: Record<string, number | null>;
   };
+  /** The built-in receiver: `failed` makes `ok` false; `none` where the host runs no receiver. */
+  receiver?: { state: 'running' | 'failed' | 'none'; url: string | null; error: string | null };
+  /**
+   * Whether each destination answered its last check. Checked in the background and cached, so
+   * this call never waits on a destination; `reachable` is null until the first check ends.
+   */
+  destinations?: { id: string; name: string; kind: string; reachable: boolean | null; message: string | null; checkedAt: number | null }[];
   version: string;
   /** When the database check ran (it is cached for a minute unless `deep`). */
   databaseCheckedAt?: number;
@@ -189,8 +198,12 @@ export const commands = {
   getStats: command<EngineStats>()(noInput),
   /** Data-directory space, database check and scheduler state; `deep` runs a full integrity check. */
   health: command<Health>()(z.strictObject({ deep: z.boolean().default(false) })),
-  /** Deletes a finished, queued or paused job with its log and files; a running job must be canceled first. */
-  deleteJob: command<{ id: number }>()(idInput),
+  /**
+   * Deletes a finished, queued or paused job with its log; a running job must be canceled first.
+   * `deleteFiles` also deletes what it uploaded (its files and manifest) where the destination
+   * allows it (folder, S3, the built-in receiver); elsewhere it is refused and nothing is deleted.
+   */
+  deleteJob: command<{ id: number; filesDeleted: number }>()(z.strictObject({ id: jobId, deleteFiles: z.boolean().default(false) })),
   /**
    * One action on many jobs: the given ids, or else every job it applies to (retry: all failed;
    * cancel: all unfinished; pause: queued and running; resume: paused; delete needs ids).
@@ -302,11 +315,18 @@ export const commands = {
       dest: localPath,
       expectedSha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 is 64 hex digits').optional(),
       headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/), z.string().max(8192).refine((v) => !/[\r\n\0]/.test(v), 'no line breaks')).optional(),
+      /** More header names to keep in the secret store (Authorization, Cookie and X-Amz-* always are). */
+      secretHeaders: z.array(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/)).max(64).optional(),
       name: z.string().trim().min(1).max(MAX_NAME).optional(),
       priority: priority.default('normal'),
     }),
   ),
-  /** Runs a program (no shell) as a job: output in its log; pause stops it, cancel ends its whole tree. Needs the setting. */
+  /**
+   * Asks the user, in the host's own native dialog, to allow command jobs (desktop only; the web
+   * host answers CONFLICT saying how to start it with them). No client can allow them by itself.
+   */
+  requestCommandJobs: command<{ allowed: boolean }>()(noInput),
+  /** Runs a program (no shell) as a job: output in its log; pause stops it, cancel ends its whole tree. Needs the user's permission at the host. */
   createCommandJob: command<JobView>()(
     z.strictObject({
       program: z.string().min(1).max(4096),
@@ -347,6 +367,10 @@ export interface Capabilities {
   dropPaths: boolean;
   /** Where the built-in receiver files what it receives. */
   receiverDir: string | null;
+  /** Command jobs may run (the user allowed them at the host: a serve flag, a dialog, a local file). */
+  commandJobs: boolean;
+  /** The host can ask the user to allow them (`requestCommandJobs` shows a native dialog). */
+  askCommandJobs: boolean;
 }
 
 /** The built-in receiver, as the settings screen shows it (no secret in it). */

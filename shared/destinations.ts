@@ -73,10 +73,47 @@ export interface DestinationTest {
 }
 
 /** Dataset metadata sent along with an upload (seed 001's fields). */
-export const SENSOR_TYPES = ['microscope', 'camera', 'spectrometer', 'lidar', 'radar', 'thermal', 'hyperspectral', 'sequencer', 'other'] as const;
+export const SENSOR_TYPES = ['IDX', 'TIFF', 'TIFF RGB', 'NETCDF', 'HDF5', '4D_NEXUS', 'RGB', 'MAPIR', 'OTHER'] as const;
+export type SensorType = (typeof SENSOR_TYPES)[number];
+
+/** How each sensor type reads in a form. */
+export const SENSOR_TYPE_LABELS: Record<SensorType, string> = {
+  IDX: 'IDX',
+  TIFF: 'TIFF',
+  'TIFF RGB': 'TIFF (RGB)',
+  NETCDF: 'NetCDF',
+  HDF5: 'HDF5',
+  '4D_NEXUS': '4D NeXus',
+  RGB: 'RGB images',
+  MAPIR: 'MAPIR',
+  OTHER: 'Other',
+};
+
+/**
+ * Sensor types of Ferry before 0.2 (a list of instruments, not of formats), as the database
+ * migration maps them; scripts that still send them are answered with the new value.
+ */
+export const LEGACY_SENSOR_TYPES: Record<string, SensorType> = {
+  camera: 'RGB',
+  microscope: 'OTHER',
+  spectrometer: 'OTHER',
+  lidar: 'OTHER',
+  radar: 'OTHER',
+  thermal: 'OTHER',
+  hyperspectral: 'OTHER',
+  sequencer: 'OTHER',
+  other: 'OTHER',
+};
+
+/** A sensor type as sent: the seed's names in any case (`tiff`), or a legacy name. */
+function sensorTypeOf(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const upper = value.trim().toUpperCase();
+  return SENSOR_TYPES.find((t) => t === upper) ?? LEGACY_SENSOR_TYPES[value.trim().toLowerCase()] ?? value;
+}
 
 export const datasetMetadata = z.strictObject({
-  sensorType: z.enum(SENSOR_TYPES).default('other'),
+  sensorType: z.preprocess(sensorTypeOf, z.enum(SENSOR_TYPES)).default('OTHER'),
   convert: z.boolean().default(false),
   public: z.boolean().default(false),
   team: z.string().max(120).default(''),

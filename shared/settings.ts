@@ -1,5 +1,6 @@
 /** User settings: one schema gives the defaults, the validation and the type. */
 import { z } from 'zod';
+import { JOB_KINDS } from './model';
 
 export const scheduleEntry = z.strictObject({
   days: z.array(z.number().int().min(0).max(6)).min(1).max(7),
@@ -11,6 +12,12 @@ export const scheduleEntry = z.strictObject({
 export const settingsSchema = z.strictObject({
   /** Jobs running at once. */
   concurrency: z.number().int().min(1).max(64).default(4),
+  /** Jobs of one kind running at once; a kind left out is bounded by `concurrency` alone. */
+  kindConcurrency: z.partialRecord(z.enum(JOB_KINDS), z.number().int().min(1).max(64)).default({}),
+  /** Jobs sending to one destination at once; 0 for no limit beyond `concurrency`. */
+  destinationConcurrency: z.number().int().min(0).max(64).default(0),
+  /** Running time allowed to one attempt of a kind, in seconds (paused time does not count); a kind left out has none. */
+  kindTimeoutSeconds: z.partialRecord(z.enum(JOB_KINDS), z.number().int().min(1).max(30 * 24 * 3600)).default({}),
   /** Files of one dataset sent at once. */
   parallelFiles: z.number().int().min(1).max(64).default(4),
   /**
@@ -21,10 +28,18 @@ export const settingsSchema = z.strictObject({
    * and S3 destinations carry their own chunk and part sizes.
    */
   chunkSizeMiB: z.number().int().min(1).max(1024).default(1024),
-  /** The built-in receiver's TCP port; 0 picks a free one at every start (enough on this computer alone). */
+  /**
+   * The built-in receiver's TCP port; 0 picks a free one at the first start and keeps it (saved uploads
+   * hold its address), moving only when another program took it.
+   */
   receiverPort: z.number().int().min(0).max(65535).default(0),
   /** Other computers on the network may upload to the receiver; needs the access token (setReceiverToken). */
   receiverOnLan: z.boolean().default(false),
+  /**
+   * The receiver asks for the access token on this computer too, so no other program here can
+   * write into it; Ferry's own uploads send it. Needs the token, like sharing on the network.
+   */
+  receiverRequireToken: z.boolean().default(false),
   /** Global bandwidth limit in bytes per second; 0 means none. */
   bandwidthLimit: z.number().int().min(0).default(0),
   /** Weekly limits that override `bandwidthLimit` while they apply. */
@@ -35,8 +50,6 @@ export const settingsSchema = z.strictObject({
   retentionDays: z.number().int().min(0).max(3650).default(30),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   startAtLogin: z.boolean().default(false),
-  /** Command jobs run programs on this computer: off until the user turns them on. */
-  allowCommandJobs: z.boolean().default(false),
   /** A source file that changes while it is sent: fail its item, or start it over. */
   onSourceChange: z.enum(['fail', 'restart']).default('fail'),
 });

@@ -17,6 +17,19 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 
 const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;
 
+/** Where the built-in receiver keeps partial uploads, under its storage directory. */
+export const INCOMING_DIR = '.incoming';
+
+/**
+ * Why `name`, the first segment of a stored path (a dataset's folder), is reserved, or undefined.
+ * Any letter case is refused: on a case-insensitive file system `.INCOMING` is the same folder.
+ * Compared upper-cased too, as NTFS compares names: there `.ıncoming` (dotless i) is that folder.
+ */
+export function reservedNameProblem(name: string): string | undefined {
+  const same = name.toLowerCase() === INCOMING_DIR || name.toUpperCase() === INCOMING_DIR.toUpperCase();
+  return same ? 'is reserved for partial uploads' : undefined;
+}
+
 /** Why `value` cannot name a stored file on `platform` (a Node platform name), or undefined. */
 export function storedPathProblem(value: unknown, platform: string): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';

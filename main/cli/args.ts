@@ -17,7 +17,7 @@ const idCommand = (verb: string, summary: string): CommandSpec => ({ usage: `fer
 
 /** Every subcommand: its usage line, one-line summary, options and positionals. */
 export const COMMANDS: Record<string, CommandSpec> = {
-  serve: { usage: 'ferry serve [--data-dir DIR] [--port N] [--concurrency N]', summary: 'run Ferry headless behind HTTP and WebSocket on 127.0.0.1', options: {}, positionals: [0, Infinity] },
+  serve: { usage: 'ferry serve [--data-dir DIR] [--port N] [--concurrency N] [--pin-token] [--allow-command-jobs]', summary: 'run Ferry headless behind HTTP and WebSocket on 127.0.0.1', options: {}, positionals: [0, Infinity] },
   status: { usage: 'ferry status [--json]', summary: "the running instance's health", options: { json: { type: 'boolean' } }, positionals: [0, 0] },
   jobs: {
     usage: 'ferry jobs [--state STATE[,STATE...]] [--kind KIND] [--text TEXT] [--limit N] [--json]',
@@ -25,16 +25,27 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: { state: { type: 'string', multiple: true }, kind: { type: 'string', multiple: true }, text: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
     positionals: [0, 0],
   },
-  logs: { usage: 'ferry logs [-f] <id>', summary: "print a job's log; -f follows it until the job ends (exit 1 if it failed)", options: { follow: { type: 'boolean', short: 'f' } }, positionals: ID },
+  logs: {
+    usage: 'ferry logs [-f] <id> [--allow-partial]',
+    summary: "print a job's log; -f follows it until the job ends (exit 1 if it failed or some files failed, unless --allow-partial)",
+    options: { follow: { type: 'boolean', short: 'f' }, 'allow-partial': { type: 'boolean' } },
+    positionals: ID,
+  },
   upload: {
-    usage: 'ferry upload <paths...> [--to DESTINATION] [--name NAME] [--priority high|normal|low] [--wait]',
-    summary: 'upload files and folders as one dataset job; --wait follows it (exit 1 if it failed)',
-    options: { to: { type: 'string' }, name: { type: 'string' }, priority: { type: 'string' }, wait: { type: 'boolean' } },
+    usage: 'ferry upload <paths...> [--to DESTINATION] [--name NAME] [--priority high|normal|low] [--wait [--allow-partial]]',
+    summary: 'upload files and folders as one dataset job; --wait follows it (exit 1 if it failed or some files failed, unless --allow-partial)',
+    options: { to: { type: 'string' }, name: { type: 'string' }, priority: { type: 'string' }, wait: { type: 'boolean' }, 'allow-partial': { type: 'boolean' } },
     positionals: [1, 10_000],
   },
   pause: idCommand('pause', 'pause a job (a running one stops at its next checkpoint)'),
   resume: idCommand('resume', 'resume a paused job'),
-  cancel: idCommand('cancel', 'cancel a job'),
+  cancel: idCommand('cancel', 'cancel a job (what it left unfinished at the destination is discarded)'),
+  delete: {
+    usage: 'ferry delete <id> [--files]',
+    summary: 'delete a finished, failed or canceled job; --files also deletes the files it uploaded (folder, S3, built-in receiver)',
+    options: { files: { type: 'boolean' } },
+    positionals: ID,
+  },
   retry: idCommand('retry', 'queue a failed or canceled job again'),
   approve: idCommand('approve', 'approve a job waiting at an approval gate'),
   reject: idCommand('reject', 'reject a job waiting at an approval gate'),
@@ -62,7 +73,7 @@ export function usageText(command?: string): string {
     '  --data-dir DIR  the data directory of the instance to talk to (else FERRY_DATA_DIR, else the default)',
     '  -h, --help      usage',
     '',
-    'Exit codes: 0 ok, 1 the job failed or was canceled, 2 usage error, 3 no running instance, 4 server error.',
+    'Exit codes: 0 ok, 1 the job failed, was canceled or completed with failed files (--allow-partial: 0), 2 usage error, 3 no running instance, 4 server error.',
     '',
   ].join('\n');
 }

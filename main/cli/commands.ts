@@ -37,9 +37,13 @@ interface Ctx {
 
 const LOG_PAGE = 1024 * 1024;
 
-/** Exit 0 for a job that completed, 1 for one that failed or was canceled, so scripts can chain. */
-async function jobExit(job: JobView, io: CliIo): Promise<number> {
-  if (job.state === 'completed') return EXIT.ok;
+/**
+ * Exit 0 for a job that completed, 1 for one that failed or was canceled, so scripts can chain. A
+ * job that completed with some files failed is 1 too (a script must not take it for the whole
+ * dataset) unless `--allow-partial` says that is fine.
+ */
+async function jobExit(job: JobView, io: CliIo, allowPartial: boolean): Promise<number> {
+  if (job.state === 'completed' && (job.result !== 'partial' || allowPartial)) return EXIT.ok;
   await write(io.stderr, `ferry: job ${job.id} ${stateText(job)}${job.error ? `: ${job.error}` : ''}\n`);
   return EXIT.jobFailed;
 }
@@ -94,7 +98,7 @@ async function logs({ io, conn, line }: Ctx): Promise<number> {
     epoch = chunk.epoch;
     return chunk.eof ? 'done' : undefined;
   });
-  return jobExit(await conn.call('getJob', { id }), io);
+  return jobExit(await conn.call('getJob', { id }), io, line.values['allow-partial'] === true);
 }
 
 /** Follows a job's events until it ends, telling stderr what happens; answers the exit code. */
@@ -113,7 +117,7 @@ async function waitFor(ctx: Ctx, id: number): Promise<number> {
   );
   const job = await ctx.conn.call('getJob', { id });
   await write(ctx.io.stdout, `Job ${id} ${stateText(job)}\n`);
-  return jobExit(job, ctx.io);
+  return jobExit(job, ctx.io, ctx.line.values['allow-partial'] === true);
 }
 
 /** `--to` names a destination by id or by name. */
@@ -140,6 +144,15 @@ async function upload(ctx: Ctx): Promise<number> {
 }
 
 const ACTIONS: Record<string, string> = { pause: 'pauseJob', resume: 'resumeJob', cancel: 'cancelJob', retry: 'retryJob', approve: 'approveJob', reject: 'rejectJob' };
+
+/** `ferry delete <id> [--files]`: removes the job (and with --files what it uploaded, where the destination allows). */
+async function deleteJob(ctx: Ctx): Promise<number> {
+  const id = jobIdArg(ctx.line.positionals[0], 'delete');
+  const files = ctx.line.values.files === true;
+  const result = await ctx.conn.call('deleteJob', { id, ...(files ? { deleteFiles: true } : {}) });
+  await write(ctx.io.stdout, `Job ${id} deleted${files ? `; ${result.filesDeleted} uploaded file(s) removed from the destination` : ''}\n`);
+  return EXIT.ok;
+}
 
 async function action(ctx: Ctx): Promise<number> {
   const { command, positionals } = ctx.line;
@@ -180,6 +193,7 @@ export const HANDLERS: Record<string, (ctx: Ctx) => Promise<number>> = {
   logs,
   upload,
   export: exportJobs,
+  delete: deleteJob,
   ...Object.fromEntries(Object.keys(ACTIONS).map((k) => [k, action])),
 };
 

@@ -83,7 +83,7 @@ export class Connection {
   private followOnce<K extends StreamName>(name: K, params: StreamParams<K>, onPayload: (payload: StreamPayload<K>) => 'done' | void): Promise<'done' | 'dropped' | 'refused'> {
     const { origin, token } = this.instance;
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`);
+      const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { Authorization: `Bearer ${token}` } });
       let settled = false;
       let opened = false;
       const settle = (outcome: 'done' | 'dropped' | 'refused' | Error) => {

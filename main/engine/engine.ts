@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CommandName, CommandParsed, CommandResult, NavigateRequest, StreamName, StreamParsed, StreamPayload } from '../../shared/contract';
-import { JOB_STATES, type EngineStats, type JobKind, type JobState } from '../../shared/model';
+import { JOB_KINDS, JOB_STATES, type EngineStats, type JobKind, type JobState } from '../../shared/model';
+import type { Settings } from '../../shared/settings';
 import { closeDatabase, openDatabase, type Db } from './db/database';
 import { EngineStateRepo } from './db/engineStateRepo';
 import { JobsRepo } from './db/jobsRepo';
@@ -21,6 +22,7 @@ import { transferCommands, stagingPath } from './api/transferCommands';
 import { receiverCommands } from './api/receiverCommands';
 import { ItemsRepo } from './db/itemsRepo';
 import { DestinationService } from './destinations/destinationService';
+import { ReceiverAddress } from './destinations/receiverAddress';
 import { HEADLESS_HOST, type HostServices } from './hostServices';
 import { createUploadRunner } from './kinds/uploadRunner';
 import { FileSecretStore, type SecretStore } from './secrets/secretStore';
@@ -28,8 +30,11 @@ import { SettingsService } from './settings/settingsService';
 import { BandwidthGovernor } from './settings/bandwidth';
 import { watchCommands } from './api/watchCommands';
 import { automationCommands } from './api/automationCommands';
-import { commandRunner } from './kinds/commandRunner';
-import { downloadRunner } from './kinds/downloadRunner';
+import { createCommandRunner } from './kinds/commandRunner';
+import { CommandJobsGate } from './kinds/commandJobsGate';
+import { ensurePrivateDir } from './util/privateFiles';
+import { createDownloadRunner, type DownloadParams } from './kinds/downloadRunner';
+import { dropSecretHeaders, loadSecretHeaders } from './kinds/downloadSecrets';
 import { createVerifyRunner } from './kinds/verifyRunner';
 import { bridgeJobWebhooks } from './notify/jobWebhooks';
 import { WebhookService } from './notify/webhookService';
@@ -66,6 +71,8 @@ export interface EngineOptions {
   receiverDir?: string;
   /** Dialogs and the file manager, where the host has them. */
   host?: HostServices;
+  /** The user allowed command jobs when starting the host (`ferry serve --allow-command-jobs`). */
+  allowCommandJobs?: boolean;
   /** Attempts, timeouts, stall times and backoff: for every kind (`basePolicy`) or per kind. */
   basePolicy?: Partial<KindPolicy>;
   policies?: KindPolicies;
@@ -105,10 +112,14 @@ export class Engine {
   receiverError: string | null = null;
   /** Set by the host that runs the receiver: restarts it with the current settings and token. */
   receiverHost: { restart(): Promise<void> } | undefined;
+  /** The receiver's remembered port, and the saved uploads that follow it when it moves. */
+  readonly receiverAddress: ReceiverAddress;
   readonly watch: WatchService;
   readonly webhooks: WebhookService;
   readonly pipelines: PipelineService;
   readonly host: HostServices;
+  /** Whether command jobs may run: the user's decision at the host, never a setting of the API. */
+  readonly commandJobs: CommandJobsGate;
   private stopWebhookBridge: () => void = () => {};
   private readonly bandwidth = new BandwidthGovernor();
   readonly commands: CommandHandlers;
@@ -122,6 +133,7 @@ export class Engine {
   private stopped = false;
 
   constructor(readonly options: EngineOptions) {
+    ensurePrivateDir(options.dataDir);
     this.db = openDatabase(join(options.dataDir, 'ferry.db'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     this.repo = new JobsRepo(this.db);
     this.logs = new LogStore(options.dataDir, options.logs);
@@ -129,6 +141,7 @@ export class Engine {
     this.statsRepo = new StatsRepo(this.db);
     const engineState = new EngineStateRepo(this.db);
     this.items = new ItemsRepo(this.db);
+    this.receiverAddress = new ReceiverAddress(this.db, engineState);
     this.settings = new SettingsService(this.db);
     this.host = options.host ?? HEADLESS_HOST;
     const secrets = options.secrets ?? new FileSecretStore(join(options.dataDir, 'secrets.json'));
@@ -143,7 +156,9 @@ export class Engine {
     const uploadRunner = createUploadRunner({ destinations: this.destinations, items: this.items, jobDir: (id) => this.logs.paths(id).dir });
     const runners = new Map<JobKind, JobRunner>();
     const verifyRunner = createVerifyRunner({ destinations: this.destinations, items: this.items, receiverDir: () => this.receiver?.dir ?? undefined });
-    const builtIn = [demoRunner, uploadRunner, downloadRunner, commandRunner, verifyRunner] as JobRunner[];
+    this.commandJobs = new CommandJobsGate(options.dataDir, options.allowCommandJobs === true);
+    const downloadRunner = createDownloadRunner({ secretHeaders: (ref) => loadSecretHeaders(secrets, ref) });
+    const builtIn = [demoRunner, uploadRunner, downloadRunner, createCommandRunner(this.commandJobs), verifyRunner] as JobRunner[];
     for (const r of [...builtIn, ...(options.runners ?? [])]) runners.set(r.kind, r);
     this.jobs = new JobManager(this.repo, this.logs, runners, {
       limits: { concurrency: this.settings.get().concurrency, ...options.limits },
@@ -151,7 +166,10 @@ export class Engine {
       ...(options.policies ? { policies: options.policies } : {}),
       ...(options.abandonAfterMs !== undefined ? { abandonAfterMs: options.abandonAfterMs } : {}),
       state: engineState,
-      onDeleted: (id) => this.indexer.forget(id),
+      onDeleted: (id, row) => {
+        this.indexer.forget(id);
+        if (row.kind === 'download') dropSecretHeaders(secrets, (JSON.parse(row.params) as DownloadParams).secretHeadersRef);
+      },
     });
     // Indexed offsets must stay in the head of a log, which a cut to the cap never moves.
     const capBytes = options.logs?.capBytes === undefined ? DEFAULT_LOG_CAP_BYTES : options.logs.capBytes;
@@ -170,6 +188,10 @@ export class Engine {
         this.jobs.limits.concurrency = s.concurrency;
         this.jobs.pump();
       }
+      if (changed.some((k) => k === 'kindConcurrency' || k === 'destinationConcurrency' || k === 'kindTimeoutSeconds')) {
+        this.applyLimits(s);
+        this.jobs.pump();
+      }
       if (changed.includes('bandwidthLimit') || changed.includes('bandwidthSchedule')) this.bandwidth.apply(s);
     });
     this.webhooks = new WebhookService({
@@ -183,7 +205,7 @@ export class Engine {
         this.jobs.event(r.jobId, 'webhook', row.state, `Webhook ${r.event}: ${outcome}`, { ...r });
       },
     });
-    this.pipelines = new PipelineService(this.db, this.jobs, () => this.settings.get().allowCommandJobs);
+    this.pipelines = new PipelineService(this.db, this.jobs, () => this.commandJobs.allowed());
     this.watch = new WatchService({
       db: this.db,
       items: this.items,
@@ -194,6 +216,25 @@ export class Engine {
     });
     this.commands = this.buildCommands();
     this.streams = this.buildStreams();
+  }
+
+  /**
+   * The settings' per-kind and per-destination limits and per-kind timeouts; what the engine's
+   * options fix (`ferry serve` flags, tests) wins over them.
+   */
+  private applyLimits(s: Settings): void {
+    const limits = this.jobs.limits;
+    limits.perKind = { ...s.kindConcurrency, ...this.options.limits?.perKind };
+    const perDestination = this.options.limits?.perDestination ?? (s.destinationConcurrency || undefined);
+    if (perDestination === undefined) delete limits.perDestination;
+    else limits.perDestination = perDestination;
+    const policies: KindPolicies = {};
+    for (const kind of JOB_KINDS) {
+      const seconds = s.kindTimeoutSeconds[kind];
+      const policy = { ...(seconds ? { timeoutMs: seconds * 1000 } : {}), ...this.options.policies?.[kind] };
+      if (Object.keys(policy).length) policies[kind] = policy;
+    }
+    this.jobs.setPolicies(policies);
   }
 
   /** Asks every open interface to show something (the host calls this). */

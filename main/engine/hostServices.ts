@@ -8,6 +8,8 @@ export interface HostServices {
   reveal?(path: string): void;
   /** Dropped files arrive with paths (desktop) rather than as streamed bytes (web). */
   dropPaths: boolean;
+  /** Asks the user in a native dialog whether command jobs may run; true when they said yes. */
+  confirmCommandJobs?(): Promise<boolean>;
 }
 
 export const HEADLESS_HOST: HostServices = { kind: 'web', dropPaths: false };

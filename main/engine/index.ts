@@ -9,3 +9,4 @@ export { JobsRepo } from './db/jobsRepo';
 export { LogStore } from './logs/logStore';
 export { followEvents, followLog } from './logs/followers';
 export { demoRunner } from './kinds/demoRunner';
+export { lockDataDir, type DataDirLock } from './db/dataDirLock';

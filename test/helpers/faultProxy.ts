@@ -18,7 +18,21 @@ export interface Faults {
   truncateResponseAfterBytes?: number;
   /** Reset every new connection at once, without reaching the target. */
   dropConnections?: boolean;
+  /**
+   * Client→server: a chunk in which `pattern` appears (a request line such as `?partNumber=2&`) is
+   * held until `decide` answers, told how often the pattern has been seen since these faults were
+   * set (1, 2, …): 'pass' forwards it, 'reset' resets the connection instead. Answering with a
+   * promise holds the request until an event the test chooses (a stall that ends on an event).
+   */
+  match?: { pattern: string; decide: (seen: number) => MatchVerdict | Promise<MatchVerdict> };
+  /**
+   * Client→server: the byte at this offset of all client→server traffic since these faults were
+   * set is inverted on its way, once (a bit error the TCP checksum missed).
+   */
+  flipByteAt?: number;
 }
+
+export type MatchVerdict = 'pass' | 'reset';
 
 export interface FaultProxyStats {
   /** Connections accepted. */
@@ -29,6 +43,8 @@ export interface FaultProxyStats {
   bytesUp: number;
   /** Bytes forwarded server→client. */
   bytesDown: number;
+  /** Bytes inverted by `flipByteAt`. */
+  flipped: number;
 }
 
 export interface FaultProxy {
@@ -59,6 +75,8 @@ interface Connection {
   /** Random reset point drawn for `drawnFor` (the probability in force when it was drawn). */
   randomResetAt: number;
   drawnFor: number;
+  /** The last bytes sent up, so a `match` pattern split across two chunks is still seen. */
+  tail: Buffer;
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -75,7 +93,10 @@ function write(socket: net.Socket, chunk: Buffer): Promise<void> {
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
   const random = seededRandom(opts.seed ?? 1);
   let faults: Faults = {};
-  const totals: FaultProxyStats = { connections: 0, resets: 0, bytesUp: 0, bytesDown: 0 };
+  const totals: FaultProxyStats = { connections: 0, resets: 0, bytesUp: 0, bytesDown: 0, flipped: 0 };
+  /** Client→server bytes and pattern matches since the faults were last set. */
+  let upSinceFaults = 0;
+  let matchesSeen = 0;
   const live = new Set<Connection>();
 
   /** Geometric number of whole blocks, then a uniform byte inside the block where it hits. */
@@ -116,9 +137,25 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
         const chunk = data as Buffer;
         if ((faults.stallMs ?? 0) > 0) await delay(faults.stallMs ?? 0);
         if (conn.dead) return;
+        if (direction === 'up' && faults.match && (await matched(conn, chunk, faults.match)) === 'reset') {
+          kill(conn, 'reset');
+          return;
+        }
+        if (conn.dead) return;
         const sent = direction === 'up' ? conn.up : conn.down;
         const limit = direction === 'up' ? upLimit(conn) : (faults.truncateResponseAfterBytes ?? Number.POSITIVE_INFINITY);
-        const part = limit - sent < chunk.length ? chunk.subarray(0, Math.max(0, limit - sent)) : chunk;
+        const cut = limit - sent < chunk.length;
+        let part = cut ? chunk.subarray(0, Math.max(0, limit - sent)) : chunk;
+        if (direction === 'up') {
+          const at = upSinceFaults;
+          upSinceFaults += part.length;
+          const flip = faults.flipByteAt;
+          if (flip !== undefined && flip >= at && flip < at + part.length) {
+            part = Buffer.from(part);
+            part[flip - at] = part[flip - at]! ^ 0xff;
+            totals.flipped++;
+          }
+        }
         if (part.length > 0) {
           await write(to, part);
           if (direction === 'up') {
@@ -129,7 +166,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
             totals.bytesDown += part.length;
           }
         }
-        if (part !== chunk) {
+        if (cut) {
           if (direction === 'up') {
             kill(conn, 'reset');
           } else {
@@ -149,6 +186,16 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     }
   };
 
+  /** Counts the pattern's appearances in this chunk (and across its boundary) and asks for a verdict on each. */
+  const matched = async (conn: Connection, chunk: Buffer, match: NonNullable<Faults['match']>): Promise<MatchVerdict> => {
+    const text = Buffer.concat([conn.tail, chunk]).toString('latin1');
+    conn.tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - (match.pattern.length - 1))));
+    for (let i = text.indexOf(match.pattern); i >= 0; i = text.indexOf(match.pattern, i + 1)) {
+      if ((await match.decide(++matchesSeen)) === 'reset') return 'reset';
+    }
+    return 'pass';
+  };
+
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     totals.connections++;
     client.on('error', () => undefined);
@@ -159,7 +206,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     }
     const upstream = net.connect({ host: opts.target.host, port: opts.target.port, allowHalfOpen: true });
     upstream.on('error', () => undefined);
-    const conn: Connection = { client, upstream, up: 0, down: 0, dead: false, randomResetAt: Number.POSITIVE_INFINITY, drawnFor: 0 };
+    const conn: Connection = { client, upstream, up: 0, down: 0, dead: false, randomResetAt: Number.POSITIVE_INFINITY, drawnFor: 0, tail: Buffer.alloc(0) };
     live.add(conn);
     // Either side fully closed (after both half-closes, or an error) ends the pair.
     const onClose = () => kill(conn, 'close');
@@ -180,6 +227,8 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     url: (pathname = '/') => `http://127.0.0.1:${port}${pathname.startsWith('/') ? pathname : `/${pathname}`}`,
     setFaults: (next) => {
       faults = { ...next };
+      upSinceFaults = 0;
+      matchesSeen = 0;
     },
     stats: () => ({ ...totals }),
     close: async () => {

@@ -77,6 +77,9 @@ export function createRunnerHarness<Params, State>(
       stages.push(name);
       changed();
     },
+    stopRequested() {
+      return false;
+    },
     async checkpoint() {
       if (abort.signal.aborted) throw abort.signal.reason;
       while (gate) await gate.promise;

@@ -3,10 +3,12 @@ import { conflict } from '../../../shared/errors';
 import type { CommandHandlers, Engine } from '../engine';
 import type { VerifyParams } from '../kinds/verifyRunner';
 import type { UploadParams } from '../kinds/uploadRunner';
+import { redactUrl, stashSecretHeaders } from '../kinds/downloadSecrets';
 
 type AutomationCommandNames =
   | 'createDownloadJob'
   | 'createCommandJob'
+  | 'requestCommandJobs'
   | 'createVerifyJob'
   | 'approveJob'
   | 'rejectJob'
@@ -21,17 +23,29 @@ const redact = (record: Record<string, string> | undefined) => (record ? Object.
 export function automationCommands(engine: Engine): Pick<CommandHandlers, AutomationCommandNames> {
   const jobs = engine.jobs;
   return {
-    createDownloadJob: ({ name, priority, ...p }) =>
-      jobs.create(
+    createDownloadJob: ({ name, priority, secretHeaders: marked, ...input }) => {
+      // Credential headers go to the secret store; the database keeps a reference to them.
+      const { headers, secretHeadersRef } = stashSecretHeaders(engine.secrets, input.headers, marked);
+      const p = { ...input, ...(headers ? { headers } : {}), ...(secretHeadersRef ? { secretHeadersRef } : {}) };
+      return jobs.create(
         { kind: 'download', name: name ?? `Download ${basename(p.dest)}`, priority, params: p, total: 0, unit: 'bytes', maxAttempts: 5 },
-        { ...p, ...(p.headers ? { headers: redact(p.headers) } : {}) },
-      ),
+        { ...p, url: redactUrl(p.url), ...(input.headers ? { headers: redact(input.headers) } : {}) },
+      );
+    },
     createCommandJob: ({ name, priority, maxAttempts, ...p }) => {
-      if (!engine.settings.get().allowCommandJobs) throw conflict('createCommandJob: command jobs are off; turn on "Allow command jobs" in Settings first');
+      engine.commandJobs.check('createCommandJob');
       return jobs.create(
         { kind: 'command', name: name ?? basename(p.program), priority, params: p, maxAttempts, unit: 'items' },
         { ...p, ...(p.env ? { env: redact(p.env) } : {}) },
       );
+    },
+    requestCommandJobs: async () => {
+      if (engine.commandJobs.allowed()) return { allowed: true };
+      // Only the host's own dialog, answered by the user, may change this; a client cannot.
+      if (!engine.host.confirmCommandJobs) engine.commandJobs.check('requestCommandJobs');
+      const allowed = (await engine.host.confirmCommandJobs?.()) === true;
+      if (allowed) engine.commandJobs.allow();
+      return { allowed };
     },
     createVerifyJob: ({ sourceJobId, priority }) => {
       const source = jobs.get(sourceJobId);

@@ -1,5 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import type { Health } from '../../../shared/contract';
+import { JOB_KINDS } from '../../../shared/model';
+import { DestinationReachability } from '../destinations/reachability';
 import type { Engine } from '../engine';
 
 /** A quick check of a large database takes a while: its answer is reused for this long. */
@@ -10,10 +12,14 @@ const LOW_SPACE_BYTES = 1024 * 1024 * 1024;
 export class HealthCheck {
   private last: { result: string; at: number } | undefined;
 
+  private readonly reachability: DestinationReachability;
+
   constructor(
     private readonly engine: Engine,
     private readonly version: string,
-  ) {}
+  ) {
+    this.reachability = new DestinationReachability(engine.destinations);
+  }
 
   private checkDatabase(deep: boolean): { result: string; at: number } {
     if (!deep && this.last && Date.now() - this.last.at < CHECK_TTL_MS) return this.last;
@@ -50,8 +56,14 @@ export class HealthCheck {
     if (engine.jobs.queuePaused) warnings.push('The queue is held: no new job starts until it is released');
     if (s.stalled) warnings.push(`${s.stalled} running job(s) made no progress for a while`);
     const rule = engine.retention.rule();
+    // A host that runs the receiver sets receiverHost; without one there is nothing to fail.
+    const receiverState = engine.receiver ? 'running' : engine.receiverHost ? 'failed' : 'none';
+    if (receiverState === 'failed') warnings.push(engine.receiverError ?? 'The built-in receiver is not running');
+    const destinations = this.reachability.snapshot();
+    for (const d of destinations) if (d.reachable === false) warnings.push(`${d.name} did not answer its last check: ${d.message}`);
+    const timeouts = Object.fromEntries(JOB_KINDS.map((kind) => [kind, engine.jobs.policy(kind).timeoutMs]));
     return {
-      ok: database === 'ok' && (freeBytes === null || freeBytes > 0),
+      ok: database === 'ok' && (freeBytes === null || freeBytes > 0) && receiverState !== 'failed',
       dataDir: engine.options.dataDir,
       freeBytes,
       database,
@@ -65,7 +77,10 @@ export class HealthCheck {
         perDestination: limits.perDestination ?? null,
         stalled: s.stalled ?? 0,
         nextRetryAt: engine.repo.nextNotBefore(),
+        timeouts,
       },
+      receiver: { state: receiverState, url: engine.receiver?.url ?? null, error: engine.receiverError },
+      destinations,
       version: this.version,
       logs: engine.logs.stats(),
       retention: { days: rule.days, keepNewest: rule.keepNewest, lastRunAt: engine.retention.lastRunAt, lastDeleted: engine.retention.lastDeleted },

@@ -8,6 +8,7 @@ import { localPath } from '../files/pathGuard';
 import { bulkAction } from '../jobs/bulkActions';
 import { exportJobs } from '../jobs/jobExport';
 import { computeJobStats } from '../jobs/jobStats';
+import { deleteUploadedFiles } from '../kinds/uploadedFiles';
 import { HealthCheck } from './healthCheck';
 
 type JobCommandNames =
@@ -34,6 +35,8 @@ type JobCommandNames =
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SNIPPET_CHARS = 300;
+/** How long deleting a job's uploaded files may take before the command gives up (the job stays). */
+const DELETE_FILES_MS = 5 * 60_000;
 
 /** The line of a matching log block that holds the search words (or the first of them). */
 function snippetOf(engine: Engine, hit: RawHit, terms: string[]): string | null {
@@ -105,9 +108,18 @@ export function jobCommands(engine: Engine, version: string): Pick<CommandHandle
     },
     getStats: () => engine.stats(),
     health: ({ deep }) => health.run(deep),
-    deleteJob: ({ id }) => {
-      jobs.delete(id);
-      return { id };
+    deleteJob: ({ id, deleteFiles }) => {
+      const row = jobs.assertDeletable(id);
+      // Without files it stays synchronous: nothing can start or change between the check and the delete.
+      if (!deleteFiles) {
+        jobs.delete(id);
+        return { id, filesDeleted: 0 };
+      }
+      const deps = { destinations: engine.destinations, items: engine.items, receiverDir: () => engine.receiver?.dir ?? undefined };
+      return deleteUploadedFiles(deps, row, AbortSignal.timeout(DELETE_FILES_MS)).then((filesDeleted) => {
+        jobs.delete(id);
+        return { id, filesDeleted };
+      });
     },
     bulkAction: ({ action, ids }) => bulkAction(jobs, engine.repo, action, ids),
     searchJobs: ({ text, limit }) => {

@@ -30,7 +30,8 @@ export function receiverCommands(engine: Engine): Pick<CommandHandlers, 'getRece
     getReceiver: () => receiverView(engine),
     setReceiverToken: async ({ token }) => {
       engine.secrets.set(RECEIVER_TOKEN_KEY, token);
-      if (engine.settings.get().receiverOnLan) await engine.receiverHost?.restart();
+      const s = engine.settings.get();
+      if (s.receiverOnLan || s.receiverRequireToken) await engine.receiverHost?.restart();
       return receiverView(engine);
     },
     // Sharing the receiver on the network without a token would let anyone there write to the disk.
@@ -38,10 +39,14 @@ export function receiverCommands(engine: Engine): Pick<CommandHandlers, 'getRece
       if (patch.receiverOnLan === true && !engine.secrets.has(RECEIVER_TOKEN_KEY)) {
         throw conflict('updateSettings: set an access token for the receiver before sharing it on the network');
       }
+      if (patch.receiverRequireToken === true && !engine.secrets.has(RECEIVER_TOKEN_KEY)) {
+        throw conflict('updateSettings: set an access token for the receiver before requiring it');
+      }
       const before = engine.settings.get();
       const after = engine.settings.update(patch);
       // Answered once the receiver listens as asked, so the next getReceiver shows it.
-      if (after.receiverPort !== before.receiverPort || after.receiverOnLan !== before.receiverOnLan) await engine.receiverHost?.restart();
+      const restart = after.receiverPort !== before.receiverPort || after.receiverOnLan !== before.receiverOnLan || after.receiverRequireToken !== before.receiverRequireToken;
+      if (restart) await engine.receiverHost?.restart();
       return after;
     },
   };

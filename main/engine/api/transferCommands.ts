@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { PRIVATE_DIR_MODE } from '../util/privateFiles';
 import { isAbsolute, join, relative } from 'node:path';
 import type { JobItemView } from '../../../shared/contract';
 import { FerryError, invalidInput, notFound } from '../../../shared/errors';
-import { storedPathProblem } from '../../../shared/storedPath';
+import { reservedNameProblem, storedPathProblem } from '../../../shared/storedPath';
 import type { Engine, CommandHandlers } from '../engine';
 import { browseDirectory, listPlaces, summarizeFolder } from '../files/browse';
 import { localPath } from '../files/pathGuard';
@@ -70,6 +71,16 @@ export function transferCommands(engine: Engine): Pick<CommandHandlers, Transfer
     },
     createUpload: (input) => {
       const paths = input.paths.map((p) => localPath('createUpload', p));
+      // A path that is not there would fail only after every attempt; refuse it while the user is here.
+      for (const p of paths) {
+        let there: boolean;
+        try {
+          there = statSync(p, { throwIfNoEntry: false }) !== undefined;
+        } catch (err) {
+          throw invalidInput(`createUpload: ${p} cannot be read: ${(err as Error).message}`, { path: p });
+        }
+        if (!there) throw invalidInput(`createUpload: ${p} does not exist`, { path: p });
+      }
       const base = input.base === undefined ? undefined : localPath('createUpload', input.base);
       if (base !== undefined) {
         const outside = paths.find((p) => relative(base, p).startsWith('..') || isAbsolute(relative(base, p)));
@@ -81,7 +92,7 @@ export function transferCommands(engine: Engine): Pick<CommandHandlers, Transfer
       if (/[/\\]|^\.\.?$/.test(dataset)) throw invalidInput(`createUpload: the dataset name ${JSON.stringify(dataset)} cannot contain slashes`);
       // Every destination stores the dataset as a folder (or key prefix) of that name: one the
       // receiver's storage rule refuses would fail the whole job later, so it is refused now.
-      const nameProblem = storedPathProblem(dataset, process.platform);
+      const nameProblem = storedPathProblem(dataset, process.platform) ?? reservedNameProblem(dataset);
       if (nameProblem) throw invalidInput(`createUpload: the dataset name ${JSON.stringify(dataset)} ${nameProblem}`);
       const params: UploadParams = {
         paths,
@@ -114,6 +125,8 @@ export function transferCommands(engine: Engine): Pick<CommandHandlers, Transfer
       reveal: !!engine.host.reveal,
       dropPaths: engine.host.dropPaths,
       receiverDir: engine.receiver?.dir ?? null,
+      commandJobs: engine.commandJobs.allowed(),
+      askCommandJobs: !!engine.host.confirmCommandJobs,
     }),
     pickPaths: ({ kind }) => {
       if (!engine.host.pickPaths) throw unavailable('The file dialog');
@@ -135,7 +148,7 @@ export function transferCommands(engine: Engine): Pick<CommandHandlers, Transfer
     },
     beginStaging: () => {
       const stagingId = randomUUID();
-      mkdirSync(engine.stagingDir(stagingId), { recursive: true });
+      mkdirSync(engine.stagingDir(stagingId), { recursive: true, mode: PRIVATE_DIR_MODE });
       return { stagingId, path: engine.stagingDir(stagingId), uploadUrl: `/api/stage/${stagingId}/` };
     },
     getSettings: () => engine.settings.get(),

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FerryError } from '../../../shared/errors';
 import { createLogger } from '../util/logger';
+import { ensurePrivateFile, PRIVATE_DIR_MODE } from '../util/privateFiles';
 import { MIGRATIONS } from './migrations';
 
 const log = createLogger('db');
@@ -16,7 +17,9 @@ export interface OpenDatabaseOptions {
 
 /** Opens (or creates) the metadata database in WAL mode and brings its schema up to date. */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+  // SQLite gives the -wal and -shm files the mode of the database file, so 0600 here covers them.
+  ensurePrivateFile(file);
   const started = performance.now();
   const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   db.pragma('journal_mode = WAL');

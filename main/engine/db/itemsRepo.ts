@@ -110,6 +110,11 @@ export class ItemsRepo {
       .run(error, keepSession ? 1 : 0, Date.now(), jobId, seq);
   }
 
+  /** Forgets a file's resume state once its unfinished upload was discarded at the destination. */
+  dropSession(jobId: number, seq: number): void {
+    this.db.prepare('UPDATE job_items SET session = NULL, bytes_done = 0 WHERE job_id = ? AND seq = ?').run(jobId, seq);
+  }
+
   /** Every done file with its hash, in order: the manifest's lines. */
   manifest(jobId: number): { relative_path: string; sha256: string; size: number; location: string | null }[] {
     return this.db

@@ -44,4 +44,18 @@ export const MIGRATIONS: readonly string[] = [
   JOB_ENGINE_SCHEMA,
   // 4: watched-folder rules and the ledger of files they uploaded.
   WATCH_SCHEMA,
+  // 5: seed 001's sensor types (data formats) replace the instrument names stored in upload jobs
+  // and watch rules: camera becomes RGB, every other name OTHER (LEGACY_SENSOR_TYPES says the same).
+  `UPDATE jobs SET params = json_set(params, '$.metadata.sensorType',
+       CASE json_extract(params, '$.metadata.sensorType') WHEN 'camera' THEN 'RGB' ELSE 'OTHER' END)
+     WHERE json_valid(params) AND json_type(params, '$.metadata.sensorType') = 'text'
+       AND json_extract(params, '$.metadata.sensorType') NOT IN ('IDX', 'TIFF', 'TIFF RGB', 'NETCDF', 'HDF5', '4D_NEXUS', 'RGB', 'MAPIR', 'OTHER');
+   UPDATE jobs SET metadata = json_set(metadata, '$.metadata.sensorType',
+       CASE json_extract(metadata, '$.metadata.sensorType') WHEN 'camera' THEN 'RGB' ELSE 'OTHER' END)
+     WHERE json_valid(metadata) AND json_type(metadata, '$.metadata.sensorType') = 'text'
+       AND json_extract(metadata, '$.metadata.sensorType') NOT IN ('IDX', 'TIFF', 'TIFF RGB', 'NETCDF', 'HDF5', '4D_NEXUS', 'RGB', 'MAPIR', 'OTHER');
+   UPDATE watch_rules SET config = json_set(config, '$.metadata.sensorType',
+       CASE json_extract(config, '$.metadata.sensorType') WHEN 'camera' THEN 'RGB' ELSE 'OTHER' END)
+     WHERE json_valid(config) AND json_type(config, '$.metadata.sensorType') = 'text'
+       AND json_extract(config, '$.metadata.sensorType') NOT IN ('IDX', 'TIFF', 'TIFF RGB', 'NETCDF', 'HDF5', '4D_NEXUS', 'RGB', 'MAPIR', 'OTHER');`,
 ];

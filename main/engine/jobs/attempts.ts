@@ -4,7 +4,7 @@ import type { JobRow, JobsRepo } from '../db/jobsRepo';
 import type { LogStore } from '../logs/logStore';
 import { createLogger } from '../util/logger';
 import { ActiveJob } from './activeJob';
-import { decideAttempt, type AttemptDecision } from './attemptOutcome';
+import { decideAttempt, errorMessage, type AttemptDecision } from './attemptOutcome';
 import type { ChangeFeed } from './changeFeed';
 import type { JobRecorder } from './jobRecorder';
 import type { KindPolicy } from './kindPolicy';
@@ -15,6 +15,9 @@ import { makeRunnerContext } from './runnerContext';
 import type { StallWatch } from './stallWatch';
 
 const log = createLogger('jobs');
+
+/** How long a canceled job may spend discarding what it left at its destination. */
+const DISCARD_LIMIT_MS = 60_000;
 
 export interface AttemptDeps {
   repo: JobsRepo;
@@ -41,6 +44,10 @@ export interface AttemptDeps {
 export class Attempts {
   private readonly running = new Map<number, Promise<void>>();
   private readonly graceTimers = new Set<NodeJS.Timeout>();
+  /** Canceled jobs whose kind is discarding what they left at their destination. */
+  private readonly discarding = new Set<number>();
+  /** Aborts every discard when the engine stops (the job stays canceled; its log is sealed at the next start). */
+  private readonly stopDiscards = new AbortController();
 
   constructor(private readonly deps: AttemptDeps) {}
 
@@ -138,9 +145,26 @@ export class Attempts {
       deps.active.delete(id);
       return;
     }
+    let decision: AttemptDecision | undefined;
+    const row = deps.repo.get(id);
+    try {
+      if (row) decision = decideAttempt(row, deps.policy(row.kind), outcome, err);
+    } catch (e) {
+      log.error(`job ${id}: deciding the end of an attempt failed`, e);
+    }
+    const end = () => this.end(id, decision, outcome?.summary);
+    // Canceled by the user: the kind first discards what the attempt left unfinished (the job
+    // keeps its runner entry meanwhile, so it cannot be deleted or retried half-way).
+    if (row && decision?.kind === 'canceled' && row.state === 'canceled' && this.discardThen(row, end)) return;
+    end();
+  }
+
+  /** Applies the decision and lets the job go. */
+  private end(id: number, decision: AttemptDecision | undefined, summary: Record<string, unknown> | undefined): void {
+    const { deps } = this;
     try {
       const row = deps.repo.get(id);
-      if (row) this.apply(row, decideAttempt(row, deps.policy(row.kind), outcome, err), outcome?.summary);
+      if (row && decision) this.apply(row, decision, summary);
     } catch (e) {
       log.error(`job ${id}: recording the end of an attempt failed`, e);
     } finally {
@@ -150,6 +174,38 @@ export class Attempts {
       deps.changes.changed(id);
       deps.pump();
     }
+  }
+
+  /** True while a canceled job is discarding what it left at its destination. */
+  isDiscarding(id: number): boolean {
+    return this.discarding.has(id);
+  }
+
+  /**
+   * Runs the kind's `discard` for a canceled job, writing what it did to the job's log, then
+   * `then` (which seals the log, so those lines come before its footer). False when the kind has
+   * nothing to discard with.
+   */
+  discardThen(row: JobRow, then: () => void): boolean {
+    const runner = this.deps.runners.get(row.kind);
+    if (!runner?.discard || this.discarding.has(row.id)) return false;
+    this.discarding.add(row.id);
+    const writer = this.deps.logs.writer(row.id);
+    const signal = AbortSignal.any([this.stopDiscards.signal, AbortSignal.timeout(DISCARD_LIMIT_MS)]);
+    const done = Promise.resolve()
+      .then(() => runner.discard!({ jobId: row.id, params: JSON.parse(row.params) as unknown, signal, log: (line) => writer.line(line) }))
+      .catch((err: unknown) => writer.line(`Could not discard what the job left at its destination: ${errorMessage(err)}`))
+      .finally(() => {
+        this.discarding.delete(row.id);
+        this.running.delete(row.id);
+        try {
+          then();
+        } catch (e) {
+          log.error(`job ${row.id}: sealing after the discard failed`, e);
+        }
+      });
+    this.running.set(row.id, done);
+    return true;
   }
 
   private apply(row: JobRow, d: AttemptDecision, summary: Record<string, unknown> | undefined): void {
@@ -179,6 +235,7 @@ export class Attempts {
 
   /** Waits for every runner to return (after they were told to stop), at most `ms`. */
   async drain(ms: number): Promise<void> {
+    this.stopDiscards.abort(new FerryError('CANCELED', 'the engine is stopping'));
     for (const t of this.graceTimers) clearTimeout(t);
     this.graceTimers.clear();
     let timer: NodeJS.Timeout | undefined;

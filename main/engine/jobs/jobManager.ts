@@ -32,8 +32,8 @@ export interface JobManagerOptions {
   abandonAfterMs?: number;
   /** Where the held-queue flag survives restarts. */
   state?: EngineStateRepo;
-  /** Told when a job was deleted (the search indexer forgets it). */
-  onDeleted?: (id: number) => void;
+  /** Told when a job was deleted (the search indexer forgets it; secrets kept for it go). */
+  onDeleted?: (id: number, row: JobRow) => void;
 }
 
 const QUEUE_PAUSED_KEY = 'queue.paused';
@@ -114,6 +114,12 @@ export class JobManager {
     return p;
   }
 
+  /** Replaces the per-kind overrides (the settings' timeouts, say); attempts started from now on use them. */
+  setPolicies(policies: KindPolicies): void {
+    this.options.policies = policies;
+    this.policies.clear();
+  }
+
   /** Seals what a crash left unsealed, requeues what was running, then starts scheduling. */
   start(): void {
     if (this.started) return;
@@ -167,7 +173,7 @@ export class JobManager {
   /** Finished for readers: a final state and nothing left to write. */
   isDone(id: number): boolean {
     const row = this.repo.get(id);
-    return !row || (isFinished(row.state) && !this.active.has(id));
+    return !row || (isFinished(row.state) && !this.active.has(id) && !this.attempts.isDiscarding(id));
   }
 
   pause(id: number): JobView {
@@ -193,9 +199,10 @@ export class JobManager {
     const active = this.active.get(id);
     this.recorder.transition(this.get(id), 'cancel', 'canceled', 'Canceled by user');
     if (active) {
+      // The attempt ends, then the kind discards what it left at the destination (Attempts).
       active.cancel(`job ${id} canceled`);
       this.attempts.abandonLater(active, active.abort.signal.reason as Error);
-    } else {
+    } else if (!this.attempts.discardThen(this.get(id), () => this.recorder.seal(id, 'canceled'))) {
       this.recorder.seal(id, 'canceled');
     }
     this.pump();
@@ -217,7 +224,7 @@ export class JobManager {
   retry(id: number): JobView {
     const row = this.get(id);
     if (!nextState(row.state, 'retry')) throw conflict(`retry(job ${id}): only a failed or canceled job can be retried (it is ${row.state})`);
-    if (this.active.has(id)) throw conflict(`retry(job ${id}): its last attempt is still stopping; try again in a moment`);
+    if (this.active.has(id) || this.attempts.isDiscarding(id)) throw conflict(`retry(job ${id}): its last attempt is still stopping; try again in a moment`);
     const attempt = row.attempts + 1;
     const max = Math.max(row.max_attempts, attempt);
     reopenLog(this.logs.writer(id), attempt);
@@ -261,8 +268,19 @@ export class JobManager {
 
   /** Deletes a job with its files; refused while a runner is alive (a running job: cancel it first). */
   delete(id: number): void {
+    this.assertDeletable(id);
     const row = this.get(id);
-    if (this.active.has(id) || row.state === 'running') {
+    this.repo.delete(id);
+    this.logs.remove(id);
+    this.saver.drop(id);
+    this.options.onDeleted?.(id, row);
+    this.changes.removedJob(id);
+  }
+
+  /** Throws CONFLICT while the job cannot be deleted (a runner or a discard is still at work). */
+  assertDeletable(id: number): JobRow {
+    const row = this.get(id);
+    if (this.active.has(id) || this.attempts.isDiscarding(id) || row.state === 'running') {
       throw conflict(
         row.state === 'canceled'
           ? `deleteJob(job ${id}): it is still stopping; try again in a moment`
@@ -270,11 +288,7 @@ export class JobManager {
         { id, state: row.state },
       );
     }
-    this.repo.delete(id);
-    this.logs.remove(id);
-    this.saver.drop(id);
-    this.options.onDeleted?.(id);
-    this.changes.removedJob(id);
+    return row;
   }
 
   /** Holds the queue (nothing new starts) or releases it. */

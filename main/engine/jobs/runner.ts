@@ -28,9 +28,16 @@ export interface RunnerContext<Params = unknown, State = unknown> {
   stage(name: string): void;
   /**
    * Call between units of work: returns at once while running, blocks while the job is paused,
-   * and throws a CANCELED FerryError when the job was canceled. Persist your state first.
+   * and throws a CANCELED FerryError when the job was canceled. Persist your state first. A job
+   * asked to stop after its current item pauses here, unless `midItem` says the runner is inside
+   * an item (or finishing the job once every item is done), where stopping would cut it.
    */
-  checkpoint(): Promise<void>;
+  checkpoint(options?: { midItem?: boolean }): Promise<void>;
+  /**
+   * True once the job was asked to stop after the item in hand. A runner with several items in
+   * flight starts no new one and lets those finish; its next `checkpoint()` then pauses the job.
+   */
+  stopRequested(): boolean;
   /**
    * Saves resume state; after a crash or retry it comes back from `restore()`. Writes are batched
    * (a crash may lose the last ~100 ms, so work since then is done again); pass `durable` when
@@ -54,10 +61,25 @@ export interface RunnerOutcome {
   summary?: Record<string, unknown>;
 }
 
+/** What a runner gets to clean up after a job was canceled (its attempt is over by then). */
+export interface DiscardContext<Params = unknown> {
+  readonly jobId: number;
+  readonly params: Params;
+  /** Aborted when discarding takes too long or the engine stops. */
+  readonly signal: AbortSignal;
+  /** Appends a line to the job's human log (before its footer). */
+  log(line: string): void;
+}
+
 /** A job kind: validates its params and runs resumably. Throw to fail the attempt. */
 export interface JobRunner<Params = unknown, State = unknown> {
   readonly kind: JobKind;
   /** Attempts, timeout and stall time this kind wants (the engine's options can override them). */
   readonly policy?: Partial<KindPolicy>;
   run(ctx: RunnerContext<Params, State>): Promise<RunnerOutcome>;
+  /**
+   * Discards what a canceled job left unfinished outside Ferry (partial uploads at a destination).
+   * Called once the job is canceled and no attempt runs; pause and shutdown never call it.
+   */
+  discard?(ctx: DiscardContext<Params>): Promise<void>;
 }

@@ -69,10 +69,13 @@ export function makeRunnerContext(row: JobRow, active: ActiveJob, deps: ContextD
       deps.recorder.event(id, 'stage', deps.repo.get(id)?.state ?? 'running', name);
       deps.progressed(active);
     },
-    async checkpoint() {
+    async checkpoint(options) {
       if (active.detached) throw new FerryError('CANCELED', `job ${id}: the engine gave up on this attempt`);
-      deps.stopAfterCurrent(id);
+      if (!options?.midItem) deps.stopAfterCurrent(id);
       await active.checkpoint();
+    },
+    stopRequested() {
+      return active.stopAfterCurrent;
     },
     persist(state, options) {
       if (active.detached) return;

@@ -253,12 +253,14 @@ class CommandRun {
  * output in the job log line by line, pause as SIGSTOP/SIGCONT of the group, and cancel or timeout
  * as SIGTERM then SIGKILL of the whole tree.
  */
-export function createCommandRunner(): JobRunner<CommandParams, unknown> {
+export function createCommandRunner(gate: { check(op: string): void }): JobRunner<CommandParams, unknown> {
   return {
     kind: 'command',
     // A command may not be safe to run twice: another attempt is the user's call (retry), not the scheduler's.
     policy: { maxAttempts: 1 },
     async run(ctx) {
+      // Checked at every start, retries and restarts included: permission withdrawn stops what was queued.
+      gate.check(`command(job ${ctx.jobId})`);
       const parsed = commandParamsSchema.safeParse(ctx.params);
       if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
@@ -269,4 +271,3 @@ export function createCommandRunner(): JobRunner<CommandParams, unknown> {
   };
 }
 
-export const commandRunner = createCommandRunner();

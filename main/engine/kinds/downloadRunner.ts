@@ -25,6 +25,8 @@ export const downloadParamsSchema = z.strictObject({
       z.string().max(8192).refine((v) => !/[\r\n\0]/.test(v), 'a header value has no line breaks'),
     )
     .optional(),
+  /** Where the credential headers wait in the secret store (see downloadSecrets.ts). */
+  secretHeadersRef: z.string().uuid().optional(),
 });
 export type DownloadParams = z.infer<typeof downloadParamsSchema>;
 
@@ -49,6 +51,8 @@ export interface DownloadOptions {
   /** Failed requests in a row, without a byte of progress between them, before the attempt fails. */
   maxFailures: number;
   maxRedirects: number;
+  /** The credential headers kept in the secret store under a job's reference. */
+  secretHeaders: (ref: string | undefined) => Record<string, string>;
 }
 
 export const DEFAULT_DOWNLOAD_OPTIONS: DownloadOptions = {
@@ -57,6 +61,7 @@ export const DEFAULT_DOWNLOAD_OPTIONS: DownloadOptions = {
   backoff: DEFAULT_BACKOFF,
   maxFailures: 8,
   maxRedirects: 5,
+  secretHeaders: () => ({}),
 };
 
 export const PART_SUFFIX = '.ferry-part';
@@ -189,7 +194,9 @@ class Download {
     const signal = AbortSignal.any([this.ctx.signal, ac.signal]);
     const { res, timedOut } = await httpGet(new URL(this.params.url), {
       op: this.op,
-      headers: Object.fromEntries(Object.entries(this.params.headers ?? {}).filter(([k]) => !OWN_HEADERS.has(k.toLowerCase()))),
+      headers: Object.fromEntries(
+        Object.entries({ ...this.params.headers, ...this.options.secretHeaders(this.params.secretHeadersRef) }).filter(([k]) => !OWN_HEADERS.has(k.toLowerCase())),
+      ),
       rangeHeaders: this.rangeHeaders(),
       signal,
       idleTimeoutMs: this.options.idleTimeoutMs,
@@ -390,4 +397,3 @@ export function createDownloadRunner(options: Partial<DownloadOptions> = {}): Jo
   };
 }
 
-export const downloadRunner = createDownloadRunner();

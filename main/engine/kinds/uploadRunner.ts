@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../util/privateFiles';
 import { join } from 'node:path';
 import type { DatasetMetadata } from '../../../shared/destinations';
 import { FerryError } from '../../../shared/errors';
@@ -8,8 +10,10 @@ import { scanPaths } from '../files/scan';
 import type { JobRunner, RunnerContext } from '../jobs/runner';
 import type { UploadProtocol } from '../upload/protocol';
 import { uploadFile, type UploadState } from '../upload/uploadFile';
+import { relativePathProblem } from '../upload/relativePath';
 import { batchable, sendInBatches, type SentFile } from '../upload/smallFiles';
 import { formatBytes } from '../../../shared/format';
+import { storedFor } from './storedSha256';
 
 export interface UploadParams {
   paths: string[];
@@ -32,6 +36,39 @@ export interface UploadRunnerDeps {
 }
 
 export const MANIFEST_NAME = 'manifest-sha256.txt';
+/** What the receiving side catalogues the dataset by: name, metadata, counts, the manifest's SHA-256. */
+export const DATASET_FILE_NAME = 'dataset.json';
+/** Files Ferry writes at the top of every dataset; a source file of the same place is refused. */
+const OWN_FILES: readonly string[] = [MANIFEST_NAME, DATASET_FILE_NAME];
+
+/**
+ * Resume state of the runner itself (the files' states live in their items): the sessions of the
+ * files Ferry writes beside the data, so that a crash after one landed continues it instead of
+ * sending a second copy. Each is kept with the SHA-256 of the content it carries.
+ */
+interface UploadRunState {
+  own?: Record<string, { sha256: string; state: UploadState }>;
+}
+
+/** The content of dataset.json: the same bytes for the same dataset, so a resumed send continues. */
+export function datasetDescription(params: UploadParams, files: { size: number }[], manifestSha256: string): string {
+  const m = params.metadata;
+  return (
+    JSON.stringify(
+      {
+        format: 'ferry-dataset/1',
+        name: params.dataset,
+        sensor: m.sensorType,
+        metadata: { team: m.team, folder: m.folder, description: m.description, convert: m.convert, public: m.public },
+        files: files.length,
+        bytes: files.reduce((n, f) => n + f.size, 0),
+        manifest: { name: MANIFEST_NAME, sha256: manifestSha256 },
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
 const PAUSED = Symbol('paused');
 const MAX_SOURCE_RESTARTS = 3;
 /** Batches of small files in flight at once (each is up to hundreds of files). */
@@ -62,7 +99,7 @@ function sourceChanged(err: unknown): boolean {
 }
 
 /** Where a dataset file goes: the receiver files by dataset itself; elsewhere it is a folder. */
-function remotePath(protocol: UploadProtocol, params: UploadParams, relativePath: string): string {
+export function remotePath(protocol: UploadProtocol, params: UploadParams, relativePath: string): string {
   return protocol.kind === 'tus' ? relativePath : `${params.dataset}/${relativePath}`;
 }
 
@@ -85,18 +122,22 @@ function uploadMetadata(params: UploadParams): Record<string, string> {
  * `manifest-sha256.txt` last. A source file that vanishes or changes fails only its item; a
  * destination that stays unreachable fails the attempt, and the scheduler retries it.
  */
-export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadParams> {
+export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadParams, UploadRunState> {
   return {
     kind: 'upload',
     async run(ctx) {
       const { params, jobId } = ctx;
       if (deps.items.count(jobId) === 0) await scan(ctx, deps);
+      await deps.destinations.checkStorable(params.destinationId);
       const protocol = deps.destinations.protocol(params.destinationId);
       const totals = deps.items.totals(jobId);
       let doneBytes = totals.doneBytes;
       let doneFiles = totals.doneFiles;
       let failedFiles = 0;
       const inflight = new Map<number, number>();
+      // Bytes a destination confirmed for files cut part-way (a restart, a pause): shown from the
+      // first report, not 0 until the destination answers again.
+      for (const it of deps.items.unfinished(jobId)) if (it.session && it.bytes_done > 0) inflight.set(it.seq, it.bytes_done);
       /** Files (or batches) being sent, newest last: what "Now:" shows. */
       const working = new Map<number, string>();
       const current = (): string | null => {
@@ -121,9 +162,16 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
       };
       const metadata = uploadMetadata(params);
       const destinationName = deps.destinations.get(params.destinationId).name;
+      const dest = deps.destinations.resolve(params.destinationId);
       // A name the destination would refuse fails its file alone, before anything is sent.
+      // Every destination checks the path by relativePath.ts (a backslash is a name character on
+      // POSIX but a separator on Windows), so such a name is asked about here too.
       const unfinished = deps.items.unfinished(jobId).filter((it) => {
-        const problem = protocol.nameProblem?.(remotePath(protocol, params, it.relative_path), metadata);
+        const where = remotePath(protocol, params, it.relative_path);
+        const problem =
+          (OWN_FILES.includes(it.relative_path) ? `${it.relative_path} is written by Ferry beside every dataset` : undefined) ??
+          relativePathProblem(where) ??
+          protocol.nameProblem?.(where, metadata);
         if (problem) failItem(it, new FerryError('INVALID_INPUT', `${destinationName} cannot store a file under this name: ${problem}`));
         return !problem;
       });
@@ -153,6 +201,9 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
                 })),
               parallel: Math.max(1, Math.min(MAX_PARALLEL_BATCHES, params.parallelFiles)),
               signal: ctrl.signal,
+              // Stop after current: the batches in flight land, no new one starts; the checkpoint
+              // at the top of this loop then pauses with the rest unsent.
+              stop: () => ctx.stopRequested(),
               onSent: (sent: SentFile<ItemRow>[]) => {
                 deps.items.doneAll(jobId, sent.map((s) => ({ seq: s.file.key.seq, sha256: s.sha256, location: s.result.location, verified: s.result.verified, size: s.size })));
                 for (const s of sent) {
@@ -192,11 +243,37 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
         }
       };
 
+      /**
+       * How the stored bytes of a sent file were confirmed: never by their size alone. Where the
+       * destination only confirmed the size (a tus server without the checksum extension, an S3
+       * server that does not check x-amz-checksum-sha256) the file is read back and hashed.
+       */
+      const confirmed = async (item: ItemRow, res: { sha256: string; size: number; location: string; verified: string }): Promise<string> => {
+        if (res.verified !== 'size') return res.verified;
+        if (res.size === 0) return 'empty';
+        if (!warnedReadBack) {
+          warnedReadBack = true;
+          ctx.log(`${destinationName} confirms sizes, not checksums: each file is read back and hashed after it is sent`);
+        }
+        const stored = await storedFor(dest, protocol, params.dataset, { relative_path: item.relative_path, size: res.size, location: res.location }, undefined, {
+          signal: ctx.signal,
+          checkpoint: () => ctx.checkpoint({ midItem: true }),
+        });
+        if (stored.kind === 'sha256') return stored.sha256 === res.sha256 ? 'read-back' : 'differs';
+        if (stored.kind === 'unverifiable') {
+          ctx.log(`WARN  ${shown(item.relative_path)}: sent, but not confirmed: ${stored.why}`);
+          return 'unconfirmed';
+        }
+        return 'differs';
+      };
+      let warnedReadBack = false;
+
       const sendItem = async (item: ItemRow): Promise<void> => {
         let saved: UploadState | undefined = item.session ? (JSON.parse(item.session) as UploadState) : undefined;
         let restarts = 0;
         for (;;) {
-          await ctx.checkpoint();
+          // The workers decide between files; here the file is already this worker's.
+          await ctx.checkpoint({ midItem: true });
           const ctrl = new AbortController();
           const onCancel = () => ctrl.abort(ctx.signal.reason);
           ctx.signal.addEventListener('abort', onCancel, { once: true });
@@ -225,13 +302,24 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
               onRetry: (err, attempt, delayMs) =>
                 ctx.log(`  retry ${shown(item.relative_path)}: ${err instanceof Error ? err.message : String(err)} (attempt ${attempt}, next in ${(delayMs / 1000).toFixed(1)} s)`),
             });
-            deps.items.done(jobId, item.seq, { sha256: res.sha256, location: res.location, verified: res.verified, size: res.size });
+            const verified = await confirmed(item, res);
+            if (verified === 'differs') {
+              if (restarts < MAX_SOURCE_RESTARTS) {
+                restarts++;
+                saved = undefined;
+                inflight.delete(item.seq);
+                ctx.log(`  ${shown(item.relative_path)}: the stored bytes differ from the file; starting it over (${restarts} of ${MAX_SOURCE_RESTARTS})`);
+                continue;
+              }
+              throw new FerryError('REMOTE', `upload(${shown(item.relative_path)}): the stored bytes differ from the file after ${restarts + 1} tries`, { retriable: false });
+            }
+            deps.items.done(jobId, item.seq, { sha256: res.sha256, location: res.location, verified, size: res.size });
             inflight.delete(item.seq);
             doneBytes += res.size;
             doneFiles++;
             report();
             const resumed = res.resumedFrom > 0 ? `, resumed at ${formatBytes(res.resumedFrom)}` : '';
-            ctx.log(`OK    ${shown(item.relative_path)}  ${formatBytes(res.size)}  sha256 ${res.sha256} (${res.verified}${resumed})`);
+            ctx.log(`OK    ${shown(item.relative_path)}  ${formatBytes(res.size)}  sha256 ${res.sha256} (${verified}${resumed})`);
             return;
           } catch (err) {
             if (ctrl.signal.reason === PAUSED && !ctx.signal.aborted) continue; // parks at the checkpoint, then resumes this file
@@ -258,26 +346,85 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
 
       if (small.length > 0) await sendSmall(small);
       working.delete(-1);
-      const workers = Array.from({ length: Math.max(1, Math.min(params.parallelFiles, queue.length)) }, async () => {
-        for (let item = queue.shift(); item; item = queue.shift()) await sendItem(item);
-      });
-      await Promise.all(workers);
+      for (;;) {
+        // Stop after current: a worker takes no new file once asked; the files in flight finish.
+        const workers = Array.from({ length: Math.max(1, Math.min(params.parallelFiles, queue.length)) }, async () => {
+          for (let item = ctx.stopRequested() ? undefined : queue.shift(); item; item = ctx.stopRequested() ? undefined : queue.shift()) await sendItem(item);
+        });
+        // Every worker settles before the attempt ends, so a cancel's discard never races a send.
+        const settled = await Promise.allSettled(workers);
+        const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failure) throw failure.reason;
+        if (queue.length === 0) break;
+        await ctx.checkpoint(); // pauses here, with the remaining files queued
+      }
 
+      const left = deps.items.totals(jobId);
+      if (left.doneFiles === 0) {
+        // Nothing landed: an empty manifest would claim a dataset that is not there. Retrying the
+        // job (by hand) tries the failed files again.
+        throw new FerryError('IO', `upload(job ${jobId}): every file failed (${left.failedFiles} of ${left.files}); nothing was sent`, { retriable: false });
+      }
       ctx.stage('manifest');
-      await ctx.checkpoint();
+      // Every file is done: a stop-after-current request has nothing left to hold back.
+      await ctx.checkpoint({ midItem: true });
       const manifest = deps.items.manifest(jobId);
       const dir = deps.jobDir(jobId);
-      mkdirSync(dir, { recursive: true });
-      const manifestPath = join(dir, MANIFEST_NAME);
-      writeFileSync(manifestPath, manifest.map((m) => manifestLine(m.sha256, m.relative_path)).join(''));
-      const sent = await uploadFile({ protocol, path: manifestPath, relativePath: remotePath(protocol, params, MANIFEST_NAME), metadata, signal: ctx.signal });
+      mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      const runState: UploadRunState = ctx.restore() ?? {};
+      /** Sends a file Ferry writes beside the data, resuming the session a crash left. */
+      const sendOwn = async (name: string, content: string) => {
+        const path = join(dir, name);
+        writeFileSync(path, content, { mode: PRIVATE_FILE_MODE });
+        const sha256 = createHash('sha256').update(content).digest('hex');
+        const own = (runState.own ??= {});
+        const saved = own[name]?.sha256 === sha256 ? own[name]!.state : undefined;
+        return uploadFile({
+          protocol,
+          path,
+          relativePath: remotePath(protocol, params, name),
+          metadata,
+          sha256,
+          signal: ctx.signal,
+          ...(saved ? { resume: saved } : {}),
+          onAck: (state) => {
+            own[name] = { sha256, state };
+            ctx.persist(runState, { durable: true });
+          },
+        });
+      };
+      const sent = await sendOwn(MANIFEST_NAME, manifest.map((m) => manifestLine(m.sha256, m.relative_path)).join(''));
       ctx.log(`OK    ${MANIFEST_NAME}  ${manifest.length} files  sha256 ${sent.sha256}`);
+      // After the manifest: its presence says the dataset is complete and names the manifest's bytes.
+      const described = await sendOwn(DATASET_FILE_NAME, datasetDescription(params, manifest, sent.sha256));
+      ctx.log(`OK    ${DATASET_FILE_NAME}  sha256 ${described.sha256}`);
       const failed = deps.items.totals(jobId).failedFiles;
       ctx.log(`Sent ${doneFiles} files (${formatBytes(doneBytes)}) to ${deps.destinations.get(params.destinationId).name}${failed ? `; ${failed} failed` : ''}`);
       return {
         result: failed > 0 ? 'partial' : 'success',
         summary: { files: totals.files, bytes: totals.bytes, failedFiles: failed, destination: params.destinationId, dataset: params.dataset, manifestSha256: sent.sha256 },
       };
+    },
+    async discard({ jobId, params, signal, log }) {
+      const open = deps.items.unfinished(jobId).filter((it) => it.session);
+      if (open.length === 0) return;
+      const protocol = deps.destinations.protocol(params.destinationId);
+      try {
+        let discarded = 0;
+        for (const it of open) {
+          const state = JSON.parse(it.session!) as UploadState;
+          try {
+            await protocol.discard(state.session, signal);
+            deps.items.dropSession(jobId, it.seq);
+            discarded++;
+          } catch (err) {
+            log(`  could not discard the unfinished upload of ${shown(it.relative_path)}: ${(err as Error).message}`);
+          }
+        }
+        log(`Discarded ${discarded} unfinished upload${discarded === 1 ? '' : 's'} at ${deps.destinations.get(params.destinationId).name}`);
+      } finally {
+        protocol.close();
+      }
     },
   };
 }

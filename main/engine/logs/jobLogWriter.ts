@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import type { JobEvent } from '../../../shared/model';
+import { PRIVATE_FILE_MODE } from '../util/privateFiles';
 import { cutLog, cutThreshold, LogCutState, type LogCapPolicy } from './logCap';
 
 /** Where one job's files live. */
@@ -114,8 +115,8 @@ export class JobLogWriter {
     private readonly hooks: WriterHooks,
     cut?: LogCutState,
   ) {
-    this.logFd = openSync(paths.log, 'a+');
-    this.eventsFd = openSync(paths.events, 'a+');
+    this.logFd = openSync(paths.log, 'a+', PRIVATE_FILE_MODE);
+    this.eventsFd = openSync(paths.events, 'a+', PRIVATE_FILE_MODE);
     this.logSize = truncateTornLine(this.logFd, fstatSync(this.logFd).size);
     this.eventsSize = truncateTornLine(this.eventsFd, fstatSync(this.eventsFd).size);
     this.lastSeq = lastSeqOf(this.eventsFd, this.eventsSize);
@@ -249,7 +250,7 @@ export class JobLogWriter {
       this.forgetRecent();
       if (!this.closed) {
         closeSync(this.logFd);
-        this.logFd = openSync(this.paths.log, 'a+');
+        this.logFd = openSync(this.paths.log, 'a+', PRIVATE_FILE_MODE);
       }
     }).then(
       () => {
@@ -294,8 +295,8 @@ export class JobLogWriter {
   /** Opens a closed writer again (its log was being cut when it closed; the cut goes on). */
   reopen(): void {
     if (!this.closed) return;
-    this.logFd = openSync(this.paths.log, 'a+');
-    this.eventsFd = openSync(this.paths.events, 'a+');
+    this.logFd = openSync(this.paths.log, 'a+', PRIVATE_FILE_MODE);
+    this.eventsFd = openSync(this.paths.events, 'a+', PRIVATE_FILE_MODE);
     this.logSize = fstatSync(this.logFd).size;
     this.eventsSize = fstatSync(this.eventsFd).size;
     this.closed = false;

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { PRIVATE_FILE_MODE } from '../util/privateFiles';
 
 /**
  * The per-job log size cap. A log that grows past three quarters of `capBytes` is cut: its head
@@ -166,7 +167,7 @@ export async function cutLog(
     if (headEnd === null) {
       const head = await readAt(file, 0, Math.min(size, headBytes(policy)));
       headEnd = head.lastIndexOf(0x0a) + 1;
-      writeFileSync(`${path}.cut`, JSON.stringify({ headEnd }));
+      writeFileSync(`${path}.cut`, JSON.stringify({ headEnd }), { mode: PRIVATE_FILE_MODE });
     }
     const oldTail = state.markerEnd ?? headEnd;
     let keepFrom = Math.max(oldTail, size - keptTailBytes(policy));
@@ -182,7 +183,7 @@ export async function cutLog(
       `[ferry] ... ${omittedBytes} bytes (${omittedLines} lines) omitted here to keep this log under its size cap (cut ${epoch}) ...\n`,
       'latin1',
     );
-    out = await open(tmp, 'w');
+    out = await open(tmp, 'w', PRIVATE_FILE_MODE);
     await copyRange(file, out, 0, headEnd);
     await out.write(marker, 0, marker.length);
     await copyRange(file, out, keepFrom, size);

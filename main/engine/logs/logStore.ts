@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { notFound } from '../../../shared/errors';
@@ -7,6 +7,7 @@ import type { JobEvent, LogChunk } from '../../../shared/model';
 import { EventIndex } from './eventIndex';
 import { LogCutState, type LogCapPolicy } from './logCap';
 import { createLogger } from '../util/logger';
+import { ensurePrivateDir } from '../util/privateFiles';
 import { cutToBoundary, JobLogWriter, type JobLogPaths } from './jobLogWriter';
 
 const log = createLogger('logs');
@@ -59,7 +60,7 @@ export class LogStore {
     readonly root: string,
     options: LogStoreOptions = {},
   ) {
-    mkdirSync(join(root, 'jobs'), { recursive: true });
+    ensurePrivateDir(join(root, 'jobs'));
     this.flushed.setMaxListeners(0);
     this.flushIntervalMs = options.flushIntervalMs ?? FLUSH_INTERVAL_MS;
     const capBytes = options.capBytes === undefined ? DEFAULT_LOG_CAP_BYTES : options.capBytes;
@@ -84,7 +85,7 @@ export class LogStore {
     }
     if (!w || w.closed) {
       const paths = this.paths(jobId);
-      mkdirSync(paths.dir, { recursive: true });
+      ensurePrivateDir(paths.dir);
       const known = this.reads.get(jobId)?.cut;
       w = new JobLogWriter(
         jobId,

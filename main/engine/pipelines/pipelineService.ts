@@ -67,7 +67,7 @@ export class PipelineService {
   check(steps: unknown): PipelineStep[] {
     const parsed = pipelineSteps.parse(steps ?? []);
     if (parsed.some((s) => s.kind === 'command') && !this.commandsAllowed()) {
-      throw conflict('pipeline: command steps are off; turn on "Allow command jobs" in Settings first');
+      throw conflict('pipeline: command steps are off; command jobs must be allowed at the host first (`ferry serve --allow-command-jobs`, or the desktop\'s confirmation)');
     }
     return parsed;
   }

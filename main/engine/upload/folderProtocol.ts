@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FerryError, conflict, invalidInput } from '../../../shared/errors';
 import { sha256File } from '../files/sha256File';
@@ -106,6 +106,20 @@ export class FolderProtocol implements UploadProtocol {
     // Without our saved state a leftover partial may hold anyone's bytes: start it afresh.
     if (!resuming) await rm(partial, { force: true }).catch((err) => Promise.reject(ioError(`${op}: remove ${partial}`, err)));
     return new FolderSession(this, file, target, partial);
+  }
+
+  /** Removes a finished file, and the folders above it (up to the root) that it leaves empty. */
+  async remove(relativePath: string, signal: AbortSignal): Promise<void> {
+    const op = `delete(folder ${relativePath})`;
+    const target = this.target(relativePath, op);
+    throwIfAborted(signal, op);
+    await rm(target, { force: true }).catch((err) => {
+      throw ioError(op, err);
+    });
+    for (let dir = path.dirname(target); dir !== this.root && inside(this.root, dir); dir = path.dirname(dir)) {
+      // rmdir refuses a folder that still holds something (someone else's file): that is the stop.
+      if (!(await rmdir(dir).then(() => true, () => false))) break;
+    }
   }
 
   /** Removes the partial a saved state names, if it is one of ours under this root. */

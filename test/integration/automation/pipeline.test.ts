@@ -43,7 +43,7 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
     const verify = await nextStep(ferry, up.id);
     const done = await waitForJob(ferry.engine, verify.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
     expect(done).toMatchObject({ kind: 'verify', state: 'completed', result: 'success', counts: { processed: 2, failed: 0 } });
-    expect(logOf(ferry, verify.id)).toMatch(/OK {8}b\/c\.bin \(sha256\)/);
+    expect(logOf(ferry, verify.id)).toMatch(/OK {8}b\/c\.bin \(verified by read-back sha256\)/);
     expect(logOf(ferry, up.id)).toMatch(new RegExp(`Next step: verify as job ${verify.id}`));
   });
 
@@ -105,11 +105,12 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
     }
   });
 
-  it('refuses command steps until the setting allows them, then templates the dataset into the command', async () => {
+  it('refuses command steps until the user allows them at the host, then templates the dataset into the command', async () => {
     const { ferry, src } = await setup();
     const step = { kind: 'command', program: '/bin/sh', args: ['-c', 'echo "dataset=$0 team=$1"', '{name}', '{meta.team}'] };
     expect(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], then: [step] })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    ok(await dispatchCommand(ferry.engine, 'updateSettings', { allowCommandJobs: true }));
+    // The user's decision, as the desktop's confirmation records it; no command can take it.
+    ferry.engine.commandJobs.allow();
     const up = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], name: 'run42', metadata: { team: 'optics' }, then: [step] }));
     await waitForJob(ferry.engine, up.id, (j) => j.state === 'completed', 30_000);
     const cmd = await nextStep(ferry, up.id);

@@ -98,6 +98,36 @@ describe('ferry CLI against a running web host', () => {
     await runCli(dataDir, ['cancel', String(job.id)]);
   });
 
+  it('upload --wait exits 1 when some files failed (0 with --allow-partial); delete --files takes the uploaded files away', async () => {
+    const dest = makeTmpDir('ferry-cli-dest-');
+    const src = makeTmpDir('ferry-cli-src-');
+    try {
+      writeFileSync(join(src.dir, 'ok.bin'), 'a file every destination takes');
+      // A legal name here, but one no destination may store: that file fails, the job is partial.
+      writeFileSync(join(src.dir, 'back\\slash.txt'), 'refused');
+      const saved = await fixture.engine.commands.saveDestination({ name: 'CLI share', kind: 'folder', config: { path: dest.dir } });
+      const strict = await runCli(dataDir, ['upload', src.dir, '--to', 'CLI share', '--name', 'strict', '--wait']);
+      expect(strict.code, strict.stderr).toBe(1);
+      expect(strict.stdout).toMatch(/^Job (\d+) (queued|running): strict\nJob \1 completed \(partial\)\n$/);
+      expect(strict.stderr).toMatch(/ferry: job \d+ completed \(partial\)\n$/);
+      const lenient = await runCli(dataDir, ['upload', src.dir, '--to', saved.id, '--name', 'lenient', '--wait', '--allow-partial']);
+      expect(lenient.code, lenient.stderr).toBe(0);
+      const id = Number(/^Job (\d+)/.exec(lenient.stdout)![1]);
+      expect(await runCli(dataDir, ['logs', '-f', String(id)])).toMatchObject({ code: 1 });
+      expect(await runCli(dataDir, ['logs', '-f', '--allow-partial', String(id)])).toMatchObject({ code: 0 });
+
+      expect(readFileSync(join(dest.dir, 'lenient', 'ok.bin'), 'utf8')).toBe('a file every destination takes');
+      const deleted = await runCli(dataDir, ['delete', String(id), '--files']);
+      expect(deleted).toMatchObject({ code: 0, stdout: `Job ${id} deleted; 1 uploaded file(s) removed from the destination\n` });
+      expect(existsSync(join(dest.dir, 'lenient'))).toBe(false);
+      expect(existsSync(join(dest.dir, 'strict', 'ok.bin'))).toBe(true);
+      expect(await runCli(dataDir, ['delete', String(id)])).toMatchObject({ code: 4, stderr: `ferry: NOT_FOUND: job ${id} does not exist\n` });
+    } finally {
+      await src.cleanup();
+      await dest.cleanup();
+    }
+  });
+
   it('answers server errors with exit 4 and bad arguments with exit 2', async () => {
     const done = await demo(fixture.engine, 1, 0);
     await waitForJob(fixture.engine, done.id, (j) => j.state === 'completed');
@@ -112,7 +142,7 @@ describe('ferry CLI against a running web host', () => {
     expect(await runCli(dataDir, ['export', '--format', 'xml'])).toMatchObject({ code: 2 });
     const help = await runCli(dataDir, ['help']);
     expect(help.code).toBe(0);
-    for (const c of ['serve', 'upload', 'jobs', 'logs', 'pause', 'resume', 'cancel', 'retry', 'approve', 'reject', 'export', 'status']) expect(help.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['serve', 'upload', 'jobs', 'logs', 'pause', 'resume', 'cancel', 'delete', 'retry', 'approve', 'reject', 'export', 'status']) expect(help.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
   });
 
   it('runs the built bundle as a real child process (when out/main/cli.js exists)', async (ctx) => {

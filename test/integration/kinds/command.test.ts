@@ -8,7 +8,7 @@ import { createRunnerHarness } from '../../helpers/runnerHarness';
 import { makeTmpDir, type TmpDir } from '../../helpers/tmpDir';
 
 const NODE = process.execPath;
-const runner = createCommandRunner();
+const runner = createCommandRunner({ check: () => undefined });
 const harness = (params: CommandParams) => createRunnerHarness(runner, params);
 
 /** Alive as process.kill(pid, 0) sees it, not counting zombies (the container's init may not reap them). */

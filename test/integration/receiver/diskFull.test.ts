@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,19 +48,23 @@ describe('receiver: full disk and failed writes answer 5xx and file nothing', ()
     expect(await finalTree(fx.storageDir)).toEqual(['ds/full.bin']);
   });
 
-  it.skipIf(!canMountTmpfs)('answers 507 when a real (tmpfs) storage dir fills up mid-upload', async () => {
+  it.skipIf(!canMountTmpfs)('answers 507 when a real (tmpfs) disk fills up mid-upload (another program writing), and recovers', async () => {
     disk = mountTmpfs(1024 * 1024);
-    const root = disk.dir;
-    fx = await startReceiverFixture({ storageDir: root });
-    const data = Buffer.alloc(3 * 1024 * 1024, 9);
+    // The storage folder is one folder of the disk; another program's file shares the rest.
+    const root = path.join(disk.dir, 'storage');
+    fx = await startReceiverFixture({ storageDir: root, freeSpaceMarginBytes: 0 });
+    const data = randomBytes(700 * 1024);
     const answer = await create(fx.receiver.url, { length: data.length, metadata: { relativePath: 'huge.bin', dataset: 'ds', sha256: sha256(data) } });
+    expect(answer.status).toBe(201);
     const url = answer.uploadUrl as string;
+    // After the upload was admitted, something else takes most of what was free.
+    await fsp.writeFile(path.join(disk.dir, 'other-program.bin'), randomBytes(600 * 1024)).catch(() => undefined);
 
     const statuses: number[] = [];
     let offset = 0;
     let failure = '';
     while (offset < data.length) {
-      const chunk = await patch(url, offset, data.subarray(offset, offset + 256 * 1024));
+      const chunk = await patch(url, offset, data.subarray(offset, offset + 128 * 1024));
       statuses.push(chunk.status);
       if (chunk.status !== 204) {
         failure = chunk.body;

@@ -17,7 +17,7 @@ describe('upload jobs to the built-in receiver', () => {
     cleanups.push(ferry.dispose);
     const src = makeDataset({ 'a.bin': 0, 'b.bin': 1, 'sub/c.bin': 3 * 1024 * 1024 + 7, 'sub/deeper/ünï code & space.txt': 4096 });
     cleanups.push(() => rmSync(src, { recursive: true, force: true }));
-    const res = await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], metadata: { sensorType: 'microscope', team: 'lab' } });
+    const res = await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], metadata: { sensorType: 'TIFF', team: 'lab' } });
     expect(res.ok).toBe(true);
     const job = (res as { value: { id: number } }).value;
     const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);

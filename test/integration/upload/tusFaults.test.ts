@@ -122,7 +122,9 @@ describe('tus client against a scripted server', () => {
     await withFake({ fault }, async (fake, tus) => {
       const { throttle } = await runUpload({ protocol: tus, path: src.path, relativePath: 'a.bin' });
       const offsets = fake.of('PATCH').map((p) => Number(p.headers['upload-offset']));
-      expect(offsets).toEqual([0, CHUNK, CHUNK + CHUNK / 2, 2 * CHUNK, 3 * CHUNK, 4 * CHUNK]);
+      // Requests are streamed and end on the pass's read-piece boundaries: the one after the 409
+      // runs from where the server stands to the end of the next piece.
+      expect(offsets).toEqual([0, CHUNK, CHUNK + CHUNK / 2, 3 * CHUNK, 4 * CHUNK]);
       expect(throttle.granted).toBe(SIZE + CHUNK / 2);
       expect(sha256Hex(only(fake)[0]!.data)).toBe(src.sha256);
     });

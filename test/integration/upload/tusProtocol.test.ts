@@ -80,7 +80,7 @@ describe('tus upload into @tus/server', () => {
     expect(await sha256Of(tusd.fileFor(second.result.location))).toBe(src.sha256);
   });
 
-  test('the throttle holds a real upload to its rate (within 10%)', async ({ tmp, tusd, tus }) => {
+  test('the throttle holds a real upload to its rate: never faster, and not far slower', async ({ tmp, tusd, tus }) => {
     const rate = 2 * 1024 * 1024;
     const size = 3 * 1024 * 1024;
     const src = await randomFile(tmp, 'slow.bin', size);
@@ -90,7 +90,9 @@ describe('tus upload into @tus/server', () => {
     // The bucket starts with 100 ms of rate; the rest must wait for tokens.
     const ideal = (size - rate * 0.1) / rate;
     expect(seconds).toBeGreaterThan(ideal * 0.9);
-    expect(seconds).toBeLessThan(ideal * 1.1 + 0.1);
+    // Never faster is the promise; the slow side depends on how busy the machine is (the timers run
+    // late under load), so it only catches a throttle that loses a large share of the rate.
+    expect(seconds).toBeLessThan(ideal * 1.5 + 0.5);
     expect(await sha256Of(tusd.fileFor(result.location))).toBe(src.sha256);
   });
 

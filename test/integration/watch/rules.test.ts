@@ -42,7 +42,7 @@ describe('watched-folder rules', () => {
       destinationId: null,
       enabled: true,
       polling: 'auto',
-      metadata: { nameTemplate: '{folder}', sensorType: 'other' },
+      metadata: { nameTemplate: '{folder}', sensorType: 'OTHER' },
     });
     const { id: _id, createdAt: _c, updatedAt: _u, ...config } = rule;
     const edited = await saveRule(engine, { ...config, id: rule.id, name: 'Edited', mode: 'dataset', markerFile: 'DONE' });

@@ -19,7 +19,7 @@ class SettingsFollower {
   private constructor(readonly client: TestWsClient) {}
 
   static async open(host: WebHost): Promise<SettingsFollower> {
-    const client = await TestWsClient.connect(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`);
+    const client = await TestWsClient.connect(`ws://127.0.0.1:${host.port}/ws`, { authorization: `Bearer ${host.token}` });
     const follower = new SettingsFollower(client);
     client.subscribe('settings.changed', {}, (msg) => {
       follower.messages.push(msg as Message);
@@ -135,7 +135,7 @@ describe('settings.changed over the web host', () => {
   });
 
   it('refuses parameters, and a closed subscription hears nothing more', async () => {
-    const c = await TestWsClient.connect(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`);
+    const c = await TestWsClient.connect(`ws://127.0.0.1:${host.port}/ws`, { authorization: `Bearer ${host.token}` });
     const refused = await new Promise((resolve) => c.subscribe('settings.changed', { since: 3 }, resolve));
     expect(refused).toMatchObject({ error: { code: 'INVALID_INPUT' } });
     c.close();

@@ -14,7 +14,7 @@ describe('web host: files dropped in a browser are streamed to the engine, then 
   const call = async (name: string, input: unknown) => {
     const res = await fetch(`http://127.0.0.1:${host.port}/api/call/${name}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${host.token}` },
+      headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(input),
     });
     return (await res.json()) as { ok: boolean; value?: never; error?: { code: string } };

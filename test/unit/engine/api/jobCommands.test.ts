@@ -163,7 +163,7 @@ describe('job commands', () => {
     engine.jobs.cancel(id);
     await waitFor(engine, () => engine.jobs.isDone(id), 'the canceled job to stop');
     await engine.indexer.whenIdle();
-    expect(await call(engine, 'deleteJob', { id })).toEqual({ id });
+    expect(await call(engine, 'deleteJob', { id })).toEqual({ id, filesDeleted: 0 });
     expect(existsSync(engine.logs.paths(id).dir)).toBe(false);
     expect(await dispatchCommand(engine, 'getJob', { id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(engine.db.prepare('SELECT COUNT(*) AS n FROM log_blocks WHERE job_id = ?').get(id)).toEqual({ n: 0 });
