@@ -19,12 +19,21 @@ export interface JobControlSpec {
   done: string;
   /** Offered only while it applies (an approval gate), instead of shown disabled. */
   contextual?: boolean;
+  /** What the control will do, where the label alone does not say (the button's tooltip). */
+  explains?: string;
 }
 
 export const JOB_CONTROLS: readonly JobControlSpec[] = [
   { control: 'pause', label: 'Pause', command: 'pauseJob', action: 'pause', done: 'paused' },
   { control: 'resume', label: 'Resume', command: 'resumeJob', action: 'resume', done: 'resumed' },
-  { control: 'stopAfterCurrent', label: 'Stop after current', command: 'stopAfterCurrent', action: 'pause', done: 'will stop after the current item' },
+  {
+    control: 'stopAfterCurrent',
+    label: 'Stop after current',
+    command: 'stopAfterCurrent',
+    action: 'pause',
+    done: 'will stop after the files in flight (and complete if they are the last)',
+    explains: 'Finish the files being sent, start no new ones, then pause (or complete, if nothing is left)',
+  },
   { control: 'cancel', label: 'Cancel', command: 'cancelJob', action: 'cancel', done: 'canceled' },
   { control: 'retry', label: 'Retry', command: 'retryJob', action: 'retry', done: 'queued again' },
   { control: 'approve', label: 'Approve', command: 'approveJob', action: 'approve', done: 'approved', contextual: true },

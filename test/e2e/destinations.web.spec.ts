@@ -23,7 +23,7 @@ test.describe('destinations', () => {
     await dests.addFolder('Missing share', join(target, 'not-mounted'));
     await expect(await dests.test('Missing share')).toHaveAttribute('data-status', /failed|error/);
 
-    await dests.card('Lab archive').getByRole('button', { name: 'Make Lab archive the default' }).click();
+    await dests.card('Lab archive').getByRole('button', { name: 'Set as default: Lab archive' }).click();
     await expect(dests.card('Lab archive').getByTestId('destination-default')).toBeVisible();
 
     const files = { 'a.txt': Buffer.from('alpha\n'), 'b.bin': bytesOf(200_000) };

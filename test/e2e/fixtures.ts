@@ -66,7 +66,8 @@ export async function serveFerry(): Promise<ServedFerry & { stop: () => Promise<
     call,
     stop: async () => {
       let hung = false;
-      if (child.exitCode === null) {
+      // A child killed by a signal (a test that kills Ferry) has a signalCode and no exitCode.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         // A Ferry that does not stop is a bug a user would notice: fail with its output, not a timeout.

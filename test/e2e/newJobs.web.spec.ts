@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -37,15 +37,20 @@ test.describe('new download and command jobs', () => {
     }
   });
 
-  test('command jobs are off until allowed in Settings; then the output streams into the log and the exit code decides', async ({ page, ferry }) => {
+  test('command jobs are off until the user allows them where Ferry runs; then the output streams into the log and the exit code decides', async ({ page, ferry }) => {
     const jobs = new JobsPage(page);
     await jobs.open(ferry.url);
     await page.getByRole('button', { name: 'Command', exact: true }).click();
     await expect(page.getByTestId('command-jobs-off')).toBeVisible();
     await page.getByRole('button', { name: 'Open Settings' }).click();
-    const settings = new SettingsPage(page);
-    await settings.field('Allow command jobs').check();
-    await settings.saveChanges();
+    // Settings says how; it offers no switch a page (or any API client) could flip.
+    await expect(page.getByTestId('command-jobs-state')).toContainText('--allow-command-jobs');
+    await expect(page.getByTestId('command-jobs-state').getByRole('checkbox')).toHaveCount(0);
+    writeFileSync(join(ferry.dataDir, 'local-config.json'), JSON.stringify({ allowCommandJobs: true }));
+    await page.reload();
+    await expect(page.getByTestId('connection-state')).toContainText(/connected/i);
+    await new SettingsPage(page).open();
+    await expect(page.getByTestId('command-jobs-state')).toContainText('Allowed');
 
     await page.getByRole('button', { name: 'Command', exact: true }).click();
     const sheet = page.getByTestId('new-command');

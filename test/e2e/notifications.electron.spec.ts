@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { callFerry, clickNotification, closeMainWindow, electronForSuite, ELECTRON_SKIP_REASON, launchFerry, openWindowPage, seamSnapshot, visibleWindows } from './electronApp';
@@ -22,7 +23,8 @@ test.describe('notifications (Electron)', () => {
         .poll(notes)
         .toContainEqual(expect.objectContaining({ jobId: partial.id, title: 'Finished with 2 failed: notify partial', body: `Job #${partial.id}: 0 done, 2 failed.` }));
 
-      await callFerry(page, 'updateSettings', { allowCommandJobs: true });
+      // The user's own decision, as the desktop's confirmation dialog records it (no API can).
+      writeFileSync(join(dataDir, 'local-config.json'), JSON.stringify({ allowCommandJobs: true }));
       const failed = await callFerry(page, 'createCommandJob', { name: 'notify fail', program: join(dataDir, 'no-such-program') });
       await expect
         .poll(notes)
@@ -46,7 +48,8 @@ test.describe('notifications (Electron)', () => {
     const ferry = await launchFerry(bin!);
     try {
       const { app, page, dataDir } = ferry;
-      await callFerry(page, 'updateSettings', { notifyOnComplete: false, allowCommandJobs: true });
+      writeFileSync(join(dataDir, 'local-config.json'), JSON.stringify({ allowCommandJobs: true }));
+      await callFerry(page, 'updateSettings', { notifyOnComplete: false });
       const quiet = await callFerry(page, 'createDemoJob', { name: 'quiet', items: 2, itemDelayMs: 10, failRate: 0 });
       await expect(new JobsPage(page).row(quiet.id)).toHaveAttribute('data-state', 'completed');
       // A failure afterwards is still announced, and is the only notification.

@@ -2,6 +2,7 @@
  * Screenshots of every screen in the light and the dark theme, for review:
  * test-results/screens/<screen>-<theme>.png. Each screen is set up as a user would see it.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type ServedFerry } from './fixtures';
 import { BrowsePage } from './pages/browsePage';
@@ -43,7 +44,7 @@ test.describe('screens', () => {
     writeTree(join(source, 'Cryo-EM grid 14'), { 'scan_0001.tif': bytesOf(1_400_000), 'scan_0002.tif': bytesOf(1_250_000), 'acquisition.json': Buffer.from('{"exposureMs":12}') });
     const upload = await ferry.call<{ id: number }>('createUpload', {
       paths: [join(source, 'Cryo-EM grid 14')],
-      metadata: { sensorType: 'microscope', team: 'Structural biology', folder: '2025/grids', description: 'Overnight acquisition, grid 14, square 3.' },
+      metadata: { sensorType: 'TIFF', team: 'Structural biology', folder: '2025/grids', description: 'Overnight acquisition, grid 14, square 3.' },
     });
     await waitForState(ferry, upload.id, ['completed']);
 
@@ -124,7 +125,7 @@ test.describe('screens', () => {
     await dropFiles(page, Object.entries(dropped).map(([name, bytes]) => ({ name, bytes })));
     await sheet.expectCounted(3);
     await sheet.setName('Cryo-EM grid 14');
-    await sheet.fillMetadata({ sensorType: 'microscope', team: 'Structural biology', folder: '2025/grids', description: 'Overnight acquisition, grid 14, square 3.' });
+    await sheet.fillMetadata({ sensorType: 'TIFF', team: 'Structural biology', folder: '2025/grids', description: 'Overnight acquisition, grid 14, square 3.' });
     await shootBothThemes(page, 'new-upload');
     await sheet.start();
     await jobs.expectState('completed');
@@ -234,7 +235,10 @@ test.describe('screens', () => {
     await page.getByRole('button', { name: 'Command', exact: true }).click();
     await shootBothThemes(page, 'new-command-off');
     await page.keyboard.press('Escape');
-    await ferry.call('updateSettings', { ...(await ferry.call<object>('getSettings')), allowCommandJobs: true });
+    // Only the user where Ferry runs can allow command jobs (no API call can); a reload reads it again.
+    writeFileSync(join(ferry.dataDir, 'local-config.json'), JSON.stringify({ allowCommandJobs: true }));
+    await page.reload();
+    await expect(page.getByTestId('connection-state')).toContainText(/connected/i);
     await page.getByRole('button', { name: 'Command', exact: true }).click();
     const command = page.getByTestId('new-command');
     await command.getByLabel('Program').fill('/usr/bin/python3');

@@ -97,4 +97,27 @@ test.describe('settings', () => {
     await expect(page.getByTestId('receiver-token-state')).toHaveText('Set');
     await expect(settings.field('Port')).toHaveValue(String(port));
   });
+
+  test('limits per kind of job and per destination are saved, refused inline when bad, and shown in health', async ({ page, ferry }) => {
+    const settings = new SettingsPage(page);
+    await settings.shell.open(ferry.url);
+    await settings.open();
+    await settings.field('verify: jobs at once').fill('0');
+    await settings.save.click();
+    await expect(settings.errorFor('verify: jobs at once')).toHaveText('At least 1');
+    await settings.field('verify: jobs at once').fill('');
+    await settings.field('upload: jobs at once').fill('2');
+    await settings.field('Jobs at once per destination').fill('3');
+    await settings.field('command: time limit (s)').fill('600');
+    await settings.saveChanges();
+    await settings.shell.expectToast('Settings saved', 'success');
+
+    expect(await ferry.call('getSettings')).toMatchObject({ kindConcurrency: { upload: 2 }, destinationConcurrency: 3, kindTimeoutSeconds: { command: 600 } });
+    const health = await ferry.call<{ scheduler: Record<string, unknown> }>('health');
+    expect(health.scheduler).toMatchObject({ perKind: { upload: 2 }, perDestination: 3, timeouts: { command: 600_000, verify: null } });
+    await page.reload();
+    await settings.open();
+    await expect(settings.field('upload: jobs at once')).toHaveValue('2');
+    await expect(settings.field('verify: jobs at once')).toHaveValue('');
+  });
 });

@@ -24,7 +24,7 @@ test.describe('new uploads in the web host', () => {
     await sheet.expectCounted(3);
     await expect(sheet.totalSize).toHaveText('3.15 MB');
     await sheet.setName('drop-test');
-    await sheet.fillMetadata({ sensorType: 'spectrometer', team: 'Optics', description: 'Dropped in the e2e suite', public: true });
+    await sheet.fillMetadata({ sensorType: 'HDF5', team: 'Optics', description: 'Dropped in the e2e suite', public: true });
     await sheet.start();
 
     await jobs.expectState('completed');
@@ -39,7 +39,7 @@ test.describe('new uploads in the web host', () => {
     await expect(jobs.panel.files.locator('code').first()).toHaveText(/^[0-9a-f]{64}$/);
     // The details tab shows the metadata the sheet sent.
     await jobs.panel.tab('Details');
-    await expect(jobs.panel.details.getByTestId('job-metadata')).toContainText('spectrometer');
+    await expect(jobs.panel.details.getByTestId('job-metadata')).toContainText('HDF5');
     await expect(jobs.panel.details.getByTestId('job-metadata')).toContainText('Optics');
   });
 

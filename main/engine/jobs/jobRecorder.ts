@@ -62,9 +62,12 @@ export class JobRecorder {
   /** Records an event (and the same words in the human log), flushes, and announces the change. */
   event(id: number, type: JobEventType, state: JobState, message: string, payload?: Record<string, unknown>): void {
     const w = this.deps.logs.writer(id);
-    const stage = this.deps.repo.get(id)?.stage ?? null;
+    const row = this.deps.repo.get(id);
+    const stage = row?.stage ?? null;
     w.event({ type, state, stage, message, ...(payload ? { payload } : {}) });
-    if (type !== 'progress' && type !== 'log') w.line(`-- ${message}`);
+    // A sealed log ends with its footer (a later event, such as the next pipeline step, goes to
+    // the event stream only); a retry opens a new section first.
+    if (type !== 'progress' && type !== 'log' && !(row && isFinished(row.state) && row.sealed === 1)) w.line(`-- ${message}`);
     w.flush();
     if (!this.deps.active.has(id)) this.deps.logs.release(id);
     this.deps.changes.changed(id);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../util/privateFiles';
 import { join } from 'node:path';
 import type { DatasetMetadata } from '../../../shared/destinations';
@@ -375,10 +375,12 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
       /** Sends a file Ferry writes beside the data, resuming the session a crash left. */
       const sendOwn = async (name: string, content: string) => {
         const path = join(dir, name);
-        writeFileSync(path, content, { mode: PRIVATE_FILE_MODE });
         const sha256 = createHash('sha256').update(content).digest('hex');
         const own = (runState.own ??= {});
-        const saved = own[name]?.sha256 === sha256 ? own[name]!.state : undefined;
+        const saved = own[name]?.sha256 === sha256 && existsSync(path) ? own[name]!.state : undefined;
+        // A session under way reads the file it began with: rewriting it (same bytes, new mtime)
+        // would look like a source that changed while it was sent.
+        if (!saved) writeFileSync(path, content, { mode: PRIVATE_FILE_MODE });
         return uploadFile({
           protocol,
           path,

@@ -18,6 +18,8 @@ interface Options {
   /** Pixels above the first row (a note). */
   paddingTop: number;
   overscan: number;
+  /** Pixels at the top of the view covered by a sticky header: a row under it is not in view. */
+  stickyTop?: number;
   /**
    * The view follows the end: its rows are the last ones, whatever the scroll position says yet,
    * so rows can be rendered before the scroll to the end happens (in the next frame).
@@ -32,7 +34,7 @@ export interface FixedRows extends RowWindow {
   revealRow(index: number): void;
 }
 
-export function useFixedRows(scrollRef: RefObject<HTMLElement | null>, { count, rowHeight, paddingTop, overscan, atEnd = false }: Options): FixedRows {
+export function useFixedRows(scrollRef: RefObject<HTMLElement | null>, { count, rowHeight, paddingTop, overscan, stickyTop = 0, atEnd = false }: Options): FixedRows {
   const [view, setView] = useState({ top: 0, height: 0 });
   const frame = useRef<number | null>(null);
 
@@ -83,12 +85,12 @@ export function useFixedRows(scrollRef: RefObject<HTMLElement | null>, { count, 
       const el = scrollRef.current;
       if (!el) return;
       const top = paddingTop + index * rowHeight;
-      if (top < el.scrollTop) el.scrollTop = top;
+      if (top < el.scrollTop + stickyTop) el.scrollTop = top - stickyTop;
       else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
       else return;
       measure();
     },
-    [scrollRef, paddingTop, rowHeight, measure],
+    [scrollRef, paddingTop, stickyTop, rowHeight, measure],
   );
 
   return { start, end, scrollToRow, revealRow };

@@ -2,6 +2,7 @@
  * Streams dropped files to the web host's staging area (`PUT <uploadUrl><relative path>`), a few
  * at a time, reporting bytes as they go. XMLHttpRequest, because fetch reports no upload progress.
  */
+import { takeToken } from '../transport/token';
 import type { DroppedFile } from './webDrop';
 
 const PARALLEL = 3;
@@ -20,6 +21,8 @@ function putFile(url: string, file: File, onBytes: (loaded: number) => void, sig
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', url);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    // The web host takes the token only from this header, never from a cookie any local page could ride on.
+    xhr.setRequestHeader('Authorization', `Bearer ${takeToken() ?? ''}`);
     xhr.upload.onprogress = (event) => onBytes(event.loaded);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {

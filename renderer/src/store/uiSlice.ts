@@ -30,6 +30,8 @@ export interface ConfirmRequest {
   message: string;
   confirmLabel: string;
   danger: boolean;
+  /** A checkbox that goes with the answer (unchecked at first: the less destructive choice). */
+  option?: { label: string; hint?: string; checked: boolean };
 }
 
 export interface ContextMenuRequest {

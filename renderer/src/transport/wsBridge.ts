@@ -8,16 +8,19 @@ import { commandNames } from '../../../shared/contract';
 import type { EventBatch, FerryBridge, StreamMessage, StreamName, WsClientFrame, WsServerFrame } from '../../../shared/contract';
 import type { Envelope, ErrorCode } from '../../../shared/errors';
 import type { LogChunk } from '../../../shared/model';
+import { WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../../shared/wire';
 import { backoffDelay } from './backoff';
 import type { ConnectionListener, ConnectionStatus } from './connectionStatus';
 import { takeToken } from './token';
 
 /** Close codes the web host uses to refuse a token; reconnecting would not help. */
-const UNAUTHORIZED_CLOSE_CODES = new Set([1008, 4401, 4403]);
+const UNAUTHORIZED_CLOSE_CODES = new Set([1008, WS_CLOSE_UNAUTHORIZED, 4403]);
 
 export interface WsBridgeOptions {
-  /** Defaults to `ws(s)://<location.host>/ws?token=<token>`. */
+  /** Defaults to `ws(s)://<location.host>/ws`. */
   url?: string;
+  /** Defaults to the token the page was opened with; sent as a subprotocol, never in the URL. */
+  token?: string | null;
   /** How long a call made while disconnected waits for the connection. */
   connectWaitMs?: number;
 }
@@ -48,9 +51,8 @@ interface LiveSub {
 }
 
 function defaultUrl(): string {
-  const token = takeToken() ?? '';
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${window.location.host}/ws?token=${encodeURIComponent(token)}`;
+  return `${scheme}://${window.location.host}/ws`;
 }
 
 const failure = (code: ErrorCode, message: string): Envelope<unknown> => ({ ok: false, error: { code, message } });
@@ -74,6 +76,9 @@ function advance(sub: LiveSub, payload: unknown): void {
 
 export function createWsBridge(options: WsBridgeOptions = {}): WsBridge {
   const url = options.url ?? defaultUrl();
+  const token = options.token === undefined ? takeToken() : options.token;
+  // Without a token the host closes the socket as unauthorised, which the banner then says.
+  const protocols = token ? [WS_PROTOCOL, WS_TOKEN_PREFIX + token] : [WS_PROTOCOL];
   const connectWaitMs = options.connectWaitMs ?? 15_000;
   const calls = new Map<number, PendingCall>();
   const subs = new Map<number, LiveSub>();
@@ -166,7 +171,7 @@ export function createWsBridge(options: WsBridgeOptions = {}): WsBridge {
     if (closed) return;
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url);
+      ws = new WebSocket(url, protocols);
     } catch (err) {
       console.warn('[ferry:ws] cannot open the socket', err);
       onClose(1006);

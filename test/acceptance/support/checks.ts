@@ -29,7 +29,7 @@ export function logProblems(dataDir: string, id: number, expectedResult = 'succe
   const sections = (log.match(/^<log( attempt="\d+")?>$/gm) ?? []).length;
   const footers = [...log.matchAll(/<footer_json>\n([\s\S]*?)\n<\/footer_json>\n/g)];
   if (sections !== footers.length) problems.push(`job ${id}: ${sections} attempt sections but ${footers.length} footers`);
-  if (!log.endsWith('</footer_json>\n')) problems.push(`job ${id}: the log does not end with a footer`);
+  if (!log.endsWith('</footer_json>\n')) problems.push(`job ${id}: the log does not end with a footer; it ends: ${JSON.stringify(log.slice(-300))}`);
   const last = footers.at(-1);
   if (last) {
     const footer = JSON.parse(last[1]!) as { result?: string };

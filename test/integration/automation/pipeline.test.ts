@@ -44,7 +44,10 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
     const done = await waitForJob(ferry.engine, verify.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
     expect(done).toMatchObject({ kind: 'verify', state: 'completed', result: 'success', counts: { processed: 2, failed: 0 } });
     expect(logOf(ferry, verify.id)).toMatch(/OK {8}b\/c\.bin \(verified by read-back sha256\)/);
-    expect(logOf(ferry, up.id)).toMatch(new RegExp(`Next step: verify as job ${verify.id}`));
+    // The upload's log ends with its footer; the next step is an event of the upload's stream.
+    expect(logOf(ferry, up.id)).toMatch(/<\/footer_json>\n$/);
+    const events = ok<{ events: { message: string }[] }>(await dispatchCommand(ferry.engine, 'listEvents', { id: up.id }));
+    expect(events.events.map((e) => e.message)).toContain(`Next step: verify as job ${verify.id}`);
   });
 
   it('holds a gated step in awaiting_approval until approved, and a rejected one ends canceled', async () => {
@@ -132,7 +135,11 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
     expect(receiver.received).toHaveLength(1);
     expect(d!.verified).toBe(true);
     expect(JSON.parse(d!.raw.toString())).toMatchObject({ event: 'job.completed', job: { id: up.id, state: 'completed' } });
-    for (let i = 0; i < 100 && !/Webhook job.completed: delivered/.test(logOf(ferry, up.id)); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(logOf(ferry, up.id)).toMatch(/Webhook job\.completed: delivered \(HTTP 204\)/);
+    // A delivery after the job ended is an event of its stream; the log still ends with the footer.
+    const messages = async () =>
+      ok<{ events: { message: string }[] }>(await dispatchCommand(ferry.engine, 'listEvents', { id: up.id })).events.map((e) => e.message).join('\n');
+    for (let i = 0; i < 100 && !/Webhook job.completed: delivered/.test(await messages()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await messages()).toMatch(/Webhook job\.completed: delivered \(HTTP 204\)/);
+    expect(logOf(ferry, up.id)).toMatch(/<\/footer_json>\n$/);
   });
 });

@@ -7,6 +7,7 @@ import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount } from '../../../../shared/format';
 import { pathCrumbs } from '../../lib/pathCrumbs';
+import { plural } from '../../lib/plural';
 import { loadPlaces, openFolder, reloadFolder, setShowHidden } from '../../store/actions/browse';
 import { uploadPaths } from '../../store/actions/upload';
 import { useFerryStore } from '../../store/store';
@@ -89,7 +90,7 @@ export function BrowseView(): ReactElement {
     <div className="screen browse-view">
       <header className="screen-header">
         <h1 className="screen-title">Browse</h1>
-        <span className="screen-meta">{listing ? `${formatCount(listing.entries.length)} items` : ''}</span>
+        <span className="screen-meta">{listing ? `${formatCount(listing.entries.length)} ${plural(listing.entries.length, 'item')}` : ''}</span>
         <div className="screen-actions">
           <label className="toggle-inline">
             <input type="checkbox" className="checkbox" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} />

@@ -139,7 +139,7 @@ export function EntryTable({ listing }: { listing: DirectoryListing }): ReactEle
           Modified
         </span>
       </div>
-      <div ref={scrollRef} className="entry-scroll" tabIndex={0} onKeyDown={onKey} data-own-keys>
+      <div ref={scrollRef} className="entry-scroll" role="rowgroup" tabIndex={0} onKeyDown={onKey} data-own-keys>
         <div className="entry-inner" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const entry = entries[item.index];

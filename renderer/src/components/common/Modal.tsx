@@ -18,9 +18,11 @@ interface ModalProps {
   /** Escape and the backdrop are ignored while something must finish (staging). */
   locked?: boolean;
   role?: 'dialog' | 'alertdialog';
+  /** Escape closes the innermost layer: a sheet with an inner layer open (a picker) closes that instead. */
+  onEscape?: () => void;
 }
 
-export function Modal({ title, subtitle, onClose, children, footer, size = 'medium', testId, locked = false, role = 'dialog' }: ModalProps): ReactElement {
+export function Modal({ title, subtitle, onClose, children, footer, size = 'medium', testId, locked = false, role = 'dialog', onEscape }: ModalProps): ReactElement {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const subtitleId = useId();
@@ -47,7 +49,7 @@ export function Modal({ title, subtitle, onClose, children, footer, size = 'medi
       data-testid={testId}
       onCancel={(event) => {
         event.preventDefault();
-        if (!locked) onClose();
+        if (!locked) (onEscape ?? onClose)();
       }}
       onMouseDown={(event) => {
         if (event.target === event.currentTarget && !locked) onClose();

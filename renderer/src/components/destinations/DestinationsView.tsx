@@ -68,7 +68,7 @@ function DestinationCard({ destination }: { destination: DestinationView }): Rea
             Test connection
           </button>
           {destination.isDefault ? null : (
-            <button type="button" className="btn btn-small" onClick={() => void setDefaultDestination(destination.id)} aria-label={`Make ${destination.name} the default`}>
+            <button type="button" className="btn btn-small" onClick={() => void setDefaultDestination(destination.id)} aria-label={`Set as default: ${destination.name}`}>
               Set as default
             </button>
           )}

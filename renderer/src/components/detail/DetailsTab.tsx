@@ -96,7 +96,7 @@ export function DetailsTab({ job }: { job: JobView }): ReactElement {
   const header = useFerryStore((s) => (s.detail.header?.jobId === job.id ? s.detail.header : null));
   const destination = useFerryStore((s) => (job.destinationId ? (s.destinations.list.find((d) => d.id === job.destinationId)?.name ?? job.destinationId) : null));
   return (
-    <div className="details-tab" data-testid="details-tab">
+    <div className="details-tab" data-testid="details-tab" role="region" aria-label="Job details" tabIndex={0}>
       <dl className="facts">
         <Fact label="Processed">{formatCount(job.counts.processed)}</Fact>
         <Fact label="Failed">

@@ -41,7 +41,7 @@ export function JobControls({ job }: JobControlsProps): ReactElement {
             type="button"
             className={`btn btn-small${spec.control === 'cancel' || spec.control === 'reject' ? ' btn-danger' : spec.control === 'approve' ? ' btn-primary' : ''}`}
             aria-label={`${spec.label} job ${job.id}`}
-            title={allowed ? `${spec.label} job ${job.id}` : why}
+            title={allowed ? (spec.explains ?? `${spec.label} job ${job.id}`) : why}
             disabled={!allowed || pending !== null}
             aria-busy={pending === spec.control}
             data-control={spec.control}

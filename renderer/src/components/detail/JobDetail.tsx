@@ -2,13 +2,15 @@
 import type { ReactElement } from 'react';
 import { formatAmount, formatEta, formatRate, progressFraction } from '../../../../shared/format';
 import type { JobView } from '../../../../shared/model';
-import { setDetailTab } from '../../store/actions/detail';
+import { jobTone } from '../../lib/jobTone';
+import { plural } from '../../lib/plural';
+import { setDetailTab, showFailedFiles } from '../../store/actions/detail';
 import { clearSelection } from '../../store/actions/selection';
 import type { DetailTab } from '../../store/detailSlice';
 import { selectActiveId, selectActiveJob, selectDetailTab } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
 import { EmptyState } from '../common/EmptyState';
-import { CloseIcon } from '../common/icons';
+import { AlertIcon, CloseIcon } from '../common/icons';
 import { ProgressBar } from '../common/ProgressBar';
 import { StateBadge } from '../common/StateBadge';
 import { DetailsTab } from './DetailsTab';
@@ -31,7 +33,7 @@ function Progress({ job }: { job: JobView }): ReactElement {
   const fraction = job.state === 'completed' ? 1 : progressFraction(job.done, job.total);
   return (
     <div className="job-detail-progress">
-      <ProgressBar fraction={fraction} state={job.state} label={`Progress of job ${job.id}`} size="large" />
+      <ProgressBar fraction={fraction} state={jobTone(job)} label={`Progress of job ${job.id}`} size="large" />
       <div className="job-detail-progress-meta">
         <span data-testid="job-amount">
           {formatAmount(job.done, job.total, job.unit)}
@@ -49,6 +51,29 @@ function Progress({ job }: { job: JobView }): ReactElement {
         <div className="job-detail-current muted" data-testid="job-current" title={job.current}>
           Now: {job.current}
         </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** A job that completed with failures says so above everything else, and leads to the failures. */
+function FailedNotice({ job }: { job: JobView }): ReactElement | null {
+  if (jobTone(job) !== 'partial') return null;
+  const failed = job.counts.failed;
+  const upload = job.kind === 'upload';
+  return (
+    <div className="job-detail-failed" role="note" data-testid="failed-notice">
+      <AlertIcon aria-hidden="true" />
+      <span>
+        <strong>
+          {failed} {plural(failed, upload ? 'file' : 'item')} failed.
+        </strong>{' '}
+        The others completed.
+      </span>
+      {upload ? (
+        <button type="button" className="btn btn-small" onClick={() => showFailedFiles(job.id)}>
+          Show failed files
+        </button>
       ) : null}
     </div>
   );
@@ -101,7 +126,7 @@ export function JobDetail(): ReactElement {
           <h2 className="job-detail-title" title={job.name}>
             {job.name}
           </h2>
-          <StateBadge state={job.state} />
+          <StateBadge state={job.state} result={job.result} />
           <button type="button" className="btn btn-icon btn-ghost job-detail-close" aria-label="Close job detail" title="Close (Esc)" onClick={clearSelection}>
             <CloseIcon />
           </button>
@@ -110,13 +135,14 @@ export function JobDetail(): ReactElement {
           <span>#{job.id}</span>
           <span>{job.kind}</span>
           {job.attempts > 1 ? <span>attempt {job.attempts} of {job.maxAttempts}</span> : null}
-          {job.stopAfterCurrent && job.state === 'running' ? <span className="job-detail-flag">stopping after current item</span> : null}
+          {job.stopAfterCurrent && job.state === 'running' ? <span className="job-detail-flag">stopping after the files in flight</span> : null}
           {job.stalled ? <span className="job-detail-flag">stalled: no progress lately</span> : null}
           <PrioritySelect job={job} />
         </div>
       </header>
       <JobControls key={`controls-${job.id}`} job={job} />
       <Progress job={job} />
+      <FailedNotice job={job} />
       <Tabs job={job} tab={tab} />
       <div className="detail-tab-panel" role="tabpanel" id={`detail-panel-${tab}`} aria-labelledby={`detail-tab-${tab}`}>
         {tab === 'log' ? <LogTail key={`log-${job.id}`} jobId={job.id} /> : null}

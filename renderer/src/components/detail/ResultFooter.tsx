@@ -2,21 +2,22 @@
 import type { ReactElement } from 'react';
 import { formatBytes, formatCount, formatDuration } from '../../../../shared/format';
 import type { JobView } from '../../../../shared/model';
+import { plural } from '../../lib/plural';
 
 export function ResultFooter({ job }: { job: JobView }): ReactElement {
   const took = job.startedAt !== null && job.finishedAt !== null ? formatDuration(job.finishedAt - job.startedAt) : null;
-  const unit = job.unit === 'bytes' ? 'files' : 'items';
+  const unit = job.unit === 'bytes' ? 'file' : 'item';
   return (
     <footer className="result-footer" data-testid="result-footer" aria-label="Result">
       <div className="result-footer-row">
         <span className="result-footer-item">
           Result{' '}
           <strong data-testid="job-result" className={job.result ? `job-result-${job.result}` : undefined}>
-            {job.result ?? (job.state === 'running' ? 'in progress' : '—')}
+            {job.result === 'partial' ? 'completed with failures' : (job.result ?? (job.state === 'running' ? 'in progress' : '—'))}
           </strong>
         </span>
         <span className="result-footer-item">
-          Processed <strong data-testid="job-processed">{formatCount(job.counts.processed)}</strong> {unit}
+          Processed <strong data-testid="job-processed">{formatCount(job.counts.processed)}</strong> {plural(job.counts.processed, unit)}
         </span>
         <span className="result-footer-item">
           Failed{' '}
@@ -26,7 +27,7 @@ export function ResultFooter({ job }: { job: JobView }): ReactElement {
         </span>
         {job.unit === 'bytes' && job.total > 0 ? (
           <span className="result-footer-item">
-            Sent <strong>{formatBytes(job.done)}</strong>
+            {job.kind === 'verify' ? 'Verified' : 'Sent'} <strong>{formatBytes(job.done)}</strong>
           </span>
         ) : null}
         {took ? (

@@ -20,6 +20,8 @@ import { selectJobRow } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
 import { ProgressBar } from '../common/ProgressBar';
 import { StateBadge } from '../common/StateBadge';
+import { jobTone } from '../../lib/jobTone';
+import { plural } from '../../lib/plural';
 
 interface JobRowProps {
   id: number;
@@ -33,7 +35,7 @@ export const jobRowDomId = (id: number): string => `job-row-${id}`;
 
 function sizeOf(job: JobView): string {
   if (job.unit === 'bytes') return job.total > 0 ? formatBytes(job.total) : '—';
-  return job.total > 0 ? `${cachedCount(job.total)} items` : '—';
+  return job.total > 0 ? `${cachedCount(job.total)} ${plural(job.total, 'item')}` : '—';
 }
 
 function onContextMenu(event: MouseEvent, id: number): void {
@@ -75,10 +77,10 @@ export const JobRow = memo(function JobRow({ id, top, index }: JobRowProps): Rea
         {destination ?? '—'}
       </span>
       <span role="gridcell" className="job-cell job-cell-state">
-        <StateBadge state={job.state} />
+        <StateBadge state={job.state} result={job.result} />
       </span>
       <span role="gridcell" className="job-cell job-cell-progress">
-        <ProgressBar fraction={fraction} state={job.state} label={`Progress of job ${id}`} />
+        <ProgressBar fraction={fraction} state={jobTone(job)} label={`Progress of job ${id}`} />
       </span>
       <span role="gridcell" className="job-cell job-cell-speed">
         {running ? formatRate(job.rate, job.unit) : '—'}

@@ -18,6 +18,8 @@ import './JobTable.css';
 
 /** Start loading the next page this many rows before the loaded end comes into view. */
 const PREFETCH_ROWS = 100;
+/** The header row sticks to the top of the scrolling grid and covers this much of it. */
+const HEAD_HEIGHT = 30;
 
 function onGridKey(event: KeyboardEvent<HTMLDivElement>): void {
   const page = Math.max(1, Math.floor(event.currentTarget.clientHeight / ROW_HEIGHT) - 1);
@@ -31,7 +33,7 @@ function onGridKey(event: KeyboardEvent<HTMLDivElement>): void {
 function SortHeader(): ReactElement {
   const sort = useFerryStore(selectJobSort);
   return (
-    <div className="job-table-head job-grid" role="row" aria-rowindex={1}>
+    <div className="job-table-head job-grid" role="row" aria-rowindex={1} style={{ height: HEAD_HEIGHT }}>
       {COLUMNS.map((column) => {
         const sorted = sort.key === column.key;
         return (
@@ -76,7 +78,7 @@ export function JobTable(): ReactElement {
   const scrollRef = useRef<HTMLDivElement>(null);
   // Rows are one fixed height: the window comes from the scroll position alone, with no per-row
   // bookkeeping for tens of thousands of rows.
-  const rows = useFixedRows(scrollRef, { count, rowHeight: ROW_HEIGHT, paddingTop: 0, overscan: 8 });
+  const rows = useFixedRows(scrollRef, { count, rowHeight: ROW_HEIGHT, paddingTop: HEAD_HEIGHT, stickyTop: HEAD_HEIGHT, overscan: 8 });
   const lastIndex = Math.max(0, rows.end - 1);
 
   // Rows near the loaded end are in view: fetch the next page.
@@ -106,21 +108,24 @@ export function JobTable(): ReactElement {
   const activeDescendant = activeId !== null && ids.includes(activeId) ? jobRowDomId(activeId) : undefined;
   // Ids are a growing sequence: the largest is the longest.
   const idDigits = String(Math.max(ids[0] ?? 0, ids[ids.length - 1] ?? 0)).length;
+  // The grid is the element that scrolls and takes focus, so keyboard users can scroll it (the
+  // header sticks inside it); rows are not tab stops, the active one is the active descendant.
   return (
-    <div
-      className="job-table"
-      role="grid"
-      aria-label="Jobs"
-      aria-multiselectable="true"
-      aria-rowcount={count + 1}
-      tabIndex={0}
-      aria-activedescendant={activeDescendant}
-      onKeyDown={onGridKey}
-      style={{ '--id-digits': Math.max(3, idDigits) } as CSSProperties}
-    >
-      <SortHeader />
-      <div ref={scrollRef} className="job-table-scroll" data-testid="job-list" role="rowgroup">
-        <div className="job-table-inner" style={{ height: count * ROW_HEIGHT }}>
+    <div className="job-table" style={{ '--id-digits': Math.max(3, idDigits) } as CSSProperties}>
+      <div
+        ref={scrollRef}
+        className="job-table-scroll"
+        data-testid="job-list"
+        role="grid"
+        aria-label="Jobs"
+        aria-multiselectable="true"
+        aria-rowcount={count + 1}
+        tabIndex={0}
+        aria-activedescendant={activeDescendant}
+        onKeyDown={onGridKey}
+      >
+        <SortHeader />
+        <div className="job-table-inner" role="rowgroup" style={{ height: count * ROW_HEIGHT }}>
           {renderRows(ids, rows.start, rows.end)}
         </div>
       </div>

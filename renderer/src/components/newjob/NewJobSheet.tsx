@@ -55,7 +55,7 @@ function DownloadForm(): ReactElement {
 }
 
 function CommandForm(): ReactElement {
-  const allowed = useFerryStore((s) => s.settings.data?.allowCommandJobs ?? false);
+  const allowed = useFerryStore((s) => s.ui.capabilities?.commandJobs ?? false);
   const [program, setProgram] = useState('');
   const [args, setArgs] = useState('');
   const [cwd, setCwd] = useState('');
@@ -93,8 +93,8 @@ function CommandForm(): ReactElement {
       >
         <div className="newjob-off" data-testid="command-jobs-off">
           <p>
-            Command jobs are off. Anyone who can create jobs in Ferry could run any program with your rights, so they stay off until you turn on{' '}
-            <strong>Allow command jobs</strong> in Settings.
+            Command jobs are off. Anyone who can create jobs in Ferry could run any program with your rights, so only you can turn them on
+            where Ferry runs: <strong>Settings</strong> says how.
           </p>
         </div>
       </Modal>

@@ -79,7 +79,7 @@ export function ReceiverSection({ settings, form, change, portError }: Props): R
           </ul>
         ) : null}
         <div className="settings-grid">
-          <Field label="Port" hint="0 picks a free port at every start, which is enough on this computer; other computers need a fixed one." error={portError}>
+          <Field label="Port" hint="0 picks a free port once and keeps it, which is enough on this computer; other computers need a fixed one." error={portError}>
             <input className="input input-number" type="number" min={0} max={65535} step={1} value={form.receiverPort} onChange={(ev) => change({ receiverPort: ev.target.value })} />
           </Field>
         </div>
@@ -89,6 +89,19 @@ export function ReceiverSection({ settings, form, change, portError }: Props): R
           hint={tokenSet ? 'They send the access token as Authorization: Bearer <token> (a tus destination with that header).' : 'Generate an access token first.'}
         >
           <input type="checkbox" className="checkbox" checked={form.receiverOnLan} disabled={!tokenSet && !form.receiverOnLan} onChange={(ev) => change({ receiverOnLan: ev.target.checked })} />
+        </Field>
+        <Field
+          label="Ask for the access token on this computer too"
+          inline
+          hint={tokenSet ? 'No other program here can write into the receiver without it; Ferry’s own uploads send it.' : 'Generate an access token first.'}
+        >
+          <input
+            type="checkbox"
+            className="checkbox"
+            checked={form.receiverRequireToken}
+            disabled={!tokenSet && !form.receiverRequireToken}
+            onChange={(ev) => change({ receiverRequireToken: ev.target.checked })}
+          />
         </Field>
         <div className="receiver-token">
           <span className="field-label">Access token</span>

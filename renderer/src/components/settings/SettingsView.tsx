@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { ReactElement, ReactNode } from 'react';
 import { formatBytes } from '../../../../shared/format';
+import { JOB_KINDS } from '../../../../shared/model';
 import type { Settings } from '../../../../shared/settings';
 import { loadSettings, saveSettings, setTheme } from '../../store/actions/settings';
 import { selectCapabilities, selectSettings, selectTheme } from '../../store/selectors';
@@ -13,6 +14,7 @@ import type { Theme } from '../../theme';
 import { EmptyState, LoadFailed } from '../common/EmptyState';
 import { Field } from '../common/Field';
 import { BandwidthInput } from './BandwidthInput';
+import { CommandJobsField } from './CommandJobsField';
 import { ReceiverSection } from './ReceiverSection';
 import { ScheduleEditor } from './ScheduleEditor';
 import { sameForm, toForm, toPatch, validateForm } from './settingsForm';
@@ -97,7 +99,7 @@ function Form({ settings }: { settings: Settings }): ReactElement {
           </span>
           <div className="segmented" role="radiogroup" aria-labelledby="theme-label">
             {THEMES.map((t) => (
-              <button key={t.theme} type="button" role="radio" aria-checked={theme === t.theme} aria-pressed={theme === t.theme} onClick={() => void setTheme(t.theme)}>
+              <button key={t.theme} type="button" role="radio" aria-checked={theme === t.theme} onClick={() => void setTheme(t.theme)}>
                 {t.label}
               </button>
             ))}
@@ -115,6 +117,38 @@ function Form({ settings }: { settings: Settings }): ReactElement {
           <Field label="Request size (MiB)" hint="Bytes per request to the built-in receiver, 1–1024; streamed, so memory does not grow with it. Saved tus and S3 destinations have their own." error={e('chunkSizeMiB')}>
             {number('chunkSizeMiB', 1, 1024)}
           </Field>
+          <Field label="Jobs at once per destination" hint="0–64; 0 leaves it to the limit above." error={e('destinationConcurrency')}>
+            <input className="input input-number" type="number" min={0} max={64} step={1} value={form.destinationConcurrency} onChange={(ev) => change({ destinationConcurrency: ev.target.value })} />
+          </Field>
+        </div>
+        <h3 className="form-section-title">Per kind of job</h3>
+        <p className="muted">Jobs of a kind at once (1–64) and how long one attempt may run, in seconds; leave a field empty for no limit.</p>
+        <div className="settings-grid">
+          {JOB_KINDS.map((kind) => (
+            <div key={kind} className="settings-kind-row" data-testid={`kind-limits-${kind}`}>
+              <Field label={`${kind}: jobs at once`} error={e(`kindConcurrency.${kind}`)}>
+                <input
+                  className="input input-number"
+                  type="number"
+                  min={1}
+                  max={64}
+                  step={1}
+                  value={form.kindConcurrency[kind]}
+                  onChange={(ev) => change({ kindConcurrency: { ...form.kindConcurrency, [kind]: ev.target.value } })}
+                />
+              </Field>
+              <Field label={`${kind}: time limit (s)`} error={e(`kindTimeoutSeconds.${kind}`)}>
+                <input
+                  className="input input-number"
+                  type="number"
+                  min={1}
+                  step={1}
+                  value={form.kindTimeoutSeconds[kind]}
+                  onChange={(ev) => change({ kindTimeoutSeconds: { ...form.kindTimeoutSeconds, [kind]: ev.target.value } })}
+                />
+              </Field>
+            </div>
+          ))}
         </div>
       </Section>
       <ReceiverSection settings={settings} form={form} change={change} portError={e('receiverPort')} />
@@ -157,9 +191,7 @@ function Form({ settings }: { settings: Settings }): ReactElement {
         <Field label="Start Ferry when I log in" inline hint={desktop ? undefined : 'Takes effect in the desktop app.'}>
           <input type="checkbox" className="checkbox" checked={form.startAtLogin} onChange={(ev) => change({ startAtLogin: ev.target.checked })} />
         </Field>
-        <Field label="Allow command jobs" inline hint="Command jobs run programs on this computer; leave this off unless you trust whoever can create jobs.">
-          <input type="checkbox" className="checkbox" checked={form.allowCommandJobs} onChange={(ev) => change({ allowCommandJobs: ev.target.checked })} />
-        </Field>
+        <CommandJobsField />
       </Section>
       <Section title="Storage" description="Where this Ferry keeps its jobs, logs and settings.">
         <Field label="Data directory" hint={health?.freeBytes != null ? `${formatBytes(health.freeBytes)} free on this disk.` : undefined}>

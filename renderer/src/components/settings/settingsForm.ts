@@ -2,6 +2,7 @@
  * The settings screen's form: what the fields hold (text as typed), how it becomes an
  * updateSettings patch, and the field errors the shared schema finds before the engine is asked.
  */
+import { JOB_KINDS, type JobKind } from '../../../../shared/model';
 import { settingsSchema } from '../../../../shared/settings';
 import type { Settings } from '../../../../shared/settings';
 import { fromBytesPerSecond, toBytesPerSecond } from './bandwidthUnits';
@@ -15,12 +16,19 @@ export interface ScheduleRow {
   limit: BandwidthValue;
 }
 
+/** Per job kind, as typed; an empty field means no limit for that kind. */
+export type PerKindForm = Record<JobKind, string>;
+
 export interface SettingsForm {
   concurrency: string;
+  kindConcurrency: PerKindForm;
+  destinationConcurrency: string;
+  kindTimeoutSeconds: PerKindForm;
   parallelFiles: string;
   chunkSizeMiB: string;
   receiverPort: string;
   receiverOnLan: boolean;
+  receiverRequireToken: boolean;
   limited: boolean;
   bandwidth: BandwidthValue;
   schedule: ScheduleRow[];
@@ -28,7 +36,6 @@ export interface SettingsForm {
   notifyOnFailure: boolean;
   retentionDays: string;
   startAtLogin: boolean;
-  allowCommandJobs: boolean;
   onSourceChange: Settings['onSourceChange'];
 }
 
@@ -38,10 +45,14 @@ export const newScheduleRow = (): ScheduleRow => ({ key: ++rowKey, days: [1, 2, 
 export function toForm(s: Settings): SettingsForm {
   return {
     concurrency: String(s.concurrency),
+    kindConcurrency: perKindForm(s.kindConcurrency),
+    destinationConcurrency: String(s.destinationConcurrency),
+    kindTimeoutSeconds: perKindForm(s.kindTimeoutSeconds),
     parallelFiles: String(s.parallelFiles),
     chunkSizeMiB: String(s.chunkSizeMiB),
     receiverPort: String(s.receiverPort),
     receiverOnLan: s.receiverOnLan,
+    receiverRequireToken: s.receiverRequireToken,
     limited: s.bandwidthLimit > 0,
     bandwidth: s.bandwidthLimit > 0 ? fromBytesPerSecond(s.bandwidthLimit) : { amount: '10', unit: 'MB/s' },
     schedule: s.bandwidthSchedule.map((e) => ({ key: ++rowKey, days: [...e.days], from: e.from, to: e.to, limit: fromBytesPerSecond(e.bytesPerSecond) })),
@@ -49,28 +60,37 @@ export function toForm(s: Settings): SettingsForm {
     notifyOnFailure: s.notifyOnFailure,
     retentionDays: String(s.retentionDays),
     startAtLogin: s.startAtLogin,
-    allowCommandJobs: s.allowCommandJobs,
     onSourceChange: s.onSourceChange,
   };
 }
 
 const int = (s: string): number => (s.trim() === '' ? Number.NaN : Number(s));
 
+const perKindForm = (values: Partial<Record<JobKind, number>>): PerKindForm =>
+  Object.fromEntries(JOB_KINDS.map((k) => [k, values[k] === undefined ? '' : String(values[k])])) as PerKindForm;
+
+/** Only the kinds with a figure: an empty field leaves that kind unlimited. */
+const perKindPatch = (f: PerKindForm): Partial<Record<JobKind, number>> =>
+  Object.fromEntries(JOB_KINDS.filter((k) => f[k].trim() !== '').map((k) => [k, int(f[k])]));
+
 /** Everything but the theme, which saves on its own the moment it changes. */
 export function toPatch(f: SettingsForm): Omit<Settings, 'theme'> {
   return {
     concurrency: int(f.concurrency),
+    kindConcurrency: perKindPatch(f.kindConcurrency),
+    destinationConcurrency: int(f.destinationConcurrency),
+    kindTimeoutSeconds: perKindPatch(f.kindTimeoutSeconds),
     parallelFiles: int(f.parallelFiles),
     chunkSizeMiB: int(f.chunkSizeMiB),
     receiverPort: int(f.receiverPort),
     receiverOnLan: f.receiverOnLan,
+    receiverRequireToken: f.receiverRequireToken,
     bandwidthLimit: f.limited ? toBytesPerSecond(f.bandwidth) : 0,
     bandwidthSchedule: f.schedule.map((r) => ({ days: [...r.days].sort(), from: r.from, to: r.to, bytesPerSecond: toBytesPerSecond(r.limit) })),
     notifyOnComplete: f.notifyOnComplete,
     notifyOnFailure: f.notifyOnFailure,
     retentionDays: int(f.retentionDays),
     startAtLogin: f.startAtLogin,
-    allowCommandJobs: f.allowCommandJobs,
     onSourceChange: f.onSourceChange,
   };
 }

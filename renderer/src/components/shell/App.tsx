@@ -52,11 +52,17 @@ export function App(): ReactElement {
   useWindowDrop();
   return (
     <div className="app">
+      {/* The first tab stop: keyboard users skip the sidebar's dozen links. */}
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <ConnectionBanner />
       <div className="app-shell">
         <Sidebar />
-        <main className="app-main">
+        <main className="app-main" id="main" tabIndex={-1}>
           <Screen />
+          {/* Inside the main landmark, with the rows it acts on (it is positioned fixed). */}
+          <JobContextMenu />
         </main>
       </div>
       <StatusBar />
@@ -65,7 +71,6 @@ export function App(): ReactElement {
       <DestinationEditor />
       <ShortcutsSheet />
       <ConfirmDialog />
-      <JobContextMenu />
       <DropOverlay />
       <Toasts />
     </div>

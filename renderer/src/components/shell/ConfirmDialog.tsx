@@ -1,6 +1,6 @@
 /** The one confirmation dialog (cancel jobs, delete a destination); the safe answer has focus. */
 import type { ReactElement } from 'react';
-import { answerConfirm } from '../../store/actions/dialogs';
+import { answerConfirm, setConfirmOption } from '../../store/actions/dialogs';
 import { useFerryStore } from '../../store/store';
 import { Modal } from '../common/Modal';
 
@@ -26,6 +26,15 @@ export function ConfirmDialog(): ReactElement | null {
       }
     >
       <p className="confirm-message">{request.message}</p>
+      {request.option && (
+        <label className="confirm-option">
+          <input type="checkbox" checked={request.option.checked} onChange={(e) => setConfirmOption(e.target.checked)} />
+          <span>
+            {request.option.label}
+            {request.option.hint && <span className="confirm-option-hint">{request.option.hint}</span>}
+          </span>
+        </label>
+      )}
     </Modal>
   );
 }

@@ -24,7 +24,7 @@ const GROUPS: ReadonlyArray<{ title: string; keys: ReadonlyArray<{ keys: string[
       { keys: ['Shift', '↑ ↓'], what: 'Extend the selection' },
       { keys: ['Mod', 'A'], what: 'Select all jobs' },
       { keys: ['Space'], what: 'Pause or resume the selection' },
-      { keys: ['Delete'], what: 'Cancel the selection (asks first)' },
+      { keys: ['Delete'], what: 'Cancel the selected jobs that are unfinished, or delete finished ones with their logs (asks first)' },
       { keys: ['Home', 'End'], what: 'First or last job' },
     ],
   },

@@ -7,8 +7,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatCount, formatState } from '../../../../shared/format';
 import type { JobState } from '../../../../shared/model';
 import { openShortcuts } from '../../store/actions/dialogs';
-import { setJobQuery } from '../../store/actions/jobs';
-import { goTo } from '../../store/actions/navigation';
+import { plural } from '../../lib/plural';
+import { goTo, showJobsIn } from '../../store/actions/navigation';
 import { openNewJob } from '../../store/actions/newJobs';
 import { openNewUpload } from '../../store/actions/upload';
 import { selectStateCounts } from '../../store/selectors';
@@ -44,7 +44,7 @@ function NavItem({ id, current, label, icon, count, tone, onClick }: { id: strin
         {icon ? <span className="sidebar-icon">{icon}</span> : <span className="sidebar-dot" aria-hidden="true" />}
         <span className="sidebar-label">{label}</span>
         {count !== undefined ? (
-          <span className="sidebar-count" data-testid={`count-${id}`} aria-label={`${formatCount(count)} jobs`}>
+          <span className="sidebar-count" data-testid={`count-${id}`} aria-label={`${formatCount(count)} ${plural(count, 'job')}`}>
             {count > 0 ? formatCount(count) : ''}
           </span>
         ) : null}
@@ -57,10 +57,6 @@ export function Sidebar(): ReactElement {
   const counts = useFerryStore(useShallow(selectStateCounts));
   const current = useFerryStore(selectCurrent);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  const showJobs = (states: JobState[]) => {
-    goTo('jobs');
-    setJobQuery({ states });
-  };
   return (
     <nav className="sidebar" aria-label="Ferry">
       <div className="sidebar-brand">
@@ -86,7 +82,7 @@ export function Sidebar(): ReactElement {
           Jobs
         </h2>
         <ul className="sidebar-list" aria-labelledby="sidebar-jobs">
-          <NavItem id="jobs:all" current={current} label="All jobs" icon={<ListIcon />} count={total} onClick={() => showJobs([])} />
+          <NavItem id="jobs:all" current={current} label="All jobs" icon={<ListIcon />} count={total} onClick={() => showJobsIn([])} />
           {STATES.filter((state) => state !== 'awaiting_approval' || counts[state] > 0).map((state) => (
             <NavItem
               key={state}
@@ -95,7 +91,7 @@ export function Sidebar(): ReactElement {
               label={formatState(state).replace(/^./, (c) => c.toUpperCase())}
               count={counts[state]}
               tone={`state-${state}`}
-              onClick={() => showJobs([state])}
+              onClick={() => showJobsIn([state])}
             />
           ))}
         </ul>

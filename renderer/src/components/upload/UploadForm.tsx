@@ -1,6 +1,6 @@
 /** The dataset's name, destination, priority and metadata. */
 import type { ReactElement } from 'react';
-import { SENSOR_TYPES } from '../../../../shared/destinations';
+import { SENSOR_TYPE_LABELS, SENSOR_TYPES } from '../../../../shared/destinations';
 import { PRIORITIES } from '../../../../shared/model';
 import type { Priority } from '../../../../shared/model';
 import { datasetNameProblem, gateTimeoutProblem, submitUpload } from '../../store/actions/upload';
@@ -62,7 +62,7 @@ export function UploadForm(): ReactElement {
             <select className="select" value={form.metadata.sensorType} onChange={(e) => meta({ sensorType: e.target.value as (typeof SENSOR_TYPES)[number] })}>
               {SENSOR_TYPES.map((t) => (
                 <option key={t} value={t}>
-                  {cap(t)}
+                  {SENSOR_TYPE_LABELS[t]}
                 </option>
               ))}
             </select>

@@ -80,6 +80,7 @@ function Editor({ target }: { target: WatchEditorTarget }): ReactElement {
       title={editing ? `Edit ${existing?.name ?? 'rule'}` : 'Watch a folder'}
       subtitle="Files that appear in the folder are uploaded on their own, once each, and again when they change."
       onClose={closeWatchEditor}
+      onEscape={browsing ? () => setBrowsing(false) : undefined}
       size="large"
       testId="watch-rule-editor"
       footer={

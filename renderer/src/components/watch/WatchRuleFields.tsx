@@ -1,8 +1,7 @@
 /** The rule editor's sections: what to watch, what to take, where it goes, how to watch. */
 import type { ReactElement } from 'react';
 import type { DestinationView } from '../../../../shared/destinations';
-import { SENSOR_TYPES } from '../../../../shared/destinations';
-import { formatState } from '../../../../shared/format';
+import { SENSOR_TYPE_LABELS, SENSOR_TYPES } from '../../../../shared/destinations';
 import { WATCH_POLLING } from '../../../../shared/watch';
 import { Field } from '../common/Field';
 import type { WatchDraft } from './watchDraft';
@@ -70,7 +69,7 @@ export function DestinationFields({ draft, errors, update, destinations }: Field
         <select className="select" value={draft.sensorType} onChange={(e) => update((d) => ({ ...d, sensorType: e.target.value as WatchDraft['sensorType'] }))}>
           {SENSOR_TYPES.map((t) => (
             <option key={t} value={t}>
-              {formatState(t)}
+              {SENSOR_TYPE_LABELS[t]}
             </option>
           ))}
         </select>

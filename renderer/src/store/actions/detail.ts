@@ -15,3 +15,9 @@ export function setItemsFilter(filter: ItemStateFilter): void {
   const { items } = store().detail;
   store().setItemsQuery(items.jobId, 0, filter);
 }
+
+/** The Files tab of a job, showing only the files that failed (with their reasons). */
+export function showFailedFiles(jobId: number): void {
+  store().setItemsQuery(jobId, 0, 'failed');
+  store().setDetailTab('files');
+}

@@ -12,7 +12,7 @@ import { DEFAULT_SORT, isServerSort, listInput } from '../../lib/jobQuery';
 import type { JobQuery, JobSort, SortKey } from '../../lib/jobQuery';
 import { ferry } from '../../transport';
 import { useFerryStore } from '../store';
-import { confirmAction } from './dialogs';
+import { confirmAction, confirmChoice } from './dialogs';
 import { describeError, showError, showToast } from './toasts';
 
 /** What "New demo job" starts. */
@@ -248,27 +248,54 @@ export async function cancelOrDelete(ids: number[]): Promise<void> {
   await deleteJobs(jobs.map((j) => j.id), jobs.length === 1 ? `job #${first.id} (${first.name})` : `${jobs.length} jobs`);
 }
 
-/** Deletes jobs with their logs, after asking; running jobs must be canceled first. */
+/**
+ * Deletes jobs with their logs, after asking; running jobs must be canceled first. For uploads
+ * the question offers to delete what they put at their destinations too (unticked at first).
+ */
 export async function deleteJobs(ids: number[], label = ids.length === 1 ? `job #${ids[0]}` : `${ids.length} jobs`): Promise<void> {
-  const ok = await confirmAction({
+  const uploads = ids.map((id) => store().jobs.byId[id]).filter((j): j is JobView => j?.kind === 'upload');
+  const where = [...new Set(uploads.map((j) => destinationName(j.destinationId)))];
+  const answer = await confirmChoice({
     title: `Delete ${ids.length} ${noun(ids.length)}?`,
     message: `This removes ${label} with ${ids.length === 1 ? 'its log' : 'their logs'} for good.`,
     confirmLabel: `Delete ${noun(ids.length)}`,
     danger: true,
+    ...(uploads.length > 0
+      ? {
+          option: {
+            label: `Also delete the uploaded files at ${where.length === 1 ? where[0] : 'their destinations'}`,
+            hint: 'Every file the upload sent, its manifest and dataset.json. Some servers do not allow it; then nothing is deleted.',
+            checked: false,
+          },
+        }
+      : {}),
   });
-  if (!ok) return;
+  if (!answer.ok) return;
+  const deleteFiles = answer.checked;
   let removed: number[] = [];
-  if (ids.length === 1) {
-    try {
-      await ferry.deleteJob({ id: ids[0] as number });
-      removed = ids;
-      showToast('success', 'Job deleted', label);
-    } catch (err) {
-      showError(`Could not delete job ${ids[0]}`, err);
+  if (ids.length === 1 || deleteFiles) {
+    let filesDeleted = 0;
+    for (const id of ids) {
+      try {
+        const result = await ferry.deleteJob({ id, ...(deleteFiles ? { deleteFiles: true } : {}) });
+        filesDeleted += result.filesDeleted;
+        removed.push(id);
+      } catch (err) {
+        showError(`Could not delete job ${id}`, err);
+      }
+    }
+    if (removed.length > 0) {
+      const files = deleteFiles ? ` and ${filesDeleted} uploaded ${filesDeleted === 1 ? 'file' : 'files'}` : '';
+      showToast('success', removed.length === 1 ? 'Job deleted' : `${removed.length} jobs deleted`, `${removed.length === 1 ? label : `${removed.length} jobs`}${files}`);
     }
   } else removed = await runBulkAction('delete', 'Delete', 'deleted', ids, 0);
   store().removeJobs(removed);
   store().dropSelected(removed);
+}
+
+function destinationName(id: string | null | undefined): string {
+  const dest = store().destinations.list.find((d) => d.id === id);
+  return dest ? `“${dest.name}”` : 'the built-in receiver';
 }
 
 export async function setPriority(id: number, priority: Priority): Promise<void> {

@@ -1,8 +1,9 @@
 /** Moving around the app: screens, the job search, and requests from the host (app.navigate). */
 import type { NavigateRequest } from '../../../../shared/contract';
+import type { JobState } from '../../../../shared/model';
 import { useFerryStore } from '../store';
 import type { View } from '../uiSlice';
-import { ensureJob } from './jobs';
+import { ensureJob, setJobQuery } from './jobs';
 import { showJob } from './selection';
 import { openNewUpload } from './upload';
 
@@ -12,6 +13,12 @@ export const JOB_SEARCH_ID = 'job-search';
 export const LOG_SEARCH_ID = 'log-search';
 
 export const goTo = (view: View): void => store().setView(view);
+
+/** The jobs screen filtered to some states (none: all jobs). */
+export function showJobsIn(states: JobState[]): void {
+  goTo('jobs');
+  setJobQuery({ states });
+}
 
 /** Focuses an input once the screen that holds it has rendered. */
 function focusSoon(id: string): void {

@@ -16,6 +16,17 @@ export function adoptTheme(theme: Theme): void {
   store().setThemeState(theme);
 }
 
+/** Desktop: the host asks the user in a native dialog; the answer shows in the capabilities. */
+export async function requestCommandJobs(): Promise<void> {
+  try {
+    const { allowed } = await ferry.requestCommandJobs({});
+    store().setCapabilities(await ferry.capabilities({}));
+    if (allowed) showToast('success', 'Command jobs allowed', 'Ferry may now run programs you give it as jobs.');
+  } catch (err) {
+    showError('Could not allow command jobs', err);
+  }
+}
+
 export async function loadSettings(): Promise<void> {
   try {
     const settings = await ferry.getSettings({});

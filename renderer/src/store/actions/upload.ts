@@ -7,6 +7,7 @@ import type { UploadPreview } from '../../../../shared/files';
 import { stageFiles } from '../../lib/staging';
 import { carriesFiles, collectDropped, collectInput, takeDropSources } from '../../lib/webDrop';
 import type { DroppedSet } from '../../lib/webDrop';
+import { naturalCompare } from '../../lib/naturalSort';
 import type { PipelineStep } from '../../../../shared/automation';
 import { ferry } from '../../transport';
 import type { AfterUpload } from '../uploadSlice';
@@ -66,7 +67,7 @@ export function uploadFiles(set: DroppedSet): void {
   pendingFiles = set;
   store().openUpload('details', { kind: 'files', topLevel: set.topLevel });
   store().patchUploadForm({ destinationId: defaultDestinationId() });
-  const sorted = set.files.slice().sort((a, b) => a.relativePath.localeCompare(b.relativePath));
+  const sorted = set.files.slice().sort((a, b) => naturalCompare(a.relativePath, b.relativePath));
   // One dropped folder is the dataset itself: its name is not repeated inside (as the engine does).
   const strip = set.topLevel.length === 1 && sorted.some((f) => f.relativePath.includes('/'));
   const preview: UploadPreview = {

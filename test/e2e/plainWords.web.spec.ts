@@ -1,0 +1,73 @@
+/**
+ * Small things a person reads: Escape closes only the innermost layer, the shortcuts sheet says what
+ * Delete does, files are listed as people count, and an older job's Created cell shows its date.
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect, test } from './fixtures';
+import { JobsPage } from './pages/jobsPage';
+import { UploadSheet } from './pages/uploadSheet';
+import { dropFiles } from './support/dropFiles';
+import { bytesOf } from './support/files';
+import { waitForState } from './support/jobs';
+
+test.describe('plain words', () => {
+  test('Escape in the folder picker of "Watch a folder" closes the picker and keeps the form', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    await jobs.open(ferry.url);
+    await jobs.shell.go('watch');
+    await page.getByRole('button', { name: 'Watch a folder' }).first().click();
+    const editor = page.getByTestId('watch-rule-editor');
+    await editor.getByRole('textbox', { name: 'Name', exact: true }).fill('Microscope 2 exports');
+    await editor.getByRole('button', { name: 'Choose…' }).click();
+    const picker = page.getByTestId('watch-folder-picker');
+    await expect(picker).toBeVisible();
+    await picker.getByRole('button', { name: 'Up one folder' }).focus();
+    await page.keyboard.press('Escape');
+    await expect(picker).toBeHidden();
+    await expect(editor).toBeVisible();
+    await expect(editor.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('Microscope 2 exports');
+    // A second Escape, with no inner layer left, closes the sheet.
+    await page.keyboard.press('Escape');
+    await expect(editor).toBeHidden();
+  });
+
+  test('the shortcuts sheet says that Delete cancels unfinished jobs and deletes finished ones', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    await jobs.open(ferry.url);
+    await page.keyboard.press('?');
+    await expect(jobs.shell.shortcutsSheet).toContainText('Cancel the selected jobs that are unfinished, or delete finished ones with their logs (asks first)');
+  });
+
+  test('dropped files are listed in natural order: 2 before 10', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    const sheet = new UploadSheet(page);
+    await jobs.open(ferry.url);
+    await dropFiles(
+      page,
+      ['frame_10.raw', 'frame_2.raw', 'frame_1.raw', 'Frame_3.raw'].map((name) => ({ name, bytes: bytesOf(100) })),
+    );
+    await sheet.expectCounted(4);
+    await expect(sheet.root.getByRole('list', { name: 'Files to upload' }).locator('.upload-sample-path')).toHaveText(['frame_1.raw', 'frame_2.raw', 'Frame_3.raw', 'frame_10.raw']);
+  });
+
+  test('the Created column shows the date of a job from an earlier day in full', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    const job = await ferry.call<{ id: number }>('createDemoJob', { name: 'Last week', items: 1, itemDelayMs: 0, failRate: 0 });
+    await waitForState(ferry, job.id, ['completed']);
+    // An older job, as a user who kept Ferry for a week has: its creation time moved back in the database.
+    const created = new Date(2026, 0, 14, 9, 5).getTime();
+    const db = new Database(join(ferry.dataDir, 'ferry.db'));
+    try {
+      db.prepare('UPDATE jobs SET created_at = ? WHERE id = ?').run(created, job.id);
+    } finally {
+      db.close();
+    }
+    await jobs.open(ferry.url);
+    const cell = jobs.row(job.id).locator('.job-cell-created');
+    await expect(cell).toContainText('Jan');
+    await expect(cell).toContainText('14');
+    // Not cut off: the whole text fits in the cell.
+    expect(await cell.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  });
+});

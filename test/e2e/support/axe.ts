@@ -1,0 +1,36 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+import { showTheme, type ThemeName } from './screens';
+
+/** One axe finding, short enough to read in a test failure. */
+export interface AxeFinding {
+  screen: string;
+  theme: ThemeName;
+  rule: string;
+  nodes: string[];
+}
+
+/**
+ * Runs axe-core on what is on screen, in one theme. The default rule set (WCAG 2.x A/AA and best
+ * practice) plus label-content-name-mismatch, which axe ships as experimental but which a speech
+ * user meets on every button whose visible text differs from its name.
+ */
+export async function axeFindings(page: Page, screen: string, theme: ThemeName): Promise<AxeFinding[]> {
+  // The screen as a connected user sees it (a dropped socket shows a banner and reconnects).
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+  await showTheme(page, theme);
+  // Pointer off the controls: a hovered button is not the resting look being checked.
+  await page.mouse.move(1, 1);
+  const result = await new AxeBuilder({ page }).options({ rules: { 'label-content-name-mismatch': { enabled: true } } }).analyze();
+  return result.violations.map((v) => ({
+    screen,
+    theme,
+    rule: v.id,
+    nodes: v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1, 2).join('') ?? ''}`),
+  }));
+}
+
+/** axe on the current screen in both themes; returns the findings of both. */
+export async function axeBothThemes(page: Page, screen: string): Promise<AxeFinding[]> {
+  return [...(await axeFindings(page, screen, 'light')), ...(await axeFindings(page, screen, 'dark'))];
+}
