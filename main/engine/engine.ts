@@ -34,6 +34,7 @@ import { createCommandRunner } from './kinds/commandRunner';
 import { CommandJobsGate } from './kinds/commandJobsGate';
 import { ensurePrivateDir } from './util/privateFiles';
 import { createDownloadRunner, type DownloadParams } from './kinds/downloadRunner';
+import { dataDirProblem } from './util/dataDirGuard';
 import { dropSecretHeaders, loadSecretHeaders } from './kinds/downloadSecrets';
 import { createVerifyRunner } from './kinds/verifyRunner';
 import { bridgeJobWebhooks } from './notify/jobWebhooks';
@@ -93,6 +94,8 @@ export type StreamHandlers = {
 
 /** The engine: database, log store and scheduler behind the contract's commands and streams. */
 export class Engine {
+  /** Ferry's own files; jobs never write inside it (util/dataDirGuard.ts). */
+  readonly dataDir: string;
   readonly db: Db;
   readonly repo: JobsRepo;
   readonly logs: LogStore;
@@ -134,6 +137,7 @@ export class Engine {
 
   constructor(readonly options: EngineOptions) {
     ensurePrivateDir(options.dataDir);
+    this.dataDir = options.dataDir;
     this.db = openDatabase(join(options.dataDir, 'ferry.db'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     this.repo = new JobsRepo(this.db);
     this.logs = new LogStore(options.dataDir, options.logs);
@@ -152,12 +156,16 @@ export class Engine {
       secrets,
       () => (this.receiver ? { url: this.receiver.url, ...(this.receiver.token ? { token: this.receiver.token } : {}) } : undefined),
       () => this.settings.get().chunkSizeMiB * 1024 * 1024,
+      (target) => dataDirProblem(options.dataDir, target),
     );
     const uploadRunner = createUploadRunner({ destinations: this.destinations, items: this.items, jobDir: (id) => this.logs.paths(id).dir });
     const runners = new Map<JobKind, JobRunner>();
     const verifyRunner = createVerifyRunner({ destinations: this.destinations, items: this.items, receiverDir: () => this.receiver?.dir ?? undefined });
     this.commandJobs = new CommandJobsGate(options.dataDir, options.allowCommandJobs === true);
-    const downloadRunner = createDownloadRunner({ secretHeaders: (ref) => loadSecretHeaders(secrets, ref) });
+    const downloadRunner = createDownloadRunner({
+      secretHeaders: (ref) => loadSecretHeaders(secrets, ref),
+      destProblem: (dest) => dataDirProblem(options.dataDir, dest),
+    });
     const builtIn = [demoRunner, uploadRunner, downloadRunner, createCommandRunner(this.commandJobs), verifyRunner] as JobRunner[];
     for (const r of [...builtIn, ...(options.runners ?? [])]) runners.set(r.kind, r);
     this.jobs = new JobManager(this.repo, this.logs, runners, {

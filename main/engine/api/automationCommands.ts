@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { conflict } from '../../../shared/errors';
+import { conflict, invalidInput } from '../../../shared/errors';
+import { dataDirProblem } from '../util/dataDirGuard';
 import type { CommandHandlers, Engine } from '../engine';
 import type { VerifyParams } from '../kinds/verifyRunner';
 import type { UploadParams } from '../kinds/uploadRunner';
@@ -24,6 +25,8 @@ export function automationCommands(engine: Engine): Pick<CommandHandlers, Automa
   const jobs = engine.jobs;
   return {
     createDownloadJob: ({ name, priority, secretHeaders: marked, ...input }) => {
+      const problem = dataDirProblem(engine.dataDir, input.dest);
+      if (problem) throw invalidInput(`createDownloadJob: ${problem}`, { dest: input.dest });
       // Credential headers go to the secret store; the database keeps a reference to them.
       const { headers, secretHeadersRef } = stashSecretHeaders(engine.secrets, input.headers, marked);
       const p = { ...input, ...(headers ? { headers } : {}), ...(secretHeadersRef ? { secretHeadersRef } : {}) };

@@ -54,6 +54,8 @@ export class DestinationService {
     private readonly builtin: () => { url: string; token?: string } | undefined,
     /** Bytes per request to the built-in receiver (the chunk size setting). */
     private readonly receiverRequestBytes: () => number,
+    /** Why a folder destination may not write a path (Ferry's own data directory). */
+    private readonly refusePath?: (target: string) => string | undefined,
   ) {
     this.repo = new DestinationsRepo(db);
     if (!this.repo.get(BUILTIN_ID)) {
@@ -157,7 +159,7 @@ export class DestinationService {
   }
 
   protocol(id: string): UploadProtocol {
-    return createProtocol(this.resolve(id), { receiverRequestBytes: this.receiverRequestBytes() });
+    return createProtocol(this.resolve(id), { receiverRequestBytes: this.receiverRequestBytes(), ...(this.refusePath ? { refusePath: this.refusePath } : {}) });
   }
 
   test(id: string, signal?: AbortSignal): Promise<DestinationTest> {

@@ -18,7 +18,7 @@ export type ResolvedDestination = DestinationConfig & {
 };
 
 /** Turns a saved destination into the protocol that talks to it. */
-export function createProtocol(dest: ResolvedDestination, local: { receiverRequestBytes: number }): UploadProtocol {
+export function createProtocol(dest: ResolvedDestination, local: { receiverRequestBytes: number; refusePath?: (target: string) => string | undefined }): UploadProtocol {
   switch (dest.kind) {
     case 'receiver':
       if (!dest.builtinUrl) throw new FerryError('UNAVAILABLE', 'the built-in receiver is not running');
@@ -46,6 +46,6 @@ export function createProtocol(dest: ResolvedDestination, local: { receiverReque
         maxParallel: dest.config.parallelParts,
       });
     case 'folder':
-      return new FolderProtocol({ root: dest.config.path });
+      return new FolderProtocol({ root: dest.config.path, ...(local.refusePath ? { refusePath: local.refusePath } : {}) });
   }
 }

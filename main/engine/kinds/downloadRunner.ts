@@ -53,6 +53,8 @@ export interface DownloadOptions {
   maxRedirects: number;
   /** The credential headers kept in the secret store under a job's reference. */
   secretHeaders: (ref: string | undefined) => Record<string, string>;
+  /** Why a download may not write to `dest` (Ferry's own data directory), checked before each attempt. */
+  destProblem?: (dest: string) => string | undefined;
 }
 
 export const DEFAULT_DOWNLOAD_OPTIONS: DownloadOptions = {
@@ -102,6 +104,8 @@ class Download {
 
   async run(): Promise<RunnerOutcome> {
     const { ctx } = this;
+    const problem = this.options.destProblem?.(this.params.dest);
+    if (problem) throw new FerryError('INVALID_INPUT', `${this.op}: ${problem}`, { retriable: false });
     const saved = ctx.restore();
     if (saved?.finished && (await this.alreadyInPlace(saved))) {
       ctx.log(`Already downloaded to ${this.params.dest} (SHA-256 ${saved.sha256})`);

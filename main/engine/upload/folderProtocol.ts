@@ -16,6 +16,8 @@ export interface FolderOptions {
   overwrite?: boolean;
   /** Bytes per write + fdatasync. Default 8 MiB. */
   chunkSize?: number;
+  /** Why a target may not be written (Ferry's own data directory below or beside the root). */
+  refusePath?: (target: string) => string | undefined;
 }
 
 const PARTIAL_SUFFIX = '.ferry-part';
@@ -78,6 +80,8 @@ export class FolderProtocol implements UploadProtocol {
     const rel = checkRelativePath(relativePath, op);
     const target = path.join(this.root, ...rel.split('/'));
     if (!inside(this.root, target)) throw invalidInput(`${op}: resolves outside ${this.root}`);
+    const refused = this.options.refusePath?.(target);
+    if (refused) throw invalidInput(`${op}: ${refused}`);
     return target;
   }
 

@@ -69,7 +69,7 @@ describe('job lifecycle', () => {
       expect(await dispatchCommand(engine, 'resumeJob', { id })).toMatchObject({ ok: true });
       const done = await waitForJob(engine, id, settled(engine, id), 60_000);
       expect(done, logOf(engine, id)).toMatchObject({ state: 'completed', result: 'success', counts: { processed: 6 } });
-      expect(tree(join(root, 'stopped'))).toEqual([...Object.keys(files), 'manifest-sha256.txt'].sort());
+      expect(tree(join(root, 'stopped'))).toEqual([...Object.keys(files), 'dataset.json', 'manifest-sha256.txt'].sort());
       for (const name of Object.keys(files)) expect(sha256Of(join(root, 'stopped', name))).toBe(sha256Of(join(src, name)));
     });
 
@@ -114,7 +114,7 @@ describe('job lifecycle', () => {
       expect(await dispatchCommand(engine, 'resumeJob', { id })).toMatchObject({ ok: true });
       const done = await waitForJob(engine, id, settled(engine, id), 60_000);
       expect(done, logOf(engine, id)).toMatchObject({ state: 'completed', result: 'success', counts: { processed: 2000 } });
-      expect(tree(join(root, 'many'))).toHaveLength(2001);
+      expect(tree(join(root, 'many'))).toHaveLength(2002);
       for (const rel of ['part-0/f0000.bin', 'part-3/f1999.bin']) expect(sha256Of(join(root, 'many', rel))).toBe(sha256Of(join(src, rel)));
     });
   });
@@ -163,7 +163,7 @@ describe('job lifecycle', () => {
     expect(done, log).toMatchObject({ state: 'completed', result: 'partial', attempts: 1, counts: { processed: 2, failed: 2 } });
     expect(log).toMatch(/FAIL {2}back\\slash\.txt: Share cannot store a file under this name: contains a backslash/);
     expect(log).toMatch(/FAIL {2}also\\large\.bin: .*backslash/);
-    expect(tree(join(root, 'odd'))).toEqual(['big.bin', 'manifest-sha256.txt', 'ok.bin']);
+    expect(tree(join(root, 'odd'))).toEqual(['big.bin', 'dataset.json', 'manifest-sha256.txt', 'ok.bin']);
     for (const name of ['ok.bin', 'big.bin']) expect(sha256Of(join(root, 'odd', name))).toBe(sha256Of(join(src, name)));
   });
 

@@ -35,7 +35,7 @@ function tree(root: string): string[] {
 }
 
 function expectSameFiles(src: string, landed: string, files: Record<string, number>): void {
-  const expected = [...Object.keys(files), 'manifest-sha256.txt'].sort();
+  const expected = [...Object.keys(files), 'dataset.json', 'manifest-sha256.txt'].sort();
   expect(tree(landed)).toEqual(expected);
   for (const rel of Object.keys(files)) expect(sha256Of(join(landed, rel)), rel).toBe(sha256Of(join(src, rel)));
 }
