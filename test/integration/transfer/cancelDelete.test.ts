@@ -82,6 +82,10 @@ describe('cancel and delete at every kind of destination', () => {
     const id = await createUpload(engine, { paths: [src], name: 'ds', destinationId: dest.destinationId });
     expect(await waitForJob(engine, id, settled(engine, id), 30_000)).toMatchObject({ state: 'completed', result: 'success' });
     expect(await dest.landed('ds')).toHaveLength(4);
+    // @tus/server confirms sizes, not checksums: each file was read back and hashed, never "verified by size".
+    const log = readFileSync(engine.logs.paths(id).log, 'utf8');
+    expect(log.match(/^.*OK {4}[ab]\.bin .*$/gm)?.map((l) => /\((read-back|empty)/.test(l))).toEqual([true, true]);
+    expect(engine.items.page(id, 0, 10).map((it) => it.verified)).toEqual(['read-back', 'read-back']);
     expect(await dispatchCommand(engine, 'deleteJob', { id, deleteFiles: true })).toEqual({ ok: true, value: { id, filesDeleted: 2 } });
     expect(await dest.partials()).toEqual([]);
   });
