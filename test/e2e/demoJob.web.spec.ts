@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
 import { JobsPage } from './pages/jobsPage';
+import { createDemoJobs } from './support/jobs';
 
 test.describe('demo job in the web host', () => {
   test('streams its log; pause stops lines, resume restarts them, cancel writes the canceled footer', async ({ page, ferry }) => {
@@ -31,15 +32,20 @@ test.describe('demo job in the web host', () => {
   });
 
   test('a second page attached to the same job sees the same lines', async ({ page, context, ferry }) => {
+    // A job long enough to still run when the second page has caught up, however busy the machine.
+    const [job] = await createDemoJobs(ferry, 1, { items: 2000, itemDelayMs: 150 });
+    const id = job!.id;
     const first = new JobsPage(page);
     await first.open(ferry.url);
-    const id = await first.newDemoJob();
+    await first.select(id);
     await first.waitForItemLines(2);
 
     const second = new JobsPage(await context.newPage());
     await second.open(ferry.url);
     await second.select(id);
-    await second.waitForItemLines(4);
+    // Lines written after the second page attached reach it live.
+    const attachedAt = await second.itemLines();
+    await second.waitForItemLines(attachedAt + 3);
     await first.control('Cancel', id).click();
     await expect(first.log).toHaveAttribute('data-eof', 'true');
     await expect(second.log).toHaveAttribute('data-eof', 'true');
