@@ -5,9 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../../main/engine/api/dispatch';
 import { globalThrottle } from '../../../main/engine/upload/throttle';
 import { startEngine, waitForJob } from '../../helpers/engineFixture';
-import { writeSeededFile } from '../../helpers/seededRandom';
 import { makeTmpDir } from '../../helpers/tmpDir';
-import { createUpload, DESTINATION_KINDS, partWay, settled, startDestination, tree } from './destinationsFixture';
+import { createUpload, DESTINATION_KINDS, partWay, seededSource, settled, startDestination, tree } from './destinationsFixture';
 
 /**
  * Cancel and delete, for every destination kind: a canceled job leaves nothing unfinished at the
@@ -23,13 +22,7 @@ describe('cancel and delete at every kind of destination', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  function source(files: Record<string, number>): string {
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-cancel-src-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    let seed = 11;
-    for (const [name, size] of Object.entries(files)) writeSeededFile(join(dir, name), size, seed++);
-    return dir;
-  }
+  const source = (files: Record<string, number>): string => seededSource(cleanups, files, 11);
 
   for (const kind of DESTINATION_KINDS) {
     it(`${kind}: cancel in the middle of a file discards the unfinished upload at the destination`, async () => {

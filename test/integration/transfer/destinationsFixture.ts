@@ -1,5 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { dispatchCommand } from '../../../main/engine/api/dispatch';
@@ -8,6 +9,7 @@ import { globalThrottle } from '../../../main/engine/upload/throttle';
 import { startReceiver } from '../../../main/receiver/receiver';
 import type { JobView } from '../../../shared/model';
 import { startEngine, waitForJob } from '../../helpers/engineFixture';
+import { writeSeededFile } from '../../helpers/seededRandom';
 import { makeTmpDir } from '../../helpers/tmpDir';
 import { startS3Server } from '../upload/fixtures/s3Server';
 import { startTusServer } from '../upload/fixtures/tusServer';
@@ -146,4 +148,13 @@ export const settled = (engine: Engine, id: number) => (j: JobView) => isFinishe
 /** Resolves once some file of the job is part-way: its upload exists at the destination and bytes went out. */
 export function partWay(engine: Engine, id: number, timeoutMs = 30_000): Promise<JobView> {
   return waitForJob(engine, id, (j) => j.state === 'running' && j.done > 0 && engine.items.page(id, 0, 1000).some((it) => it.state !== 'done' && it.session !== null), timeoutMs);
+}
+
+/** Files of seeded bytes (each file its own seed from `firstSeed` on, so every block differs) in a fresh folder removed by `cleanups`. */
+export function seededSource(cleanups: (() => Promise<void> | void)[], files: Record<string, number>, firstSeed: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-transfer-src-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  let seed = firstSeed;
+  for (const [name, size] of Object.entries(files)) writeSeededFile(join(dir, name), size, seed++);
+  return dir;
 }

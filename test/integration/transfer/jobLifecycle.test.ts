@@ -8,11 +8,10 @@ import { globalThrottle } from '../../../main/engine/upload/throttle';
 import type { JobEvent, JobView } from '../../../shared/model';
 import { startEngine, waitForJob } from '../../helpers/engineFixture';
 import { startFaultProxy } from '../../helpers/faultProxy';
-import { writeSeededFile } from '../../helpers/seededRandom';
 import { makeDataset, sha256Of } from '../../helpers/servicesFixture';
 import { makeTmpDir } from '../../helpers/tmpDir';
 import { startTusServer } from '../upload/fixtures/tusServer';
-import { createUpload, isFinished, partWay, settled, startDestination, tree } from './destinationsFixture';
+import { createUpload, isFinished, partWay, seededSource, settled, startDestination, tree } from './destinationsFixture';
 
 /**
  * A job's life as a user drives it: stop after the files in flight, a job whose every file
@@ -29,14 +28,7 @@ describe('job lifecycle', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  /** Files of seeded bytes (each file its own seed, so every block differs) in a fresh folder. */
-  function source(files: Record<string, number>): string {
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-life-src-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    let seed = 101;
-    for (const [name, size] of Object.entries(files)) writeSeededFile(join(dir, name), size, seed++);
-    return dir;
-  }
+  const source = (files: Record<string, number>): string => seededSource(cleanups, files, 101);
 
   async function folderDestination() {
     const dest = await startDestination('folder', cleanups);
