@@ -171,9 +171,13 @@ export type StoredFile = { relative_path: string; size: number; location: string
  */
 /** Where the receiver filed a file: what it answered, or (older records, lost answers) where it would. */
 function filedAs(f: StoredFile, dataset: string): string {
-  const l = f.location;
-  const answered = l && !/^[a-z][a-z0-9+.-]*:/i.test(l) && l.split('/').every((s) => s !== '' && s !== '.' && s !== '..') ? l : undefined;
-  return answered ?? `${dataset}/${f.relative_path}`;
+  return receiverFiled(f.location) ?? `${dataset}/${f.relative_path}`;
+}
+
+/** A receiver's answer of where it filed a file (`<dataset>/<path>`, maybe `name (n).ext`), if the location is one. */
+export function receiverFiled(location: string | null): string | undefined {
+  if (!location || /^[a-z][a-z0-9+.-]*:/i.test(location)) return undefined;
+  return location.split('/').every((s) => s !== '' && s !== '.' && s !== '..') ? location : undefined;
 }
 
 export async function storedFor(

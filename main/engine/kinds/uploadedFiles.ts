@@ -6,6 +6,7 @@ import type { DestinationService } from '../destinations/destinationService';
 import { FolderProtocol } from '../upload/folderProtocol';
 import type { UploadProtocol } from '../upload/protocol';
 import type { UploadState } from '../upload/uploadFile';
+import { receiverFiled } from './storedSha256';
 import { DATASET_FILE_NAME, MANIFEST_NAME, remotePath, type UploadParams } from './uploadRunner';
 
 export interface UploadedFilesDeps {
@@ -66,8 +67,3 @@ export async function deleteUploadedFiles(deps: UploadedFilesDeps, row: JobRow, 
   }
 }
 
-/** A receiver's answer of where it filed a file (`<dataset>/<path>`, maybe `name (n).ext`), if the location is one. */
-function receiverFiled(location: string | null): string | undefined {
-  if (!location || /^[a-z][a-z0-9+.-]*:/i.test(location)) return undefined;
-  return location.split('/').every((s) => s !== '' && s !== '.' && s !== '..') ? location : undefined;
-}
