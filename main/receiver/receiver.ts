@@ -136,6 +136,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     allowedOrigins: () => false,
     // Relative, so the client's Host header is never echoed (and a tunnel or proxy in front keeps working).
     relativeLocation: true,
+    namingFunction: (_req, metadata) => store.newId(metadata),
     ...hooks,
   });
 

@@ -1,11 +1,11 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { ERRORS, Upload, isPathInsideDirectory } from '@tus/server';
-import { ioHttpError } from './httpError';
+import { HttpError, ioHttpError } from './httpError';
 import { bodyCheck } from './uploadChecksum';
 import type { SpaceBudget } from './spaceBudget';
 
@@ -38,8 +38,14 @@ export interface ReceiverStoreOptions {
   budget: SpaceBudget;
 }
 
+/** The client's `idempotencyKey` metadata: 32 lowercase hex digits (tusProtocol.ts). */
+const IDEMPOTENCY_KEY = /^[0-9a-f]{32}$/;
+
 /**
- * FileStore with four changes the receiver needs:
+ * FileStore with five changes the receiver needs:
+ * - an upload created with an idempotency key gets an id derived from it, and a creation repeated
+ *   with the same key (its first answer was lost) replaces the unfinished upload the first one
+ *   made instead of leaving it behind in `.incoming` until it expires;
  * - creation promises the upload's whole length on the disk (SpaceBudget), so one that cannot fit
  *   is refused with 507 before a byte is sent, and deferred lengths are not offered;
  * - a filed upload keeps its `<id>.json` as a tombstone, so a client whose final PATCH answer was
@@ -91,7 +97,24 @@ export class ReceiverStore extends FileStore {
     }
   }
 
+  /**
+   * The id of a new upload: derived from the client's idempotency key when it sent one, so a POST
+   * repeated after a lost answer lands on the same upload; random otherwise, and also when the
+   * upload of that key has been filed already (the repeat is then filed again, as a duplicate).
+   */
+  async newId(metadata: Record<string, string | null> | undefined): Promise<string> {
+    const key = metadata?.idempotencyKey;
+    if (!key || !IDEMPOTENCY_KEY.test(key)) return randomBytes(16).toString('hex');
+    const id = createHash('sha256').update(`ferry-upload:${key}`).digest('hex').slice(0, 32);
+    await this.settle(id);
+    return (await this.record(id))?.filed ? randomBytes(16).toString('hex') : id;
+  }
+
   override async create(upload: Upload): Promise<Upload> {
+    // Creation holds the upload's lock, so no request writes to an earlier upload of this id now.
+    const earlier = await this.record(upload.id);
+    if (earlier?.filed) throw new HttpError(503, `create upload ${upload.id}: an upload with this idempotency key was finished meanwhile; try again`);
+    if (earlier) await this.remove(upload.id);
     await this.budget.reserve(`create upload ${upload.id}`, upload.id, upload.size ?? 0);
     try {
       return await super.create(upload);

@@ -16,8 +16,12 @@ export interface RequestFault {
    * one S3 part, one tus upload); the fault then hits only that key until it has fired `times`.
    */
   times: number;
-  /** Reset the connection after this many body bytes went through, or answer this status at once. */
-  action: { resetAfterBodyBytes: number } | { status: number };
+  /**
+   * Reset the connection after this many body bytes went through; answer this status at once; or
+   * let the whole request reach the server and reset the client's connection instead of passing
+   * on the server's answer (the server acted, the client never learns how).
+   */
+  action: { resetAfterBodyBytes: number } | { status: number } | { dropAnswer: true };
 }
 
 export interface HttpFaultProxy {
@@ -65,6 +69,11 @@ export async function startHttpFaultProxy(target: { host: string; port: number }
     forwarded++;
     const resetAt = fault && 'resetAfterBodyBytes' in fault.fault.action ? fault.fault.action.resetAfterBodyBytes : Number.POSITIVE_INFINITY;
     const upstream = http.request({ host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: false }, (answer) => {
+      if (fault && 'dropAnswer' in fault.fault.action) {
+        answer.resume();
+        answer.on('end', () => req.socket.resetAndDestroy());
+        return;
+      }
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
       answer.pipe(res);
       answer.on('error', () => res.destroy());

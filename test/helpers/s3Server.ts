@@ -134,12 +134,15 @@ export async function startS3Server(dir: string, options: { shim?: boolean; list
     );
   }
 
-  async function listUploads(res: http.ServerResponse) {
+  async function listUploads(res: http.ServerResponse, prefix: string) {
     const ids = await readdir(uploadsDir).catch(() => [] as string[]);
     const uploads: string[] = [];
     for (const id of ids) {
       const key = await readFile(path.join(uploadsDir, id, 'key'), 'utf8').catch(() => '');
-      uploads.push(`<Upload><Key>${xml(key)}</Key><UploadId>${id}</UploadId></Upload>`);
+      if (!key.startsWith(prefix)) continue;
+      const made = await stat(path.join(uploadsDir, id)).catch(() => undefined);
+      const initiated = made ? `<Initiated>${new Date(made.birthtimeMs || made.ctimeMs).toISOString()}</Initiated>` : '';
+      uploads.push(`<Upload><Key>${xml(key)}</Key><UploadId>${id}</UploadId>${initiated}</Upload>`);
     }
     answer(res, 200, `<ListMultipartUploadsResult><Bucket>${bucket}</Bucket><IsTruncated>false</IsTruncated>${uploads.join('')}</ListMultipartUploadsResult>`);
   }
@@ -151,7 +154,7 @@ export async function startS3Server(dir: string, options: { shim?: boolean; list
     const id = url.searchParams.get('uploadId');
     const partNumber = url.searchParams.get('partNumber');
     if (shim && bucketName === bucket) {
-      if (req.method === 'GET' && !key && url.searchParams.has('uploads')) return listUploads(res);
+      if (req.method === 'GET' && !key && url.searchParams.has('uploads')) return listUploads(res, url.searchParams.get('prefix') ?? '');
       if (req.method === 'GET' && key && id) return listParts(res, key, id, url.searchParams);
       if (req.method === 'DELETE' && key && id) {
         if (!(await uploadExists(id))) return noSuchUpload(res, id);

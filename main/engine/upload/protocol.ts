@@ -6,6 +6,12 @@
  * (tus, folder) take one chunk at a time in order; S3 takes parts in any order and in parallel
  * (`maxParallel`). After every acknowledged chunk the engine persists `saved()`, so a later
  * process can call `begin(file, saved)` and continue where the destination says it stands.
+ *
+ * Sessions that create something remote (`saveBeforePass`) have `saved()` persisted before each
+ * pass too, so before any request that creates it. Such a session puts in it what it takes to find that thing again if
+ * the creation's answer is lost (a reset connection, a kill, a shutdown mid-request): tus sends an
+ * idempotency key the built-in receiver honours, S3 notes when it began creating, so the next
+ * attempt can abort multipart uploads of the key it never learned of.
  */
 
 /** The file as the destination sees it. `relativePath` uses '/' and is checked by relativePath.ts. */
@@ -29,6 +35,12 @@ export interface SavedTusSession {
   url: string | null;
   /** From Upload-Expires, epoch ms; after it the server may answer 404/410. */
   expiresAt?: number;
+  /**
+   * Sent as the `idempotencyKey` metadata of the creation POST (32 hex digits). A POST repeated
+   * with the same key, after its answer was lost, replaces the upload the first one made on
+   * Ferry's receiver instead of leaving it behind; other servers ignore it.
+   */
+  key?: string;
   /** Concatenation: the file goes as partial uploads of `partSize`, sent in parallel. */
   concat?: { partSize: number; parts: SavedTusPart[] };
 }
@@ -60,6 +72,12 @@ export interface SavedS3Session {
   uploadId: string | null;
   partSize: number;
   parts: S3SavedPart[];
+  /**
+   * Epoch ms, while `uploadId` is null on a multipart file: a CreateMultipartUpload begun after
+   * this may have created an upload whose UploadId never arrived. The next attempt aborts this
+   * key's multipart uploads initiated since (less a margin for clock skew) before creating one.
+   */
+  creatingSince?: number;
 }
 
 /** Folder: the partial file's size is the resume offset. */
@@ -104,6 +122,11 @@ export interface UploadSession {
   readonly chunkSize: number;
   /** How many chunks may be in flight at once: 1 for append-only destinations. */
   readonly maxParallel: number;
+  /**
+   * True when `saved()` must be persisted before each pass: it holds what finds a remote upload
+   * again whose creation answer is lost (see the top of this file).
+   */
+  readonly saveBeforePass?: boolean;
   /**
    * Bytes from the start the destination already holds (tus HEAD, S3 ListParts prefix, folder
    * stat). Creates the remote upload when there is none yet (new or expired). The engine re-reads

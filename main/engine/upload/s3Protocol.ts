@@ -6,6 +6,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
@@ -25,6 +26,11 @@ export const S3_MAX_PART = 5 * 1024 * MiB;
 export const S3_MAX_PARTS = 10_000;
 /** ListParts answers at most this many parts per page. */
 const LIST_PAGE = 1000;
+/**
+ * How much earlier than our clock says a lost CreateMultipartUpload may look in the server's
+ * Initiated time (clock skew): uploads of the key initiated since then are taken for ours.
+ */
+const CREATE_SKEW_MS = 5 * 60_000;
 
 export interface S3Options {
   bucket: string;
@@ -85,9 +91,22 @@ const isUnsupported = (err: unknown) => {
   return status === 405 || status === 501 || codeOf(err) === 'NotImplemented' || codeOf(err) === 'MethodNotAllowed';
 };
 
+/** The SDK logs a failed command as an object holding its input (part bodies too); a log line wants the gist. */
+function describeSdkLog(entry: unknown): string {
+  if (typeof entry === 'string') return entry;
+  if (entry instanceof Error) return entry.message;
+  const failed = entry as { commandName?: unknown; error?: { name?: unknown; code?: unknown; message?: unknown } } | null;
+  if (typeof failed?.commandName === 'string') {
+    const why = [failed.error?.code, failed.error?.name, failed.error?.message].filter((w) => typeof w === 'string' && w).join(' ');
+    return `${failed.commandName} failed${why ? `: ${why}` : ''}`;
+  }
+  return String(entry);
+}
+
 /**
  * The SDK warns on the console whenever a streamed body fails, which is every cancel and every
- * failure our own retry policy then handles: that one goes to debug, the rest to our log.
+ * failure our own retry policy then handles: that one goes to debug, the rest to our log. Its
+ * errors are failed commands, which the session reports itself.
  */
 const sdkLogger = {
   trace: () => undefined,
@@ -95,7 +114,8 @@ const sdkLogger = {
   info: () => undefined,
   warn: (...args: unknown[]) =>
     String(args[0]).includes('non-retryable streaming request') ? log.debug(String(args[0])) : log.warn(String(args[0]), ...args.slice(1)),
-  error: (...args: unknown[]) => log.error(String(args[0]), ...args.slice(1)),
+  // A failed command is reported (and retried) by the session that sent it: here it is detail.
+  error: (...args: unknown[]) => log.debug(describeSdkLog(args[0])),
 };
 
 /** The composite checksum S3 reports for a multipart object: SHA-256 of the part digests, `-N`. */
@@ -181,9 +201,17 @@ export class S3Protocol implements UploadProtocol {
 class S3Session implements UploadSession {
   readonly chunkSize: number;
   readonly maxParallel: number;
+  readonly saveBeforePass = true;
   private readonly single: boolean;
   private readonly bucket: string;
   private uploadId: string | null;
+  /** SavedS3Session.creatingSince: set while a multipart file has no UploadId. */
+  private creatingSince: number | undefined;
+  /**
+   * A CreateMultipartUpload may have made an upload whose UploadId never reached us: one failed
+   * in this process, or an earlier process saved `creatingSince` and ended before saving an id.
+   */
+  private mayHaveLost: boolean;
   private readonly parts = new Map<number, S3SavedPart>();
   private checksumEchoed: boolean | undefined;
 
@@ -199,7 +227,16 @@ class S3Session implements UploadSession {
     this.maxParallel = this.single ? 1 : Math.max(1, s3.options.maxParallel ?? 4);
     this.bucket = s3.options.bucket;
     this.uploadId = saved?.uploadId ?? null;
+    this.mayHaveLost = !this.single && !this.uploadId && saved?.creatingSince !== undefined;
+    this.creatingSince = this.single || this.uploadId ? undefined : (saved?.creatingSince ?? Date.now());
     for (const part of saved?.parts ?? []) this.parts.set(part.PartNumber, { ...part });
+  }
+
+  /** The upload is gone (expired, aborted by a lifecycle rule): the next pass creates another. */
+  private forgetUpload(): void {
+    this.uploadId = null;
+    this.parts.clear();
+    this.creatingSince = Date.now();
   }
 
   private op(what: string): string {
@@ -224,8 +261,12 @@ class S3Session implements UploadSession {
         try {
           await this.listParts(signal);
         } catch (err) {
-          if (isNoSuchUpload(err)) this.uploadId = null;
-          else if (isUnsupported(err)) this.s3.warnOnce('ListParts', `${this.op('ListParts')}: not supported by the server; resuming from the saved parts`);
+          if (isNoSuchUpload(err)) {
+            // A new pass, so that the state saved before it says a creation is under way.
+            this.forgetUpload();
+            throw remoteError(`${this.op('ListParts')}: the multipart upload is gone, starting a new one`, { retriable: true, restart: true });
+          }
+          if (isUnsupported(err)) this.s3.warnOnce('ListParts', `${this.op('ListParts')}: not supported by the server; resuming from the saved parts`);
           else throw err;
         }
       }
@@ -261,6 +302,9 @@ class S3Session implements UploadSession {
   }
 
   private async create(signal: AbortSignal): Promise<void> {
+    if (this.mayHaveLost) await this.abortLost(signal);
+    this.creatingSince ??= Date.now();
+    this.mayHaveLost = true;
     const created = await this.call('CreateMultipartUpload', signal, () =>
       this.s3.client.send(
         new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, ChecksumAlgorithm: 'SHA256', Metadata: s3Metadata(this.file) }),
@@ -269,7 +313,46 @@ class S3Session implements UploadSession {
     );
     if (!created.UploadId) throw remoteError(`${this.op('CreateMultipartUpload')}: server answered without an UploadId`);
     this.uploadId = created.UploadId;
+    this.mayHaveLost = false;
+    this.creatingSince = undefined;
     this.parts.clear();
+  }
+
+  /**
+   * Aborts the multipart uploads of this key initiated since `creatingSince` (less the skew
+   * margin): made by a creation whose answer never arrived, they would hold their parts (and
+   * their storage cost) until a lifecycle rule removes them. A server without
+   * ListMultipartUploads keeps them; that is said once in the log.
+   */
+  private async abortLost(signal: AbortSignal): Promise<void> {
+    const since = (this.creatingSince ?? Date.now()) - CREATE_SKEW_MS;
+    const lost: string[] = [];
+    try {
+      let keyMarker: string | undefined;
+      let idMarker: string | undefined;
+      do {
+        const page = await this.call('ListMultipartUploads', signal, () =>
+          this.s3.client.send(
+            new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: this.key, KeyMarker: keyMarker, UploadIdMarker: idMarker }),
+            { abortSignal: signal },
+          ),
+        );
+        for (const u of page.Uploads ?? []) {
+          if (u.Key === this.key && u.UploadId && (!u.Initiated || u.Initiated.getTime() >= since)) lost.push(u.UploadId);
+        }
+        [keyMarker, idMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextUploadIdMarker] : [undefined, undefined];
+      } while (keyMarker || idMarker);
+    } catch (err) {
+      if (!isUnsupported(err)) throw err;
+      this.s3.warnOnce('ListMultipartUploads', `${this.op('ListMultipartUploads')}: not supported by the server; an upload whose creation answer was lost stays until removed there`);
+      this.mayHaveLost = false;
+      return;
+    }
+    for (const uploadId of lost) {
+      await this.s3.discard({ ...this.saved(), uploadId }, signal);
+      log.info(`${this.op('AbortMultipartUpload')}: aborted ${uploadId}, created by a request whose answer was lost`);
+    }
+    this.mayHaveLost = false;
   }
 
   hasChunk(offset: number, length: number): boolean {
@@ -312,7 +395,7 @@ class S3Session implements UploadSession {
       } catch (err) {
         if (!isNoSuchUpload(err)) throw err;
         // Expired or aborted by a lifecycle rule: start a new upload (the engine asks resumeOffset again).
-        if (this.uploadId === uploadId) this.uploadId = null;
+        if (this.uploadId === uploadId) this.forgetUpload();
         throw remoteError(`${this.op(`part ${partNumber}`)}: the multipart upload is gone, starting a new one`, { retriable: true, restart: true });
       }
     }
@@ -372,12 +455,22 @@ class S3Session implements UploadSession {
 
   async abort(signal: AbortSignal): Promise<void> {
     await this.s3.discard(this.saved(), signal);
+    // A cancel during a creation: its upload may exist without our knowing its id.
+    if (!this.uploadId && this.mayHaveLost) await this.abortLost(signal);
     this.uploadId = null;
     this.parts.clear();
   }
 
   saved(): SavedS3Session {
     const parts = [...this.parts.values()].sort((a, b) => a.PartNumber - b.PartNumber).map((p) => ({ ...p }));
-    return { protocol: 's3', bucket: this.bucket, key: this.key, uploadId: this.uploadId, partSize: this.chunkSize, parts };
+    return {
+      protocol: 's3',
+      bucket: this.bucket,
+      key: this.key,
+      uploadId: this.uploadId,
+      partSize: this.chunkSize,
+      parts,
+      ...(this.creatingSince !== undefined ? { creatingSince: this.creatingSince } : {}),
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { FerryError, invalidInput } from '../../../shared/errors';
 import { HttpClient, type HttpAnswer } from './httpClient';
 import type {
@@ -175,6 +175,7 @@ export class TusProtocol implements UploadProtocol {
 class TusSession implements UploadSession {
   readonly chunkSize: number;
   readonly maxParallel = 1;
+  readonly saveBeforePass = true;
   private url: URL | null;
   private expiresAt: number | undefined;
   /** Bytes the server holds, valid while `known`; any doubtful exchange clears `known` (→ HEAD). */
@@ -187,6 +188,8 @@ class TusSession implements UploadSession {
   /** Where Ferry's receiver filed the upload (`<dataset>/<path>`, maybe with a ` (n)` suffix). */
   private storedAs: string | undefined;
   private readonly deferCreation: boolean;
+  /** Idempotency key of this file's creation POST (SavedTusSession.key); kept across passes and restarts. */
+  private readonly key: string;
   readonly stream: StreamingSession | undefined;
 
   constructor(
@@ -198,6 +201,7 @@ class TusSession implements UploadSession {
     this.chunkSize = tus.chunkSize;
     this.url = saved?.url ? new URL(saved.url) : null;
     this.expiresAt = saved?.expiresAt;
+    this.key = saved?.key && /^[0-9a-f]{32}$/.test(saved.key) ? saved.key : randomBytes(16).toString('hex');
     this.checksummed = info.checksum !== undefined;
     // Small files ride in the creation POST, held whole: at most one read piece.
     const inPost = Math.min(this.chunkSize, STREAM_PIECE_BYTES);
@@ -327,6 +331,7 @@ class TusSession implements UploadSession {
       filename: this.file.name,
       relativePath: this.file.relativePath,
       ...(this.file.sha256 ? { sha256: this.file.sha256 } : {}),
+      idempotencyKey: this.key,
     };
     const headers: Record<string, string | number> = { 'Upload-Length': this.file.size, 'Upload-Metadata': encodeTusMetadata(metadata) };
     if (chunk) {
@@ -434,6 +439,6 @@ class TusSession implements UploadSession {
   }
 
   saved(): SavedTusSession {
-    return { protocol: 'tus', url: this.url?.href ?? null, ...(this.expiresAt !== undefined ? { expiresAt: this.expiresAt } : {}) };
+    return { protocol: 'tus', url: this.url?.href ?? null, ...(this.expiresAt !== undefined ? { expiresAt: this.expiresAt } : {}), key: this.key };
   }
 }

@@ -118,10 +118,24 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadResu
     return acks;
   };
 
+  /**
+   * Before each pass a session that asks for it has its state saved, when it changed since the
+   * last time: it holds what finds a remote upload again whose creation answer is lost (protocol.ts).
+   */
+  let lastSaved = JSON.stringify(options.resume?.session ?? null);
+  const saveBeforePass = async (): Promise<void> => {
+    if (!session.saveBeforePass) return;
+    const now = JSON.stringify(session.saved());
+    if (now === lastSaved) return;
+    lastSaved = now;
+    await ack(reported);
+  };
+
   let bytesSent = 0;
   let resumedFrom: number | undefined;
   for (let restarts = 0; ; ) {
     try {
+      await saveBeforePass();
       const offset = await retrying(`${label} resume`, () => session.resumeOffset(signal));
       resumedFrom ??= offset;
       await ack(offset);

@@ -153,11 +153,18 @@ export async function addDestination(instance: Instance, kind: Kind, root: strin
       kind,
       id: saved.id,
       ...chain,
+      // A server other than Ferry's receiver ignores the idempotency key, so a creation repeated
+      // after its answer was lost leaves a second upload with the same key: that is one attempt
+      // of one file, which is all Ferry can promise there. Different keys are separate uploads.
       landed: async (dataset) => {
         const out = new Map<string, string[]>();
+        const seen = new Set<string>();
         for (const upload of tusUploads(dir)) {
           if (upload.metadata.dataset !== dataset || upload.stored !== upload.size) continue;
           const rel = upload.metadata.relativePath ?? upload.metadata.filename ?? upload.id;
+          const attempt = `${rel}\0${upload.metadata.idempotencyKey ?? upload.id}`;
+          if (seen.has(attempt)) continue;
+          seen.add(attempt);
           out.set(rel, [...(out.get(rel) ?? []), await hashFile(join(dir, upload.id))]);
         }
         return out;
@@ -166,10 +173,15 @@ export async function addDestination(instance: Instance, kind: Kind, root: strin
         const upload = tusUploads(dir).find((u) => u.metadata.dataset === dataset && u.metadata.relativePath === rel && u.stored === u.size);
         return upload ? join(dir, upload.id) : null;
       },
-      leftovers: async (dataset) =>
-        tusUploads(dir)
+      // An unfinished upload whose key also has a finished one was made by a lost creation answer.
+      leftovers: async (dataset) => {
+        const uploads = tusUploads(dir);
+        const finishedKeys = new Set(uploads.filter((u) => u.stored === u.size && u.metadata.idempotencyKey).map((u) => u.metadata.idempotencyKey));
+        return uploads
           .filter((u) => u.stored !== u.size && (dataset === undefined || u.metadata.dataset === dataset))
-          .map((u) => `tus upload ${u.id} (${u.metadata.relativePath ?? '?'}): ${u.stored} of ${u.size} bytes`),
+          .filter((u) => !finishedKeys.has(u.metadata.idempotencyKey))
+          .map((u) => `tus upload ${u.id} (${u.metadata.relativePath ?? '?'}): ${u.stored} of ${u.size} bytes`);
+      },
       close: async () => {
         await closeChain(chain);
         await server.close();

@@ -63,6 +63,7 @@ describe('tus client against a scripted server', () => {
         filename: 'größe 1.bin',
         relativePath: 'spectra/größe 1.bin',
         sha256: src.sha256,
+        idempotencyKey: expect.stringMatching(/^[0-9a-f]{32}$/),
       });
       expect(result.verified).toBe('size');
     });
