@@ -1,45 +1,240 @@
 // Lint, including the layering rules of DESIGN.md: a wrong import fails CI.
+import { builtinModules } from 'node:module';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
 
-const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'stream/*', 'url', 'util', 'events', 'worker_threads', 'zlib', 'buffer', 'timers', 'timers/*'];
-const electron = { group: ['electron', 'electron/*'], message: 'Only main/hosts/electron and preload/ may import electron.' };
-const nodeLibs = ['better-sqlite3', 'ws', 'chokidar', '@tus/*', '@aws-sdk/*'];
+const ROOT = dirname(fileURLToPath(import.meta.url));
 
-/** The layering of DESIGN.md, one entry per layer: the files and what they must not import. */
+/**
+ * Node's built-in modules, bare and `node:`-prefixed, as the running Node lists them. Left out:
+ * the `_`-prefixed internals, and `module`, whose createRequire would load what an import may not.
+ */
+const NODE_BUILTINS = new Set(
+  builtinModules.filter((m) => !m.startsWith('_') && m !== 'module').flatMap((m) => [m, `node:${m}`]),
+);
+
+/**
+ * The layers of DESIGN.md as ALLOW-lists: an import that no entry allows is refused, so a layer
+ * gains a dependency only by a line here. `name` is where the layer lives (the rule's option);
+ * `files` the files in it. `paths` are repository paths without extension:
+ * `dir/**` is the folder and everything in it, anything else is one module (`dir` alone is its
+ * index.ts). `node` allows Node's built-ins; `packages` are npm names, `name/*` for subpaths.
+ */
 export const layers = [
   {
+    name: 'shared/',
     files: ['shared/**/*.ts'],
-    patterns: [
-      electron,
-      { group: NODE_BUILTINS, message: 'shared/ runs everywhere: no Node modules.' },
-      { group: nodeLibs, message: 'shared/ runs everywhere: no Node libraries.' },
-      { group: ['react', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*'], message: 'shared/ has no UI.' },
-      { group: ['**/main/**', '**/renderer/**', '**/preload/**', '../main/*', '../renderer/*', '../preload/*'], message: 'shared/ imports nothing of the other layers.' },
-    ],
-    globals: { forbidDom: true },
+    paths: ['shared/**'],
+    node: false,
+    packages: ['zod'],
   },
   {
-    files: ['main/engine/**/*.ts', 'main/receiver/**/*.ts'],
-    patterns: [electron, { group: ['**/hosts/**', '**/renderer/**', '**/preload/**'], message: 'The engine does not know its hosts or the renderer.' }],
+    name: 'main/engine/',
+    files: ['main/engine/**/*.ts'],
+    paths: ['main/engine/**', 'shared/**'],
+    node: true,
+    packages: ['better-sqlite3', 'chokidar', '@aws-sdk/client-s3', 'zod'],
   },
   {
+    name: 'main/receiver/',
+    files: ['main/receiver/**/*.ts'],
+    paths: ['main/receiver/**', 'shared/**'],
+    node: true,
+    packages: ['@tus/server', '@tus/file-store'],
+  },
+  {
+    name: 'main/hosts/bootstrap.ts',
+    files: ['main/hosts/bootstrap.ts'],
+    paths: ['main/engine', 'main/receiver/**', 'shared/**'],
+    node: true,
+    packages: [],
+  },
+  {
+    // The content security policy both hosts serve.
+    name: 'main/hosts/csp.ts',
+    files: ['main/hosts/csp.ts'],
+    paths: ['shared/**'],
+    node: true,
+    packages: [],
+  },
+  {
+    name: 'main/hosts/web/',
     files: ['main/hosts/web/**/*.ts'],
-    patterns: [electron, { group: ['**/renderer/**', '**/preload/**'], message: 'Hosts reach the renderer only through the contract.' }],
+    paths: ['main/hosts/web/**', 'main/hosts/bootstrap', 'main/hosts/csp', 'main/engine', 'shared/**'],
+    node: true,
+    packages: ['ws'],
   },
   {
-    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
-    patterns: [
-      electron,
-      { group: NODE_BUILTINS, message: 'The renderer is a sandboxed web page: no Node modules.' },
-      { group: nodeLibs, message: 'The renderer is a sandboxed web page: no Node libraries.' },
-      { group: ['**/main/**', '**/preload/**'], message: 'The renderer reaches the engine only through window.ferry (the contract).' },
-    ],
+    name: 'main/hosts/electron/',
+    files: ['main/hosts/electron/**/*.ts'],
+    paths: ['main/hosts/electron/**', 'main/hosts/bootstrap', 'main/hosts/csp', 'main/engine', 'shared/**'],
+    node: true,
+    packages: ['electron'],
   },
   {
+    // Talks to a running instance over HTTP/WebSocket; what it needs of the engine comes through
+    // the front door, like the hosts' (DESIGN.md wants none once the deep import below is gone).
+    name: 'main/cli/',
+    files: ['main/cli/**/*.ts'],
+    paths: ['main/cli/**', 'main/engine', 'shared/**'],
+    node: true,
+    packages: ['ws'],
+  },
+  {
+    name: 'preload/',
     files: ['preload/**/*.ts'],
-    patterns: [{ group: ['**/main/**', '**/renderer/**'], message: 'The preload imports only shared/ and electron.' }],
+    paths: ['preload/**', 'shared/**'],
+    node: false,
+    packages: ['electron'],
+  },
+  {
+    name: 'renderer/',
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    paths: ['renderer/**', 'shared/**'],
+    node: false,
+    packages: ['react', 'react-dom/client', 'zustand', 'zustand/*', '@tanstack/react-virtual', 'zod'],
   },
 ];
+
+/** Every file of these folders must belong to a layer above. */
+const LAYERED_FILES = ['main/**/*.ts', 'shared/**/*.ts', 'preload/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'];
+
+/** The engine's front door: hosts and the CLI import the engine only through main/engine/index.ts. */
+const ENGINE_INDEX = 'main/engine';
+
+/**
+ * Deep imports into the engine that hosts and the CLI still make while main/engine/index.ts
+ * becomes the engine's one front door. One line per engine module, with the files that import
+ * it. The list only shrinks: lint refuses a deep import that is not here, and refuses a line
+ * whose file no longer makes that import (delete the line then). When it is empty, delete it.
+ */
+export const temporaryDeepImports = {
+  'main/engine/engine': ['main/hosts/bootstrap.ts', 'main/hosts/web/limitFlags.ts', 'main/hosts/web/webHost.ts', 'main/hosts/electron/ipc.ts'],
+  'main/engine/util/logger': ['main/hosts/bootstrap.ts', 'main/hosts/web/serve.ts', 'main/hosts/web/webHost.ts', 'main/hosts/electron/ipc.ts', 'main/hosts/electron/main.ts', 'main/hosts/electron/window.ts'],
+  'main/engine/util/dataDir': ['main/hosts/web/serve.ts', 'main/cli/instance.ts'],
+  'main/engine/util/privateFiles': ['main/hosts/web/staging.ts'],
+  'main/engine/upload/relativePath': ['main/hosts/web/staging.ts'],
+  'main/engine/api/dispatch': ['main/hosts/web/webHost.ts', 'main/hosts/electron/ipc.ts'],
+  'main/engine/hostServices': ['main/hosts/electron/hostServices.ts'],
+  'main/engine/secrets/secretStore': ['main/hosts/electron/main.ts', 'main/hosts/electron/secretCodec.ts'],
+  'main/engine/jobs/bulkActions': ['main/hosts/electron/main.ts'],
+};
+
+const toPosix = (p) => p.split(sep).join('/');
+
+/** A relative specifier as the repository path of the module it names: no extension, no /index. */
+function modulePath(filename, specifier) {
+  const path = toPosix(relative(ROOT, resolve(dirname(filename), specifier)));
+  return path.replace(/\.(?:[cm]?[jt]s|tsx)$/, '').replace(/\/index$/, '');
+}
+
+function pathAllowed(layer, path) {
+  return layer.paths.some((entry) =>
+    entry.endsWith('/**') ? path === entry.slice(0, -3) || path.startsWith(entry.slice(0, -2)) : path === entry,
+  );
+}
+
+function packageAllowed(layer, specifier) {
+  if (NODE_BUILTINS.has(specifier) || specifier.startsWith('node:')) return layer.node && NODE_BUILTINS.has(specifier);
+  return layer.packages.some((entry) => (entry.endsWith('/*') ? specifier.startsWith(entry.slice(0, -1)) : specifier === entry));
+}
+
+function describeAllowed(layer) {
+  return [...layer.paths, ...(layer.node ? ['node built-ins'] : []), ...layer.packages].join(', ');
+}
+
+/** The one rule: each import of a layered file must be allowed by its layer (option: the layer's name). */
+const layeringRule = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Each layer of DESIGN.md imports only what its allow-list names.' },
+    schema: [{ type: 'string' }],
+    messages: {
+      noLayer: 'This file belongs to no layer of DESIGN.md: add its folder to `layers` in eslint.config.js.',
+      notAllowed: "{{layer}} may not import '{{what}}'. It may import: {{allowed}} (DESIGN.md, Layers).",
+      deepEngine:
+        "Deep import of {{what}}: hosts and the CLI reach the engine only through its front door, main/engine/index.ts (import '{{index}}').",
+      staleDeepImport:
+        'temporaryDeepImports in eslint.config.js lets this file import {{what}}, which it no longer does: delete it from that list.',
+      commonJs: 'No require(): Ferry is ES modules, and require() would get round the layering rules. Use import.',
+      dynamicSpecifier: 'A dynamic import() takes a string literal here, so that the layering rules can check it.',
+    },
+  },
+  create(context) {
+    const layer = layers.find((l) => l.name === context.options[0]);
+    const file = toPosix(relative(ROOT, context.filename));
+    const listedDeep = new Set(Object.keys(temporaryDeepImports).filter((target) => temporaryDeepImports[target].includes(file)));
+    const seenDeep = new Set();
+
+    function check(node, specifier) {
+      if (!layer) return;
+      if (!specifier.startsWith('.')) {
+        if (!packageAllowed(layer, specifier)) context.report({ node, messageId: 'notAllowed', data: { layer: layer.name, what: specifier, allowed: describeAllowed(layer) } });
+        return;
+      }
+      const path = modulePath(context.filename, specifier);
+      if (path.startsWith(`${ENGINE_INDEX}/`) && layer.paths.includes(ENGINE_INDEX)) {
+        seenDeep.add(path);
+        if (listedDeep.has(path)) return;
+        const index = toPosix(relative(dirname(context.filename), resolve(ROOT, ENGINE_INDEX)));
+        context.report({ node, messageId: 'deepEngine', data: { what: path, index } });
+        return;
+      }
+      if (!pathAllowed(layer, path)) context.report({ node, messageId: 'notAllowed', data: { layer: layer.name, what: path, allowed: describeAllowed(layer) } });
+    }
+
+    function checkSource(node) {
+      if (node.source) check(node.source, String(node.source.value));
+    }
+
+    return {
+      Program(node) {
+        if (!layer) context.report({ node, messageId: 'noLayer' });
+      },
+      ImportDeclaration: checkSource,
+      ExportNamedDeclaration: checkSource,
+      ExportAllDeclaration: checkSource,
+      ImportExpression(node) {
+        const source = node.source;
+        if (source.type === 'Literal' && typeof source.value === 'string') check(source, source.value);
+        else if (source.type === 'TemplateLiteral' && source.expressions.length === 0) check(source, source.quasis[0].value.cooked);
+        else context.report({ node, messageId: 'dynamicSpecifier' });
+      },
+      TSImportType(node) {
+        const literal = node.argument?.literal;
+        if (literal && typeof literal.value === 'string') check(node.argument, literal.value);
+      },
+      TSImportEqualsDeclaration(node) {
+        if (node.moduleReference.type === 'TSExternalModuleReference') context.report({ node, messageId: 'commonJs' });
+      },
+      'Program:exit'(node) {
+        // Any use of the global require (a call, require.resolve, an alias), not only require('x').
+        for (const ref of context.sourceCode.scopeManager.globalScope.through) {
+          if (ref.identifier.name === 'require') context.report({ node: ref.identifier, messageId: 'commonJs' });
+        }
+        for (const target of listedDeep) {
+          if (!seenDeep.has(target)) context.report({ node, messageId: 'staleDeepImport', data: { what: target } });
+        }
+      },
+    };
+  },
+};
+
+/** Globals (or their properties on the global object) that say a layer runs in Node or a page. */
+const NODE_GLOBALS = ['process', 'Buffer', 'global', 'require', 'module', '__dirname', '__filename'];
+const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location'];
+const GLOBAL_OBJECTS = ['globalThis', 'global', 'window', 'self'];
+
+function forbidGlobals(files, names, message) {
+  return {
+    files,
+    rules: {
+      'no-restricted-globals': ['error', ...names.map((name) => ({ name, message }))],
+      'no-restricted-properties': ['error', ...GLOBAL_OBJECTS.flatMap((object) => names.map((property) => ({ object, property, message })))],
+    },
+  };
+}
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.electron-native/**', 'test-results/**', 'playwright-report/**', 'test/fixtures/lint/**'] },
@@ -51,13 +246,9 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  ...layers.map((layer) => ({
-    files: layer.files,
-    rules: {
-      'no-restricted-imports': ['error', { patterns: layer.patterns }],
-      ...(layer.globals?.forbidDom
-        ? { 'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process', 'Buffer', '__dirname'] }
-        : {}),
-    },
-  })),
+  // Every layered file gets the rule; its layer's block below names the layer (no name: no layer).
+  { files: LAYERED_FILES, plugins: { ferry: { rules: { layering: layeringRule } } }, rules: { 'ferry/layering': 'error' } },
+  ...layers.map((layer) => ({ files: layer.files, rules: { 'ferry/layering': ['error', layer.name] } })),
+  forbidGlobals(['shared/**/*.ts'], [...NODE_GLOBALS, ...DOM_GLOBALS], 'shared/ runs everywhere: no Node or DOM globals.'),
+  forbidGlobals(['renderer/**/*.ts', 'renderer/**/*.tsx'], NODE_GLOBALS, 'The renderer is a sandboxed web page: no Node globals.'),
 );
