@@ -470,26 +470,3 @@ export type FerryBridge = {
 export type StreamMessage<K extends StreamName> =
   | { payload: StreamPayload<K> }
   | { error: WireError };
-
-/** IPC channel names, the only place they are spelled. */
-export const IPC_CHANNELS = {
-  command: (name: CommandName): string => `ferry:cmd:${name}`,
-  subscribe: 'ferry:subscribe',
-  unsubscribe: 'ferry:unsubscribe',
-  streamMessage: 'ferry:stream',
-} as const;
-
-/** WebSocket frames of the web host. */
-export type WsClientFrame =
-  | { t: 'call'; id: number; name: string; input: unknown }
-  | { t: 'sub'; id: number; name: string; params: unknown }
-  | { t: 'unsub'; id: number };
-export type WsServerFrame =
-  | { t: 'res'; id: number; res: Envelope<unknown> }
-  | { t: 'msg'; id: number; msg: { payload: unknown } | { error: WireError } };
-
-export const wsClientFrame = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('call'), id: z.number().int().min(0), name: z.string().max(100), input: z.unknown() }),
-  z.strictObject({ t: z.literal('sub'), id: z.number().int().min(0), name: z.string().max(100), params: z.unknown() }),
-  z.strictObject({ t: z.literal('unsub'), id: z.number().int().min(0) }),
-]);
