@@ -3,7 +3,8 @@
  * raw ipcRenderer. Results arrive as envelopes; the renderer's client rebuilds typed errors.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { commandNames, IPC_CHANNELS, type StreamMessage, type StreamName } from '../shared/contract';
+import { commandNames, type StreamMessage, type StreamName } from '../shared/contract';
+import { IPC_CHANNELS } from '../shared/wire';
 
 type Listener = (message: StreamMessage<StreamName>) => void;
 

@@ -1,4 +1,36 @@
 /**
+ * How the contract travels: the Electron host's IPC channel names and the web host's WebSocket
+ * (its frames and how a client proves the token). The commands and streams themselves are in
+ * contract.ts; nothing here names one.
+ */
+import { z } from 'zod';
+import type { CommandName } from './contract';
+import type { Envelope, WireError } from './errors';
+
+/** IPC channel names, the only place they are spelled. */
+export const IPC_CHANNELS = {
+  command: (name: CommandName): string => `ferry:cmd:${name}`,
+  subscribe: 'ferry:subscribe',
+  unsubscribe: 'ferry:unsubscribe',
+  streamMessage: 'ferry:stream',
+} as const;
+
+/** WebSocket frames of the web host. */
+export type WsClientFrame =
+  | { t: 'call'; id: number; name: string; input: unknown }
+  | { t: 'sub'; id: number; name: string; params: unknown }
+  | { t: 'unsub'; id: number };
+export type WsServerFrame =
+  | { t: 'res'; id: number; res: Envelope<unknown> }
+  | { t: 'msg'; id: number; msg: { payload: unknown } | { error: WireError } };
+
+export const wsClientFrame = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('call'), id: z.number().int().min(0), name: z.string().max(100), input: z.unknown() }),
+  z.strictObject({ t: z.literal('sub'), id: z.number().int().min(0), name: z.string().max(100), params: z.unknown() }),
+  z.strictObject({ t: z.literal('unsub'), id: z.number().int().min(0) }),
+]);
+
+/**
  * How the web host's clients prove the token on its WebSocket. A browser cannot set headers on an
  * upgrade, so the renderer offers two subprotocols: the plain one the host answers with, and one
  * that carries the token. Scripts send `Authorization: Bearer <token>` instead.

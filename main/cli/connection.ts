@@ -1,6 +1,7 @@
 import http from 'node:http';
 import WebSocket from 'ws';
-import type { CommandInput, CommandName, CommandResult, StreamName, StreamParams, StreamPayload, WsServerFrame } from '../../shared/contract';
+import type { CommandInput, CommandName, CommandResult, StreamName, StreamParams, StreamPayload } from '../../shared/contract';
+import type { WsServerFrame } from '../../shared/wire';
 import { fromWireError } from '../../shared/errors';
 import { CliError, EXIT } from './cliError';
 import type { Instance } from './instance';

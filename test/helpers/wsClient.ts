@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { WsServerFrame } from '../../shared/contract';
+import type { WsServerFrame } from '../../shared/wire';
 import type { Envelope } from '../../shared/errors';
 
 /** A minimal client of the web host's WebSocket protocol, for tests. */

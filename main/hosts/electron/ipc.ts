@@ -1,5 +1,6 @@
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { commandNames, IPC_CHANNELS } from '../../../shared/contract';
+import { commandNames } from '../../../shared/contract';
+import { IPC_CHANNELS } from '../../../shared/wire';
 import { dispatchCommand, openStream } from '../../engine/api/dispatch';
 import type { Engine } from '../../engine/engine';
 import { createLogger } from '../../engine/util/logger';

@@ -5,10 +5,10 @@
  * socket is back (or answers UNAVAILABLE after a timeout), and reports its state for the banner.
  */
 import { commandNames } from '../../../shared/contract';
-import type { EventBatch, FerryBridge, StreamMessage, StreamName, WsClientFrame, WsServerFrame } from '../../../shared/contract';
+import type { EventBatch, FerryBridge, StreamMessage, StreamName } from '../../../shared/contract';
 import type { Envelope, ErrorCode } from '../../../shared/errors';
 import type { LogChunk } from '../../../shared/model';
-import { WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../../shared/wire';
+import { WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, WS_TOKEN_PREFIX, type WsClientFrame, type WsServerFrame } from '../../../shared/wire';
 import { backoffDelay } from './backoff';
 import type { ConnectionListener, ConnectionStatus } from './connectionStatus';
 import { takeToken } from './token';

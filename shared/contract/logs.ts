@@ -1,0 +1,47 @@
+/** A job's human log and its typed events: read from an offset by polling, or followed as a stream. */
+import { z } from 'zod';
+import type { JobEvent, LogChunk } from '../model';
+import { command, jobId, stream } from './define';
+
+export const byteOffset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const logEpoch = z.number().int().min(0).max(1_000_000_000);
+
+export interface EventPage {
+  events: JobEvent[];
+  /** Pass back as `since` to continue. */
+  nextSince: number;
+}
+export interface EventBatch {
+  events: JobEvent[];
+  /** The job has finished and every event was delivered. */
+  end: boolean;
+  /** Sent every 5 s when nothing else was, so a follower knows the stream is alive. */
+  heartbeat?: boolean;
+}
+
+export const logCommands = {
+  /** Reads up to `maxBytes` of a job's human log from a byte offset (polling twin of `job.log`). */
+  readLog: command<LogChunk>()(
+    z.strictObject({
+      id: jobId,
+      offset: byteOffset.default(0),
+      maxBytes: z.number().int().min(1).max(4 * 1024 * 1024).default(256 * 1024),
+      epoch: logEpoch.optional(),
+    }),
+  ),
+  /** Reads a job's events after sequence number `since` (polling twin of `job.events`). */
+  listEvents: command<EventPage>()(
+    z.strictObject({
+      id: jobId,
+      since: byteOffset.default(0),
+      limit: z.number().int().min(1).max(10_000).default(1000),
+    }),
+  ),
+} as const;
+
+export const logStreams = {
+  /** A job's human log from a byte offset, then following; ends with `eof` once the job is finished. */
+  'job.log': stream<LogChunk>()(z.strictObject({ id: jobId, offset: byteOffset.default(0), epoch: logEpoch.optional() })),
+  /** A job's events after `since`, then following, with a heartbeat every 5 s. */
+  'job.events': stream<EventBatch>()(z.strictObject({ id: jobId, since: byteOffset.default(0) })),
+} as const;

@@ -1,0 +1,50 @@
+/** How the instance is doing: counts and throughput, and a health check of its parts. */
+import { z } from 'zod';
+import type { EngineStats } from '../model';
+import { command, noInput, stream } from './define';
+
+export interface Health {
+  ok: boolean;
+  dataDir: string;
+  freeBytes: number | null;
+  database: 'ok' | string;
+  scheduler: {
+    running: number;
+    queued: number;
+    concurrency: number;
+    paused: boolean;
+    perKind?: Record<string, number>;
+    perDestination?: number | null;
+    stalled?: number;
+    /** The earliest a job waiting out a retry backoff starts again. */
+    nextRetryAt?: number | null;
+    /** Running time allowed to one attempt, per kind, in ms (null: none). */
+    timeouts?: Record<string, number | null>;
+  };
+  /** The built-in receiver: `failed` makes `ok` false; `none` where the host runs no receiver. */
+  receiver?: { state: 'running' | 'failed' | 'none'; url: string | null; error: string | null };
+  /**
+   * Whether each destination answered its last check. Checked in the background and cached, so
+   * this call never waits on a destination; `reachable` is null until the first check ends.
+   */
+  destinations?: { id: string; name: string; kind: string; reachable: boolean | null; message: string | null; checkedAt: number | null }[];
+  version: string;
+  /** When the database check ran (it is cached for a minute unless `deep`). */
+  databaseCheckedAt?: number;
+  logs?: { openWriters: number; followers: number; bufferedBytes: number };
+  retention?: { days: number; keepNewest: number | null; lastRunAt: number | null; lastDeleted: number };
+  /** Things a user should look at (low disk space, a failed check). */
+  warnings?: string[];
+}
+
+export const statusCommands = {
+  /** Counts by state and current throughput. */
+  getStats: command<EngineStats>()(noInput),
+  /** Data-directory space, database check and scheduler state; `deep` runs a full integrity check. */
+  health: command<Health>()(z.strictObject({ deep: z.boolean().default(false) })),
+} as const;
+
+export const statusStreams = {
+  /** Aggregate figures, once a second while anything changes. */
+  stats: stream<EngineStats>()(noInput),
+} as const;

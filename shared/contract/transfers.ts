@@ -1,0 +1,75 @@
+/** Transfers: uploads of local files and folders, downloads, verification, and the files of a dataset job. */
+import { z } from 'zod';
+import type { JobView } from '../model';
+import { datasetMetadata } from '../destinations';
+import type { UploadPreview } from '../files';
+import { pipelineSteps } from '../automation';
+import { command, destinationId, jobId, localPath, MAX_NAME, noInput, priority } from './define';
+
+const localPaths = z.array(localPath).min(1).max(10_000);
+
+export interface JobItemView {
+  seq: number;
+  relativePath: string;
+  size: number;
+  state: 'pending' | 'uploading' | 'done' | 'failed';
+  bytesDone: number;
+  sha256: string | null;
+  verified: string | null;
+  location: string | null;
+  error: string | null;
+}
+
+export interface JobItemPage {
+  items: JobItemView[];
+  total: number;
+}
+
+export const transferCommands = {
+  /** Counts what a set of local paths amounts to (files, bytes, skipped) before uploading. */
+  previewUpload: command<UploadPreview>()(z.strictObject({ paths: localPaths })),
+  /** Creates a dataset upload job from local files and folders. */
+  createUpload: command<JobView>()(
+    z.strictObject({
+      paths: localPaths,
+      /**
+       * The folder the files' places in the dataset are taken from (it must hold every path): a file
+       * at `<base>/a/b/c.tif` lands at `a/b/c.tif`. Without it a single folder is the dataset's root
+       * and several items land by their names.
+       */
+      base: localPath.optional(),
+      destinationId: destinationId.optional(),
+      name: z.string().trim().min(1).max(MAX_NAME).optional(),
+      metadata: datasetMetadata.default(datasetMetadata.parse({})),
+      priority: priority.default('normal'),
+      /** Steps to run after the upload completes (verify, command), each optionally gated. */
+      then: pipelineSteps.optional(),
+    }),
+  ),
+  /** The files of a dataset job with per-file state, bytes and SHA-256, in pages. */
+  listJobItems: command<JobItemPage>()(
+    z.strictObject({
+      id: jobId,
+      offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+      state: z.enum(['pending', 'uploading', 'done', 'failed']).optional(),
+    }),
+  ),
+  /** Reserves a staging area for files a browser streams to the engine (web host drops). */
+  beginStaging: command<{ stagingId: string; path: string; uploadUrl: string }>()(noInput),
+  /** Downloads one http(s) URL to a local file: resumable, retried, checked against an optional SHA-256. */
+  createDownloadJob: command<JobView>()(
+    z.strictObject({
+      url: z.string().max(8192).url().refine((u) => /^https?:\/\//i.test(u), 'use an http:// or https:// address'),
+      dest: localPath,
+      expectedSha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 is 64 hex digits').optional(),
+      headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/), z.string().max(8192).refine((v) => !/[\r\n\0]/.test(v), 'no line breaks')).optional(),
+      /** More header names to keep in the secret store (Authorization, Cookie and X-Amz-* always are). */
+      secretHeaders: z.array(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/)).max(64).optional(),
+      name: z.string().trim().min(1).max(MAX_NAME).optional(),
+      priority: priority.default('normal'),
+    }),
+  ),
+  /** Checks that a destination holds an upload job's files (size and SHA-256 against its manifest). */
+  createVerifyJob: command<JobView>()(z.strictObject({ sourceJobId: jobId, priority: priority.default('normal') })),
+} as const;
