@@ -13,7 +13,7 @@ export interface Keychain {
  * keychain, safeStorage would fall back to a hard-coded key (Linux's `basic_text`): refuse rather
  * than pretend.
  */
-export function keychainProblem(keychain: Keychain, platform: NodeJS.Platform): string | null {
+export function keychainProblem(keychain: Pick<Keychain, 'isEncryptionAvailable' | 'getSelectedStorageBackend'>, platform: NodeJS.Platform): string | null {
   if (!keychain.isEncryptionAvailable()) return 'the OS keychain is not available: secrets cannot be stored safely';
   if (platform === 'linux' && keychain.getSelectedStorageBackend() === 'basic_text') return 'no keychain (libsecret or kwallet) is running: secrets cannot be stored safely';
   return null;
