@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, type ElectronApplication, type Page } from '@playwright/test';
-import type { E2eSeam } from '../../main/hosts/electron/e2eSeam';
+import type { E2eSeam } from '../../main/hosts/desktop/e2eSeam';
 import type { CommandInput, CommandName, CommandResult, FerryBridge } from '../../shared/contract';
 
 /**
@@ -39,7 +39,7 @@ export interface DesktopFerry {
 
 /**
  * Starts the built desktop app in its own data directory with the test seam on (FERRY_E2E=1, see
- * main/hosts/electron/e2eSeam.ts) and waits until its window is connected.
+ * main/hosts/desktop/e2eSeam.ts) and waits until its window is connected.
  */
 export async function launchFerry(bin: string, options: { dataDir?: string } = {}): Promise<DesktopFerry> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ferry-electron-'));
@@ -84,7 +84,7 @@ export function seamSnapshot(app: ElectronApplication): Promise<SeamSnapshot> {
     const seam = (globalThis as { __ferryE2E?: E2eSeam }).__ferryE2E;
     if (!seam) throw new Error('the test seam is off: launch with FERRY_E2E=1');
     return {
-      trayLabels: seam.tray.menu?.items.map((i) => i.label) ?? [],
+      trayLabels: seam.tray.items.map((i) => i.label),
       trayTooltip: seam.tray.tooltip,
       notifications: seam.notifications.map(({ title, body, jobId, shown }) => ({ title, body, jobId, shown })),
       refused: [...seam.refused],
@@ -95,7 +95,7 @@ export function seamSnapshot(app: ElectronApplication): Promise<SeamSnapshot> {
 /** Clicks a tray menu item by its label, on a later turn of the main loop as the OS would. */
 export function clickTrayItem(app: ElectronApplication, label: string): Promise<void> {
   return app.evaluate((_electron, wanted) => {
-    const item = (globalThis as { __ferryE2E?: E2eSeam }).__ferryE2E?.tray.menu?.items.find((i) => i.label === wanted);
+    const item = (globalThis as { __ferryE2E?: E2eSeam }).__ferryE2E?.tray.items.find((i) => i.label === wanted);
     if (!item) throw new Error(`the tray menu has no item "${wanted}"`);
     setImmediate(() => item.click());
   }, label);

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { FileMatcher } from 'app-builder-lib/out/fileMatcher';
 import type { Configuration } from 'app-builder-lib';
 import { load } from 'js-yaml';
-import { isAllowedExternal } from '../../main/hosts/electron/externalLinks';
+import { isAllowedExternal } from '../../main/hosts/desktop/externalLinks';
 import { describe, expect, it } from 'vitest';
 
 const root = process.cwd();

@@ -1,31 +1,35 @@
 /**
  * The desktop host: the engine in Electron's main process, the renderer in a sandboxed window,
  * IPC generated from the contract, and the shell around them (tray, notifications, power, menu).
- * Everything that imports electron lives in this folder.
+ * Everything that imports electron lives in this folder; what it shows and does is decided in
+ * main/hosts/desktop, which runs (and is tested) in plain Node.
  */
-import { app, BrowserWindow, dialog, session, shell } from 'electron';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { app, BrowserWindow, dialog, Menu, net, protocol, safeStorage, session, shell } from 'electron';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileSecretStore } from '../../engine/secrets/secretStore';
 import { createLogger } from '../../engine/util/logger';
 import { startServices, type FerryServices } from '../bootstrap';
-import { bulkAction } from '../../engine/jobs/bulkActions';
-import { desktopHostServices } from './hostServices';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from '../desktop/appProtocol';
+import { desktopActions } from '../desktop/desktopActions';
+import { watchFinishedJobs } from '../desktop/jobNotices';
+import { keychainCodec } from '../desktop/keychainCodec';
+import { closeHidesWindow, preloadPath } from '../desktop/mainWindow';
+import { appMenu } from '../desktop/menus';
+import { devNativeBinding, loginItemFor } from '../desktop/startup';
+import { taskbarProgress } from '../desktop/tray';
+import { electronHostServices } from './hostServices';
 import { registerIpc } from './ipc';
-import { installAppMenu } from './menu';
-import { notifyFinished } from './notifications';
+import { showNotice } from './notifications';
 import { watchPower } from './power';
-import { registerAppScheme, serveRenderer } from './protocol';
-import { safeStorageCodec } from './secretCodec';
 import { createTray } from './tray';
-import { createMainWindow, hardenWebContents, preloadPath } from './window';
-import { loadWindowState, trackWindowState } from './windowState';
+import { createMainWindow, hardenWebContents } from './window';
 
 const log = createLogger('desktop');
 const here = dirname(fileURLToPath(import.meta.url));
 
-registerAppScheme();
+// Before `app.whenReady`: the app scheme is standard and secure, like https.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -42,19 +46,14 @@ if (!app.requestSingleInstanceLock()) {
       win.focus();
       return win;
     }
-    const state = loadWindowState(dataDir);
-    const created = createMainWindow(preloadPath(here), state?.bounds);
-    if (state?.maximized) created.maximize();
-    trackWindowState(created, dataDir);
-    // Closing the window keeps Ferry in the tray, so transfers go on; Quit is in the tray menu.
+    const created = createMainWindow(preloadPath(here), dataDir);
     created.on('close', (event) => {
-      if (quitting || process.platform === 'darwin') return;
+      if (!closeHidesWindow(quitting, process.platform)) return;
       event.preventDefault();
       created.hide();
     });
     created.on('closed', () => (win = undefined));
-    win = created;
-    return created;
+    return (win = created);
   };
 
   app.on('second-instance', () => openWindow());
@@ -65,16 +64,14 @@ if (!app.requestSingleInstanceLock()) {
     // (permissions.query, device enumeration) that never go through the request handler.
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
-    // In development `npm start` builds better-sqlite3 for Electron's ABI beside the Node one.
-    const devBinding = resolve('.electron-native/better_sqlite3.node');
-    const nativeBinding = !app.isPackaged && existsSync(devBinding) ? devBinding : undefined;
+    const nativeBinding = devNativeBinding(app.isPackaged);
     try {
       services = await startServices({
         dataDir,
         hostKind: 'desktop',
         ...(nativeBinding ? { nativeBinding } : {}),
-        secrets: new FileSecretStore(join(dataDir, 'secrets.json'), safeStorageCodec()),
-        host: desktopHostServices(() => win),
+        secrets: new FileSecretStore(join(dataDir, 'secrets.json'), keychainCodec(safeStorage, process.platform)),
+        host: electronHostServices(() => win),
       });
     } catch (err) {
       // Another instance on the same data directory (a `ferry serve`, say): say which, and leave.
@@ -83,50 +80,31 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     const engine = services.engine;
-    serveRenderer(join(here, '../renderer'));
+    protocol.handle(APP_SCHEME, (request) => appResponse(join(here, '../renderer'), request.url, (url) => net.fetch(url)));
     registerIpc(engine, () => win?.webContents);
     openWindow();
 
-    const showJob = (id: number) => {
-      openWindow();
-      engine.navigate({ view: 'job', jobId: id });
-    };
-    engine.jobs.onFinished((job) => {
-      const s = engine.settings.get();
-      if ((job.state === 'completed' && s.notifyOnComplete) || (job.state === 'failed' && s.notifyOnFailure)) notifyFinished(job, showJob);
-    });
-    const quit = () => {
-      quitting = true;
-      app.quit();
-    };
-    const bulk = (action: 'pause' | 'resume', ids?: number[]) => bulkAction(engine.jobs, engine.repo, action, ids).affected;
-    const tray = createTray({ show: () => openWindow(), pauseAll: () => bulk('pause'), resumeAll: () => bulk('resume'), quit });
-    const power = watchPower({
-      pauseRunning: (reason) => {
-        const ids = bulk('pause', engine.repo.idsByState(['running']));
-        if (ids.length) log.info(`paused ${ids.length} job(s): ${reason}`);
-        return ids;
-      },
-      resume: (ids, reason) => {
-        log.info(`resuming ${ids.length} job(s): ${reason}`);
-        bulk('resume', ids);
+    const actions = desktopActions(engine, {
+      show: () => openWindow(),
+      quit: () => {
+        quitting = true;
+        app.quit();
       },
     });
-    installAppMenu({
-      newUpload: () => {
-        openWindow();
-        engine.navigate({ view: 'newUpload' });
-      },
-      openDataFolder: () => void shell.openPath(dataDir),
-    });
+    watchFinishedJobs(engine, actions.open, showNotice);
+    const tray = createTray(actions);
+    const power = watchPower(engine);
+    const menuActions = { newUpload: () => actions.open({ view: 'newUpload' }), openDataFolder: () => void shell.openPath(dataDir) };
+    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu({ mac: process.platform === 'darwin', packaged: app.isPackaged }, menuActions)));
     engine.settings.onChange((s, changed) => {
-      if (changed.includes('startAtLogin') && app.isPackaged) app.setLoginItemSettings({ openAtLogin: s.startAtLogin });
+      const loginItem = loginItemFor(s, changed, app.isPackaged);
+      if (loginItem) app.setLoginItemSettings(loginItem);
     });
     const tick = setInterval(() => {
       const stats = engine.stats();
       tray.update(stats);
       power.update(stats);
-      win?.setProgressBar(stats.activeProgress ?? -1);
+      win?.setProgressBar(taskbarProgress(stats));
     }, 1000);
     app.once('will-quit', () => {
       clearInterval(tick);

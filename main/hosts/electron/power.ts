@@ -1,58 +1,22 @@
 import { net, powerMonitor, powerSaveBlocker } from 'electron';
-import type { EngineStats } from '../../../shared/model';
+import type { Engine } from '../../engine/engine';
+import { PowerPolicy } from '../desktop/powerPolicy';
 
-export interface PowerActions {
-  /** Pauses every running job and returns the ids it paused. */
-  pauseRunning(reason: string): number[];
-  /** Resumes the given jobs (those still paused). */
-  resume(ids: number[], reason: string): void;
-}
-
-/**
- * Keeps the machine awake while transfers run; pauses on suspend and when the network goes away,
- * and resumes exactly the jobs it paused itself (never the ones the user paused) on wake / online.
- */
-export function watchPower(actions: PowerActions): { update(stats: EngineStats): void; dispose(): void } {
-  let blocker: number | undefined;
-  let pausedBySystem: number[] = [];
-  let online = net.isOnline();
-
-  const pause = (reason: string) => {
-    pausedBySystem = [...new Set([...pausedBySystem, ...actions.pauseRunning(reason)])];
-  };
-  const resume = (reason: string) => {
-    const ids = pausedBySystem;
-    pausedBySystem = [];
-    if (ids.length) actions.resume(ids, reason);
-  };
-  const onSuspend = () => pause('the computer is going to sleep');
-  const onResume = () => {
-    if (net.isOnline()) resume('the computer woke up');
-  };
+/** Feeds the OS's sleep, wake and network changes to the power policy (which decides). */
+export function watchPower(engine: Engine): Pick<PowerPolicy, 'update' | 'dispose'> {
+  const policy = new PowerPolicy(engine, net.isOnline(), { start: () => powerSaveBlocker.start('prevent-app-suspension'), stop: (id) => powerSaveBlocker.stop(id) });
+  const onSuspend = () => policy.suspend();
+  const onResume = () => policy.wake(net.isOnline());
   powerMonitor.on('suspend', onSuspend);
   powerMonitor.on('resume', onResume);
-  const poll = setInterval(() => {
-    const now = net.isOnline();
-    if (now === online) return;
-    online = now;
-    if (now) resume('the network is back');
-    else pause('the network went away');
-  }, 3000);
-
+  const poll = setInterval(() => policy.network(net.isOnline()), 3000);
   return {
-    update(stats) {
-      const busy = stats.running > 0;
-      if (busy && blocker === undefined) blocker = powerSaveBlocker.start('prevent-app-suspension');
-      if (!busy && blocker !== undefined) {
-        powerSaveBlocker.stop(blocker);
-        blocker = undefined;
-      }
-    },
+    update: (stats) => policy.update(stats),
     dispose() {
       clearInterval(poll);
       powerMonitor.off('suspend', onSuspend);
       powerMonitor.off('resume', onResume);
-      if (blocker !== undefined) powerSaveBlocker.stop(blocker);
+      policy.dispose();
     },
   };
 }

@@ -1,40 +1,20 @@
 import { app, Menu, nativeImage, Tray } from 'electron';
-import { join } from 'node:path';
 import type { EngineStats } from '../../../shared/model';
-import { formatRate } from '../../../shared/format';
-import { seamTrayMenu, seamTrayTooltip } from './e2eSeam';
-
-export interface TrayActions {
-  show(): void;
-  pauseAll(): void;
-  resumeAll(): void;
-  quit(): void;
-}
-
-function trayIcon() {
-  const dir = join(app.getAppPath(), 'resources');
-  // macOS tints template images for light and dark menu bars.
-  const file = process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png';
-  const image = nativeImage.createFromPath(join(dir, file));
-  if (process.platform === 'darwin') image.setTemplateImage(true);
-  return image;
-}
+import { seamTrayMenu, seamTrayTooltip } from '../desktop/e2eSeam';
+import { trayMenu, type TrayMenuActions } from '../desktop/menus';
+import { trayIconFile, trayTooltip } from '../desktop/tray';
 
 /** The tray icon: aggregate progress in its tooltip and a menu to show, pause, resume and quit. */
-export function createTray(actions: TrayActions): { update(stats: EngineStats): void; destroy(): void } {
-  const tray = new Tray(trayIcon());
+export function createTray(actions: TrayMenuActions): { update(stats: EngineStats): void; destroy(): void } {
+  const icon = trayIconFile(app.getAppPath(), process.platform);
+  const image = nativeImage.createFromPath(icon.file);
+  if (icon.template) image.setTemplateImage(true);
+  const tray = new Tray(image);
   tray.setToolTip('Ferry');
-  const menu = Menu.buildFromTemplate([
-    { label: 'Show Ferry', click: actions.show },
-    { type: 'separator' },
-    { label: 'Pause all', click: actions.pauseAll },
-    { label: 'Resume all', click: actions.resumeAll },
-    { type: 'separator' },
-    { label: 'Quit Ferry', click: actions.quit },
-  ]);
+  const menu = Menu.buildFromTemplate(trayMenu(actions));
   tray.setContextMenu(menu);
-  seamTrayMenu(menu);
-  tray.on('click', actions.show);
+  seamTrayMenu(menu.items.map((item) => ({ label: item.label, click: () => item.click() })));
+  tray.on('click', () => actions.show());
   return {
     update(stats) {
       const tooltip = trayTooltip(stats);
@@ -43,17 +23,4 @@ export function createTray(actions: TrayActions): { update(stats: EngineStats): 
     },
     destroy: () => tray.destroy(),
   };
-}
-
-/** "Ferry: 2 running, 45% · 12.3 MB/s · 5 queued" (or idle). */
-export function trayTooltip(stats: EngineStats): string {
-  const parts: string[] = [];
-  if (stats.running > 0) {
-    const pct = stats.activeProgress === null ? '' : `, ${Math.floor(stats.activeProgress * 100)}%`;
-    parts.push(`${stats.running} running${pct}`);
-    if (stats.bytesPerSecond > 0) parts.push(formatRate(stats.bytesPerSecond, 'bytes'));
-  }
-  if (stats.counts.queued > 0) parts.push(`${stats.counts.queued} queued`);
-  if (stats.counts.paused > 0) parts.push(`${stats.counts.paused} paused`);
-  return parts.length ? `Ferry: ${parts.join(' · ')}` : 'Ferry: idle';
 }

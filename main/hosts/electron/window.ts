@@ -1,46 +1,34 @@
-import { app, BrowserWindow, shell } from 'electron';
-import { join } from 'node:path';
+import { app, BrowserWindow, screen, shell } from 'electron';
 import { createLogger } from '../../engine/util/logger';
-import { seamRefused } from './e2eSeam';
-import { isAllowedExternal } from './externalLinks';
-import { APP_ORIGIN } from './protocol';
+import { APP_ORIGIN, isAppUrl } from '../desktop/appProtocol';
+import { seamRefused } from '../desktop/e2eSeam';
+import { isAllowedExternal } from '../desktop/externalLinks';
+import { mainWindowOptions } from '../desktop/mainWindow';
+import { loadWindowState, windowStateSaver } from '../desktop/windowState';
 
 const log = createLogger('window');
 
-/**
- * The main window: sandboxed, isolated, no Node in the renderer. Navigation away from the app and
- * new windows are denied; https links to an allowlisted host open in the user's browser instead.
- */
-export function createMainWindow(preloadPath: string, bounds?: Electron.Rectangle): BrowserWindow {
-  const win = new BrowserWindow({
-    width: bounds?.width ?? 1280,
-    height: bounds?.height ?? 820,
-    ...(bounds ? { x: bounds.x, y: bounds.y } : {}),
-    minWidth: 900,
-    minHeight: 560,
-    show: false,
-    title: 'Ferry',
-    icon: join(app.getAppPath(), 'resources/icon.png'),
-    backgroundColor: '#1b1d22',
-    webPreferences: {
-      preload: preloadPath,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-    },
-  });
+/** The main window, where it was last time (if that is still on a display), remembering where it goes. */
+export function createMainWindow(preload: string, dataDir: string): BrowserWindow {
+  const state = loadWindowState(dataDir, screen.getAllDisplays().map((d) => d.workArea));
+  const win = new BrowserWindow(mainWindowOptions(preload, app.getAppPath(), state?.bounds));
   win.once('ready-to-show', () => win.show());
   void win.loadURL(`${APP_ORIGIN}/index.html`);
+  if (state?.maximized) win.maximize();
+  const saver = windowStateSaver(dataDir, () => (win.isDestroyed() ? null : { bounds: win.getNormalBounds(), maximized: win.isMaximized() }));
+  win.on('resize', saver.changed);
+  win.on('move', saver.changed);
+  win.on('close', saver.closing);
   return win;
 }
 
-/** Applies to every web contents the app ever creates, including ones we did not expect. */
+/**
+ * For every web contents the app ever creates, including ones we did not expect: navigation away
+ * from the app and new windows are denied; https links to an allowlisted host open in the browser.
+ */
 export function hardenWebContents(): void {
   const stayInApp = (event: Electron.Event, url: string) => {
-    if (url.startsWith(APP_ORIGIN + '/')) return;
+    if (isAppUrl(url)) return;
     event.preventDefault();
     log.warn(`refused navigation to ${url.slice(0, 200)}`);
     seamRefused('navigate', url);
@@ -56,8 +44,4 @@ export function hardenWebContents(): void {
       return { action: 'deny' };
     });
   });
-}
-
-export function preloadPath(mainDir: string): string {
-  return join(mainDir, '../preload/index.cjs');
 }

@@ -4,7 +4,12 @@
  * an OS tray menu or notification, so the suite reaches these with `electronApp.evaluate` through
  * `globalThis.__ferryE2E`. Without the variable every function here does nothing.
  */
-import type { Menu } from 'electron';
+
+/** One item of the menu the tray really shows; `click` goes through the OS menu item. */
+export interface SeamMenuItem {
+  label: string;
+  click(): void;
+}
 
 export interface SeamNotification {
   title: string;
@@ -17,17 +22,17 @@ export interface SeamNotification {
 }
 
 export interface E2eSeam {
-  tray: { menu: Menu | null; tooltip: string };
+  tray: { items: SeamMenuItem[]; tooltip: string };
   notifications: SeamNotification[];
   /** Navigations and new windows the window asked for and was refused. */
   refused: { kind: 'navigate' | 'open'; url: string }[];
 }
 
-const seam: E2eSeam | null = process.env.FERRY_E2E === '1' ? { tray: { menu: null, tooltip: '' }, notifications: [], refused: [] } : null;
+const seam: E2eSeam | null = process.env.FERRY_E2E === '1' ? { tray: { items: [], tooltip: '' }, notifications: [], refused: [] } : null;
 if (seam) (globalThis as { __ferryE2E?: E2eSeam }).__ferryE2E = seam;
 
-export function seamTrayMenu(menu: Menu): void {
-  if (seam) seam.tray.menu = menu;
+export function seamTrayMenu(items: SeamMenuItem[]): void {
+  if (seam) seam.tray.items = items;
 }
 
 export function seamTrayTooltip(tooltip: string): void {

@@ -1,7 +1,7 @@
 /**
  * Which links the desktop app hands to the user's browser. shell.openExternal passes a URL to the
  * OS, which may start any registered handler, so only https links to the hosts Ferry itself links
- * to are opened; everything else is refused. No electron import: the rule is tested in Node.
+ * to are opened; everything else is refused. The rule is tested in Node.
  */
 export const EXTERNAL_HOSTS: readonly string[] = ['github.com', 'www.github.com'];
 

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-type Seam = typeof import('../../../../main/hosts/electron/e2eSeam');
+type Seam = typeof import('../../../../main/hosts/desktop/e2eSeam');
 const root = globalThis as { __ferryE2E?: unknown };
 
 /** A fresh copy of the module, loaded with FERRY_E2E as given (it reads it once, when loaded). */
 async function loadSeam(flag: string | undefined): Promise<Seam> {
   vi.resetModules();
   vi.stubEnv('FERRY_E2E', flag);
-  return import('../../../../main/hosts/electron/e2eSeam');
+  return import('../../../../main/hosts/desktop/e2eSeam');
 }
 
 describe('the desktop e2e seam', () => {

@@ -1,0 +1,44 @@
+import type { NavigateRequest } from '../../../shared/contract';
+import type { JobView } from '../../../shared/model';
+import type { Settings } from '../../../shared/settings';
+import type { Engine } from '../../engine/engine';
+
+/** An OS notification for a finished job, and what clicking it opens. */
+export interface JobNotice {
+  jobId: number;
+  title: string;
+  body: string;
+  /** A success makes no sound; a failure does. */
+  silent: boolean;
+  opens: NavigateRequest;
+}
+
+/** The notice a finished job earns under the user's settings, or null when none is due. */
+export function noticeFor(job: JobView, settings: Pick<Settings, 'notifyOnComplete' | 'notifyOnFailure'>): JobNotice | null {
+  const opens: NavigateRequest = { view: 'job', jobId: job.id };
+  if (job.state === 'completed' && settings.notifyOnComplete) {
+    const failed = job.counts.failed;
+    return {
+      jobId: job.id,
+      title: failed > 0 ? `Finished with ${failed} failed: ${job.name}` : `Done: ${job.name}`,
+      body: failed > 0 ? `Job #${job.id}: ${job.counts.processed} done, ${failed} failed.` : `Job #${job.id} completed.`,
+      silent: true,
+      opens,
+    };
+  }
+  if (job.state === 'failed' && settings.notifyOnFailure) {
+    return { jobId: job.id, title: `Failed: ${job.name}`, body: `Job #${job.id}: ${job.error ?? 'see the log for details'}`, silent: false, opens };
+  }
+  return null;
+}
+
+/**
+ * Shows a notice for every job that finishes while the settings ask for one; clicking it opens
+ * that job in the window. Answers the function that stops watching.
+ */
+export function watchFinishedJobs(engine: Engine, open: (request: NavigateRequest) => void, show: (notice: JobNotice, click: () => void) => void): () => void {
+  return engine.jobs.onFinished((job) => {
+    const notice = noticeFor(job, engine.settings.get());
+    if (notice) show(notice, () => open(notice.opens));
+  });
+}
