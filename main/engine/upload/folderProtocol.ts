@@ -6,7 +6,7 @@ import { FerryError, conflict, invalidInput } from '../../../shared/errors';
 import { sha256File } from '../files/sha256File';
 import { createDurableFlush, type DurableFlush } from './durable';
 import type { BatchFile, BatchSender, FinishResult, OutgoingChunk, SavedFolderSession, SavedSession, UploadFileInfo, UploadProtocol, UploadSession } from './protocol';
-import { checkRelativePath } from './relativePath';
+import { checkRelativePath } from '../../../shared/storedPath';
 import { ioError, throwIfAborted } from './transferErrors';
 
 export interface FolderOptions {
