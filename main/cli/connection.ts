@@ -2,6 +2,7 @@ import http from 'node:http';
 import WebSocket from 'ws';
 import type { CommandInput, CommandName, CommandResult, StreamName, StreamParams, StreamPayload, WsServerFrame } from '../../shared/contract';
 import { fromWireError } from '../../shared/errors';
+import { readBody } from '../util/readBody';
 import { CliError, EXIT } from './cliError';
 import type { Instance } from './instance';
 
@@ -51,10 +52,10 @@ export class Connection {
         } else reject(new CliError(EXIT.server, `${origin}${path}: ${err.message}`));
       });
       req.on('response', (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));
-        res.on('error', (err) => reject(new CliError(EXIT.server, `${origin}${path}: ${err.message}`)));
+        readBody(res).then(
+          (body) => resolve({ status: res.statusCode ?? 0, text: body.toString('utf8') }),
+          (err: Error) => reject(new CliError(EXIT.server, `${origin}${path}: ${err.message}`)),
+        );
       });
       req.end(body);
     });
