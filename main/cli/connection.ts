@@ -1,6 +1,7 @@
 import http from 'node:http';
 import WebSocket from 'ws';
 import type { CommandInput, CommandName, CommandResult, StreamName, StreamParams, StreamPayload, WsServerFrame } from '../../shared/contract';
+import { backoffDelay, type BackoffPolicy } from '../../shared/backoff';
 import { fromWireError } from '../../shared/errors';
 import { readBody } from '../util/readBody';
 import { CliError, EXIT } from './cliError';
@@ -9,7 +10,7 @@ import type { Instance } from './instance';
 const CALL_TIMEOUT_MS = 60_000;
 /** A follow survives this many dropped sockets in a row (an instance restarting, say). */
 const RECONNECTS = 5;
-const RECONNECT_DELAY_MS = 500;
+const RECONNECT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 4000 };
 
 /** Socket failures that mean nothing listens there any more: the instance file is stale. */
 const GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH']);
@@ -76,7 +77,7 @@ export class Connection {
       }
       if (outcome === 'dropped') connected = true;
       if (++dropped > RECONNECTS) throw new CliError(EXIT.server, `${name}: the connection to Ferry at ${this.instance.origin} was lost`);
-      await new Promise((r) => setTimeout(r, RECONNECT_DELAY_MS * dropped));
+      await new Promise((r) => setTimeout(r, backoffDelay(dropped, RECONNECT_BACKOFF)));
     }
   }
 
