@@ -2,14 +2,16 @@ import http from 'node:http';
 import WebSocket from 'ws';
 import type { CommandInput, CommandName, CommandResult, StreamName, StreamParams, StreamPayload } from '../../shared/contract';
 import type { WsServerFrame } from '../../shared/wire';
+import { backoffDelay, type BackoffPolicy } from '../../shared/backoff';
 import { fromWireError } from '../../shared/errors';
+import { readBody } from '../util/readBody';
 import { CliError, EXIT } from './cliError';
 import type { Instance } from './instance';
 
 const CALL_TIMEOUT_MS = 60_000;
 /** A follow survives this many dropped sockets in a row (an instance restarting, say). */
 const RECONNECTS = 5;
-const RECONNECT_DELAY_MS = 500;
+const RECONNECT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 4000 };
 
 /** Socket failures that mean nothing listens there any more: the instance file is stale. */
 const GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH']);
@@ -52,10 +54,10 @@ export class Connection {
         } else reject(new CliError(EXIT.server, `${origin}${path}: ${err.message}`));
       });
       req.on('response', (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));
-        res.on('error', (err) => reject(new CliError(EXIT.server, `${origin}${path}: ${err.message}`)));
+        readBody(res).then(
+          (body) => resolve({ status: res.statusCode ?? 0, text: body.toString('utf8') }),
+          (err: Error) => reject(new CliError(EXIT.server, `${origin}${path}: ${err.message}`)),
+        );
       });
       req.end(body);
     });
@@ -76,7 +78,7 @@ export class Connection {
       }
       if (outcome === 'dropped') connected = true;
       if (++dropped > RECONNECTS) throw new CliError(EXIT.server, `${name}: the connection to Ferry at ${this.instance.origin} was lost`);
-      await new Promise((r) => setTimeout(r, RECONNECT_DELAY_MS * dropped));
+      await new Promise((r) => setTimeout(r, backoffDelay(dropped, RECONNECT_BACKOFF)));
     }
   }
 

@@ -2,7 +2,7 @@ import type { Stats } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { conflict } from '../../shared/errors';
-import { sha256File } from './sha256File';
+import { sha256File } from '../util/sha256File';
 
 /** Where a verified file ended up. */
 export interface Placement {

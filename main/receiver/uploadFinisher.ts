@@ -5,7 +5,7 @@ import { CHECKSUM_MISMATCH, HttpError, ferryHttpError, ioHttpError } from './htt
 import { placeFile } from './placeFile';
 import type { FiledInfo, ReceiverStore } from './receiverStore';
 import type { ReceiverLogger } from './receiverLogger';
-import { sha256File } from './sha256File';
+import { sha256File } from '../util/sha256File';
 import { filingTarget } from './uploadMetadata';
 
 /**

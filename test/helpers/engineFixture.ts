@@ -42,3 +42,32 @@ export function waitForJob(engine: Engine, id: number, predicate: (job: JobView)
     check();
   });
 }
+
+/**
+ * Resolves with what `find` answers once it answers something (not undefined), asking at once and
+ * again each time `subscribe` reports a change (an engine event, such as a job change or a log
+ * flush); rejects after `timeoutMs` naming `what`.
+ */
+export function waitOn<T>(subscribe: (changed: () => void) => () => void, find: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (settle: () => void) => {
+      if (done) return;
+      done = true;
+      stop();
+      clearTimeout(timer);
+      settle();
+    };
+    const check = () => {
+      Promise.resolve()
+        .then(find)
+        .then(
+          (value) => value !== undefined && finish(() => resolve(value)),
+          (err: unknown) => finish(() => reject(err)),
+        );
+    };
+    const stop = subscribe(check);
+    const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
+    check();
+  });
+}

@@ -16,6 +16,8 @@ export interface RunnerHarness<Params, State> {
   /** How many times the runner persisted, and how many of those asked to be durable. */
   readonly persists: number;
   readonly durablePersists: number;
+  /** How many times a checkpoint held the runner while the job was paused. */
+  readonly held: number;
   /** Holds the next checkpoints and tells pause listeners. */
   pause(): void;
   resume(): void;
@@ -23,7 +25,7 @@ export interface RunnerHarness<Params, State> {
   cancel(reason?: string): void;
   /** Runs the runner once; call again for another attempt on the same saved state. */
   run(): Promise<RunnerOutcome>;
-  /** Resolves once `predicate` holds, checked after every log line, progress, stage and persist. */
+  /** Resolves once `predicate` holds, checked after every log line, progress, stage, persist and held checkpoint. */
   waitFor(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   /** Resolves with the first log line (present or future) matching `pattern`. */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
@@ -51,6 +53,7 @@ export function createRunnerHarness<Params, State>(
   let saved: State | undefined = options.state === undefined ? undefined : (structuredClone(options.state) as State);
   let persists = 0;
   let durablePersists = 0;
+  let held = 0;
   let abort = new AbortController();
   let gate: { promise: Promise<void>; release: () => void; fail: (e: unknown) => void } | undefined;
 
@@ -82,6 +85,10 @@ export function createRunnerHarness<Params, State>(
     },
     async checkpoint() {
       if (abort.signal.aborted) throw abort.signal.reason;
+      if (gate) {
+        held++;
+        changed();
+      }
       while (gate) await gate.promise;
       if (abort.signal.aborted) throw abort.signal.reason;
     },
@@ -115,6 +122,9 @@ export function createRunnerHarness<Params, State>(
     },
     get durablePersists() {
       return durablePersists;
+    },
+    get held() {
+      return held;
     },
     pause() {
       if (gate) return;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { verifySignature } from '../../main/engine/notify/signing';
 import { listenOnLoopback } from './loopback';
-import { readBody } from './readBody';
+import { readBody } from '../../main/util/readBody';
 
 export interface Received {
   path: string;

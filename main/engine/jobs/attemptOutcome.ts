@@ -1,6 +1,6 @@
 import { FerryError } from '../../../shared/errors';
 import type { JobState } from '../../../shared/model';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../../../shared/backoff';
 import type { KindPolicy } from './kindPolicy';
 import type { RunnerOutcome } from './runner';
 

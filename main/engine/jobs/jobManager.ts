@@ -6,7 +6,7 @@ import { PRIORITY_RANK, type JobRow, type JobSummaryRow, type JobsRepo, type New
 import type { LogStore } from '../logs/logStore';
 import type { ActiveJob } from './activeJob';
 import { Attempts } from './attempts';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '../../../shared/backoff';
 import { ChangeFeed } from './changeFeed';
 import { JobRecorder } from './jobRecorder';
 import { toJobView, type LiveProgress } from './jobView';

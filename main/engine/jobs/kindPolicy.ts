@@ -1,5 +1,5 @@
 import type { JobKind } from '../../../shared/model';
-import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../../shared/backoff';
 
 /** How the scheduler treats the jobs of one kind. */
 export interface KindPolicy {

@@ -4,7 +4,7 @@ import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises
 import { dirname, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { FerryError } from '../../../shared/errors';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../jobs/backoff';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../../shared/backoff';
 import type { JobRunner, RunnerContext, RunnerOutcome } from '../jobs/runner';
 import { sleep } from '../upload/retry';
 import { detailsOf, ioError, remoteError } from '../upload/transferErrors';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { FerryError } from '../../../shared/errors';
-import { sha256File } from '../files/sha256File';
+import { sha256File } from '../../util/sha256File';
 import type { ResolvedDestination } from '../destinations/protocolFactory';
 import type { UploadProtocol } from '../upload/protocol';
 import { S3Protocol } from '../upload/s3Protocol';

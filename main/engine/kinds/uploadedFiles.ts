@@ -7,7 +7,8 @@ import { FolderProtocol } from '../upload/folderProtocol';
 import type { UploadProtocol } from '../upload/protocol';
 import type { UploadState } from '../upload/uploadFile';
 import { receiverFiled } from './storedSha256';
-import { DATASET_FILE_NAME, MANIFEST_NAME, remotePath, type UploadParams } from './uploadRunner';
+import { DATASET_FILE_NAME, MANIFEST_NAME, remotePath } from './datasetFiles';
+import type { UploadParams } from './uploadRunner';
 
 export interface UploadedFilesDeps {
   destinations: DestinationService;

@@ -4,7 +4,7 @@ import https from 'node:https';
 import { z } from 'zod';
 import { FerryError } from '../../../shared/errors';
 import type { JobView } from '../../../shared/model';
-import { backoffDelay, type BackoffPolicy } from '../jobs/backoff';
+import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff';
 import { createLogger } from '../util/logger';
 import { retriableStatus } from '../upload/transferErrors';
 import { parseRetryAfter } from '../util/retryAfter';

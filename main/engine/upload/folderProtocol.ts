@@ -3,10 +3,10 @@ import { constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import { mkdir, open, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FerryError, conflict, invalidInput } from '../../../shared/errors';
-import { sha256File } from '../files/sha256File';
+import { sha256File } from '../../util/sha256File';
 import { createDurableFlush, type DurableFlush } from './durable';
 import type { BatchFile, BatchSender, FinishResult, OutgoingChunk, SavedFolderSession, SavedSession, UploadFileInfo, UploadProtocol, UploadSession } from './protocol';
-import { checkRelativePath } from './relativePath';
+import { checkRelativePath } from '../../../shared/storedPath';
 import { ioError, throwIfAborted } from './transferErrors';
 
 export interface FolderOptions {

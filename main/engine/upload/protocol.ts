@@ -14,7 +14,7 @@
  * attempt can abort multipart uploads of the key it never learned of.
  */
 
-/** The file as the destination sees it. `relativePath` uses '/' and is checked by relativePath.ts. */
+/** The file as the destination sees it. `relativePath` uses '/' and is checked by the rule of shared/storedPath.ts. */
 export interface UploadFileInfo {
   /** Size in bytes, as stat saw it when the upload began. */
   size: number;

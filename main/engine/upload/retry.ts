@@ -1,4 +1,4 @@
-import { backoffDelay } from '../jobs/backoff';
+import { backoffDelay } from '../../../shared/backoff';
 import { canceledError, detailsOf } from './transferErrors';
 
 /** How often and how patiently a transient failure is retried. */
@@ -11,7 +11,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
 
-/** The engine's one backoff rule (jobs/backoff.ts) in a transfer's terms; `failures` counts from 1. */
+/** The one backoff rule (shared/backoff.ts) in a transfer's terms; `failures` counts from 1. */
 export function retryDelay(failures: number, policy: RetryPolicy, random: () => number = Math.random): number {
   return backoffDelay(failures, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, random);
 }

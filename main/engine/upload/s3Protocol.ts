@@ -15,7 +15,7 @@ import {
 import { FerryError, invalidInput } from '../../../shared/errors';
 import { createLogger } from '../util/logger';
 import type { FinishResult, OutgoingChunk, S3SavedPart, SavedS3Session, SavedSession, UploadFileInfo, UploadProtocol, UploadSession } from './protocol';
-import { checkRelativePath } from './relativePath';
+import { checkRelativePath } from '../../../shared/storedPath';
 import { canceledError, detailsOf, networkError, remoteError, retriableStatus } from './transferErrors';
 
 const log = createLogger('upload/s3');

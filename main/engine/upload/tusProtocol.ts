@@ -13,9 +13,8 @@ import type {
   UploadSession,
 } from './protocol';
 import { STREAM_PIECE_BYTES } from './protocol';
-import { storedPathProblem } from '../../../shared/storedPath';
+import { checkRelativePath, storedPathProblem } from '../../../shared/storedPath';
 import { ReceiverBatch } from './receiverBatch';
-import { checkRelativePath } from './relativePath';
 import { remoteError, retriableStatus } from './transferErrors';
 import { TusConcatSession } from './tusConcat';
 import { TUS_VERSION, createdUrl, encodeTusMetadata, header, numberHeader, unexpected } from './tusWire';

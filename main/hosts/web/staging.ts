@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { FerryError, invalidInput, notFound } from '../../../shared/errors';
-import { checkRelativePath } from '../../engine/upload/relativePath';
+import { checkRelativePath } from '../../../shared/storedPath';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../engine/util/privateFiles';
 
 const STAGING_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -9,6 +9,7 @@ import { createLogger } from '../../engine/util/logger';
 import { CSP } from '../csp';
 import { WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, wsClientFrame, type WsServerFrame } from '../../../shared/wire';
 import { hostAllowed, isJsonBody, originAllowed, presentedToken, sameToken } from './requestGuard';
+import { readBody } from '../../util/readBody';
 import { receiveStagedFile } from './staging';
 import { serveStatic } from './staticFiles';
 
@@ -95,7 +96,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!isJsonBody(req)) return send(res, 415, { ok: false, error: { code: 'INVALID_INPUT', message: 'the body must be sent as Content-Type: application/json' } });
       let input: unknown;
       try {
-        input = JSON.parse((await readBody(req)) || '{}');
+        input = JSON.parse((await readBody(req, { maxBytes: MAX_BODY, tooLarge: (max) => invalidInput(`body larger than ${max} bytes`) })).toString('utf8') || '{}');
       } catch (err) {
         return send(res, 400, { ok: false, error: toWireError(err instanceof SyntaxError ? invalidInput(`body is not JSON: ${err.message}`) : err) });
       }
@@ -208,20 +209,3 @@ function statusFor(code: string): number {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(invalidInput(`body larger than ${MAX_BODY} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}

@@ -34,8 +34,7 @@ const byName = (rules: Record<string, WatchRule>): string[] =>
     .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || (a.id < b.id ? -1 : 1))
     .map((r) => r.id);
 
-/** Typed against the store with this slice in it; store.ts spreads it like the other slices. */
-export const createWatchSlice: StateCreator<FerryState & WatchSlice, [], [], WatchSlice> = (set) => ({
+export const createWatchSlice: StateCreator<FerryState, [], [], WatchSlice> = (set) => ({
   watch: { rules: {}, order: [], statuses: {}, status: 'loading', error: null, editor: null },
   applyWatchSnapshot: (list, statusList) =>
     set((s) => {

@@ -9,11 +9,13 @@ import type { EventBatch, FerryBridge, StreamMessage, StreamName } from '../../.
 import type { Envelope, ErrorCode } from '../../../shared/errors';
 import type { LogChunk } from '../../../shared/model';
 import { WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, WS_TOKEN_PREFIX, type WsClientFrame, type WsServerFrame } from '../../../shared/wire';
-import { backoffDelay } from './backoff';
+import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff';
 import type { ConnectionListener, ConnectionStatus } from './connectionStatus';
 import { takeToken } from './token';
 
 /** Close codes the web host uses to refuse a token; reconnecting would not help. */
+/** Reconnects: the first after about a quarter second, then doubling up to ten seconds. */
+const RECONNECT_BACKOFF: BackoffPolicy = { baseMs: 250, maxMs: 10_000 };
 const UNAUTHORIZED_CLOSE_CODES = new Set([1008, WS_CLOSE_UNAUTHORIZED, 4403]);
 
 export interface WsBridgeOptions {
@@ -161,7 +163,7 @@ export function createWsBridge(options: WsBridgeOptions = {}): WsBridge {
       return;
     }
     const attempt = status.attempt + 1;
-    const delay = backoffDelay(attempt - 1);
+    const delay = backoffDelay(attempt, RECONNECT_BACKOFF);
     setStatus({ state: everOnline ? 'reconnecting' : 'connecting', attempt, retryAt: Date.now() + delay });
     retryTimer = window.setTimeout(connect, delay);
   };

@@ -1,3 +1,4 @@
+import { TestWsClient } from '../../helpers/wsClient';
 import type { ServedFerry } from '../fixtures';
 
 interface JobView {
@@ -30,13 +31,30 @@ export async function createDemoJobs(
   return out;
 }
 
-/** Waits until the engine reports a job in one of the states. */
+/**
+ * Waits until the engine reports a job in one of the states: the job is read again on every
+ * `jobs.changed` batch the instance pushes, over a WebSocket of its own.
+ */
 export async function waitForState(ferry: ServedFerry, id: number, states: string[], timeoutMs = 20_000): Promise<JobView> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await ferry.call<JobView>('getJob', { id });
-    if (states.includes(job.state)) return job;
-    if (Date.now() > end) throw new Error(`job ${id} is ${job.state}, not ${states.join('/')}`);
-    await new Promise((r) => setTimeout(r, 100));
+  const client = await TestWsClient.connect(`ws://${new URL(ferry.url).host}/ws`, { authorization: `Bearer ${ferry.token}` });
+  let last = 'unknown';
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<JobView>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`job ${id} is ${last}, not ${states.join('/')}`)), timeoutMs);
+      const check = async () => {
+        const res = await client.call('getJob', { id });
+        if (!res.ok) throw new Error(`getJob(${id}): ${res.error.message}`);
+        const job = res.value as JobView;
+        last = job.state;
+        if (states.includes(job.state)) resolve(job);
+      };
+      client.subscribe('jobs.changed', {}, () => void check().catch(reject));
+      // Frames of one socket are handled in order: this read follows the subscription's start.
+      void check().catch(reject);
+    });
+  } finally {
+    clearTimeout(timer);
+    client.close();
   }
 }

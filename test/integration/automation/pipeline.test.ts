@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../../main/engine/api/dispatch';
 import type { JobView } from '../../../shared/model';
-import { waitForJob } from '../../helpers/engineFixture';
+import { waitForJob, waitOn } from '../../helpers/engineFixture';
 import { makeDataset, startFerryServices } from '../../helpers/servicesFixture';
 import { startWebhookReceiver } from '../../helpers/webhookReceiver';
 
@@ -13,13 +13,16 @@ const ok = <T>(res: unknown): T => {
   return (res as { value: T }).value;
 };
 /** The job that follows `parent` in its pipeline, once it exists. */
-async function nextStep(ferry: Ferry, parent: number): Promise<JobView> {
-  for (let i = 0; i < 200; i++) {
-    const row = ferry.engine.db.prepare('SELECT id FROM jobs WHERE parent_id = ?').get(parent) as { id: number } | undefined;
-    if (row) return ferry.engine.jobs.view(row.id);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no step followed job ${parent}`);
+function nextStep(ferry: Ferry, parent: number): Promise<JobView> {
+  return waitOn(
+    (changed) => ferry.engine.jobs.onChanged(changed),
+    () => {
+      const row = ferry.engine.db.prepare('SELECT id FROM jobs WHERE parent_id = ?').get(parent) as { id: number } | undefined;
+      return row ? ferry.engine.jobs.view(row.id) : undefined;
+    },
+    `the step after job ${parent}`,
+    10_000,
+  );
 }
 const logOf = (ferry: Ferry, id: number) => readFileSync(ferry.engine.logs.paths(id).log, 'utf8');
 
@@ -138,8 +141,14 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
     // A delivery after the job ended is an event of its stream; the log still ends with the footer.
     const messages = async () =>
       ok<{ events: { message: string }[] }>(await dispatchCommand(ferry.engine, 'listEvents', { id: up.id })).events.map((e) => e.message).join('\n');
-    for (let i = 0; i < 100 && !/Webhook job.completed: delivered/.test(await messages()); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await messages()).toMatch(/Webhook job\.completed: delivered \(HTTP 204\)/);
+    const delivered = async () => {
+      const all = await messages();
+      return /Webhook job\.completed: delivered/.test(all) ? all : undefined;
+    };
+    // The delivery is written to the job's events after the receiver answered: each flush of them is checked.
+    expect(await waitOn((changed) => ferry.engine.logs.onFlush(up.id, changed), delivered, 'the delivery in the job events', 5000)).toMatch(
+      /Webhook job\.completed: delivered \(HTTP 204\)/,
+    );
     expect(logOf(ferry, up.id)).toMatch(/<\/footer_json>\n$/);
   });
 });

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import { main, type CliIo } from '../../../main/cli/ferry';
 import { writeInstanceFile } from '../../../main/hosts/web/instanceFile';
-import { readBody } from '../../helpers/readBody';
+import { readBody } from '../../../main/util/readBody';
 
 /** One captured stream: text so far, and a wait that resolves when a pattern shows up. */
 export class Capture {

@@ -205,10 +205,11 @@ describe('download job kind', () => {
     const h = createRunnerHarness(createDownloadRunner(FAST), p, { withoutPauseListeners: true });
     const running = h.run();
     await h.waitFor(() => (h.progress.at(-1)?.done ?? 0) >= 200_000, '200 kB downloaded');
-    h.pause();
     const persisted = h.persists;
+    const heldBefore = h.held;
+    h.pause();
     // Held at the checkpoint after the block in hand: at most that one block more.
-    await new Promise((r) => setTimeout(r, 300));
+    await h.waitFor(() => h.held > heldBefore, 'the runner held at its checkpoint');
     expect(h.persists - persisted).toBeLessThanOrEqual(1);
     h.resume();
     await running;

@@ -7,6 +7,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 describe('receiver: upload expiration and cleanup', () => {
   let fx: ReceiverFixture | undefined;
   afterEach(async () => {
+    vi.useRealTimers();
     await fx?.dispose();
     fx = undefined;
   });
@@ -26,6 +27,9 @@ describe('receiver: upload expiration and cleanup', () => {
   });
 
   it('answers 410 to an expired upload and removes it, tombstones included, on cleanup', async () => {
+    // The receiver's clock is the test's: both uploads expire at the same instant, whatever the
+    // machine's load put between their creations, and no sweep of the receiver's own runs between.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     fx = await startReceiverFixture({ expirationMs: 300, cleanupIntervalMs: 60 * 60 * 1000 });
     const stale = await create(fx.receiver.url, { length: 100, metadata: { relativePath: 'stale.bin', dataset: 'ds' } });
     expect((await patch(stale.uploadUrl as string, 0, Buffer.alloc(40))).status).toBe(204);
@@ -33,8 +37,11 @@ describe('receiver: upload expiration and cleanup', () => {
     const filed = await create(fx.receiver.url, { length: body.length, metadata: { relativePath: 'kept.txt', dataset: 'ds', sha256: sha256(body) }, body });
     expect(filed.status).toBe(201);
     expect(await incomingNames(fx.storageDir)).toHaveLength(3);
+    expect((await head(stale.uploadUrl as string)).status).toBe(200);
+    expect(await fx.receiver.cleanupExpired()).toBe(0);
 
-    await vi.waitFor(async () => expect((await head(stale.uploadUrl as string)).status).toBe(410), { timeout: 5000, interval: 50 });
+    vi.setSystemTime(Date.now() + 301);
+    expect((await head(stale.uploadUrl as string)).status).toBe(410);
     expect((await patch(stale.uploadUrl as string, 40, Buffer.alloc(60))).status).toBe(410);
     expect(await fx.receiver.cleanupExpired()).toBe(2);
     expect(await incomingNames(fx.storageDir)).toEqual([]);
@@ -43,9 +50,12 @@ describe('receiver: upload expiration and cleanup', () => {
   });
 
   it('sweeps expired uploads on its own timer', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     fx = await startReceiverFixture({ expirationMs: 200, cleanupIntervalMs: 50 });
     await create(fx.receiver.url, { length: 100, metadata: { relativePath: 'gone.bin', dataset: 'ds' } });
     expect(await incomingNames(fx.storageDir)).toHaveLength(2);
+    vi.setSystemTime(Date.now() + 201);
+    // Only the timer's next turn is waited for; no event marks a sweep, so the folder is polled.
     await vi.waitFor(async () => expect(await incomingNames(fx?.storageDir as string)).toEqual([]), { timeout: 5000, interval: 50 });
   });
 

@@ -3,8 +3,8 @@ import type { ReactElement } from 'react';
 import { formatCount, formatTimestamp } from '../../../../shared/format';
 import type { WatchRule, WatchRuleStatus, WatchState } from '../../../../shared/watch';
 import { AlertIcon, EditIcon, FolderIcon, TrashIcon } from '../common/icons';
-import { deleteWatchRule, openWatchEditor, setWatchRuleEnabled } from './watchActions';
-import { useWatch } from './watchStore';
+import { deleteWatchRule, openWatchEditor, setWatchRuleEnabled } from '../../store/actions/watch';
+import { useFerryStore } from '../../store/store';
 
 const STATE_LABEL: Record<WatchState, string> = {
   disabled: 'Paused',
@@ -33,7 +33,7 @@ function describeWhen(rule: WatchRule): string {
 }
 
 export function WatchRuleCard({ rule }: { rule: WatchRule }): ReactElement {
-  const status: WatchRuleStatus | undefined = useWatch((s) => s.watch.statuses[rule.id]);
+  const status: WatchRuleStatus | undefined = useFerryStore((s) => s.watch.statuses[rule.id]);
   const state: WatchState = status?.state ?? (rule.enabled ? 'starting' : 'disabled');
   const fs = status?.fsType ? `${status.network ? 'network · ' : ''}${status.fsType}` : null;
   return (

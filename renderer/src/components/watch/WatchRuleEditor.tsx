@@ -9,10 +9,10 @@ import { ferry } from '../../transport';
 import { Field } from '../common/Field';
 import { Modal } from '../common/Modal';
 import { FolderPicker } from './FolderPicker';
-import { closeWatchEditor, saveWatchRule } from './watchActions';
+import { closeWatchEditor, saveWatchRule } from '../../store/actions/watch';
+import { useFerryStore } from '../../store/store';
 import { draftFieldOf, draftFrom, emptyDraft, toInput, validateDraft, type WatchDraft } from './watchDraft';
 import { DestinationFields, PollingFields, TakeFields } from './WatchRuleFields';
-import { useWatch } from './watchStore';
 import './WatchRuleEditor.css';
 
 const MODES: ReadonlyArray<{ mode: WatchMode; label: string; hint: string }> = [
@@ -21,8 +21,8 @@ const MODES: ReadonlyArray<{ mode: WatchMode; label: string; hint: string }> = [
 ];
 
 function Editor({ target }: { target: WatchEditorTarget }): ReactElement {
-  const existing = useWatch((s) => (target.mode === 'edit' ? s.watch.rules[target.id] : undefined));
-  const canPick = useWatch((s) => s.ui.capabilities?.pickPaths ?? false);
+  const existing = useFerryStore((s) => (target.mode === 'edit' ? s.watch.rules[target.id] : undefined));
+  const canPick = useFerryStore((s) => s.ui.capabilities?.pickPaths ?? false);
   const [draft, setDraft] = useState<WatchDraft>(() => (existing ? draftFrom(existing) : emptyDraft()));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [touched, setTouched] = useState(false);
@@ -151,7 +151,7 @@ function Editor({ target }: { target: WatchEditorTarget }): ReactElement {
 }
 
 export function WatchRuleEditor(): ReactElement | null {
-  const target = useWatch((s) => s.watch.editor);
+  const target = useFerryStore((s) => s.watch.editor);
   if (!target) return null;
   return <Editor key={target.mode === 'edit' ? target.id : 'new'} target={target} />;
 }

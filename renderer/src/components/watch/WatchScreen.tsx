@@ -8,17 +8,17 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatCount } from '../../../../shared/format';
 import { EmptyState, LoadFailed } from '../common/EmptyState';
 import { FolderIcon, PlusIcon } from '../common/icons';
-import { followWatch, openWatchEditor, reloadWatch } from './watchActions';
+import { followWatch, openWatchEditor, reloadWatch } from '../../store/actions/watch';
+import { useFerryStore } from '../../store/store';
 import { WatchRuleCard } from './WatchRuleCard';
 import { WatchRuleEditor } from './WatchRuleEditor';
-import { useWatch } from './watchStore';
 import '../common/StateBadge.css';
 import './WatchScreen.css';
 
 export function WatchScreen(): ReactElement {
-  const { order, status, error } = useWatch(useShallow((s) => ({ order: s.watch.order, status: s.watch.status, error: s.watch.error })));
-  const rules = useWatch((s) => s.watch.rules);
-  const active = useWatch((s) => Object.values(s.watch.statuses).filter((st) => st.state === 'watching' || st.state === 'polling').length);
+  const { order, status, error } = useFerryStore(useShallow((s) => ({ order: s.watch.order, status: s.watch.status, error: s.watch.error })));
+  const rules = useFerryStore((s) => s.watch.rules);
+  const active = useFerryStore((s) => Object.values(s.watch.statuses).filter((st) => st.state === 'watching' || st.state === 'polling').length);
   useEffect(() => followWatch(), []);
 
   let body: ReactElement;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../../../shared/errors';
 import { decideAttempt } from '../../../../main/engine/jobs/attemptOutcome';
-import { backoffDelay } from '../../../../main/engine/jobs/backoff';
+import { backoffDelay } from '../../../../shared/backoff';
 import { DEFAULT_POLICY } from '../../../../main/engine/jobs/kindPolicy';
 import { startEngine, waitForJob } from '../../../helpers/engineFixture';
 import { stepRunner } from '../support/stepRunner';

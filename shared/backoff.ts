@@ -1,6 +1,7 @@
 /**
- * The one retry policy: exponential backoff, capped, with "equal jitter" (a random half on top of a
- * fixed half) so the wait always grows yet clients that failed together do not return together.
+ * The one backoff rule, for job retries, webhook deliveries and transfers in the engine, and for
+ * reconnects in the renderer and the CLI: exponential, capped, with "equal jitter" (a random half on
+ * top of a fixed half) so the wait always grows yet clients that failed together do not return together.
  */
 export interface BackoffPolicy {
   baseMs: number;

@@ -1,13 +1,15 @@
 /** What the watch screen does: follow the live feed, save, enable, delete rules. */
 import type { WatchRule, WatchRuleInput } from '../../../../shared/watch';
-import { confirmAction } from '../../store/actions/dialogs';
-import { fieldErrors } from '../../store/actions/settings';
-import { asFerryError, describeError, showError, showToast } from '../../store/actions/toasts';
 import { ferry } from '../../transport';
-import type { WatchEditorTarget } from '../../store/watchSlice';
-import { watchState } from './watchStore';
+import { useFerryStore } from '../store';
+import type { WatchEditorTarget } from '../watchSlice';
+import { confirmAction } from './dialogs';
+import { fieldErrors } from './settings';
+import { asFerryError, describeError, showError, showToast } from './toasts';
 
 const RESUBSCRIBE_MS = 2000;
+
+const store = useFerryStore.getState;
 
 /**
  * Follows `watch.changed` while the screen is open: its first message is the full picture (also
@@ -23,12 +25,12 @@ export function followWatch(): () => void {
       'watch.changed',
       {},
       (batch) => {
-        if (first) watchState().applyWatchSnapshot(batch.rules, batch.statuses);
-        else watchState().applyWatchChanges(batch);
+        if (first) store().applyWatchSnapshot(batch.rules, batch.statuses);
+        else store().applyWatchChanges(batch);
         first = false;
       },
       (err) => {
-        watchState().failWatch(describeError(err));
+        store().failWatch(describeError(err));
         if (!stopped) retry = window.setTimeout(open, RESUBSCRIBE_MS);
       },
     );
@@ -44,20 +46,20 @@ export function followWatch(): () => void {
 export async function reloadWatch(): Promise<void> {
   try {
     const [rules, statuses] = await Promise.all([ferry.listWatchRules({}), ferry.watchStatus({})]);
-    watchState().applyWatchSnapshot(rules, statuses);
+    store().applyWatchSnapshot(rules, statuses);
   } catch (err) {
-    watchState().failWatch(describeError(err));
+    store().failWatch(describeError(err));
   }
 }
 
-export const openWatchEditor = (target: WatchEditorTarget): void => watchState().setWatchEditor(target);
-export const closeWatchEditor = (): void => watchState().setWatchEditor(null);
+export const openWatchEditor = (target: WatchEditorTarget): void => store().setWatchEditor(target);
+export const closeWatchEditor = (): void => store().setWatchEditor(null);
 
 /** Saves; answers field errors (keyed by input path, e.g. `path`, `metadata.nameTemplate`) when refused. */
 export async function saveWatchRule(input: WatchRuleInput): Promise<{ saved: WatchRule | null; errors: Record<string, string> }> {
   try {
     const saved = await ferry.saveWatchRule(input);
-    watchState().applyWatchChanges({ rules: [saved], statuses: [], removed: [] });
+    store().applyWatchChanges({ rules: [saved], statuses: [], removed: [] });
     showToast('success', input.id ? 'Rule saved' : 'Watching a new folder', `${saved.name}: ${saved.path}`);
     return { saved, errors: {} };
   } catch (err) {
@@ -75,7 +77,7 @@ export async function saveWatchRule(input: WatchRuleInput): Promise<{ saved: Wat
 export async function setWatchRuleEnabled(rule: WatchRule, enabled: boolean): Promise<void> {
   try {
     const saved = await ferry.setWatchRuleEnabled({ id: rule.id, enabled });
-    watchState().applyWatchChanges({ rules: [saved], statuses: [], removed: [] });
+    store().applyWatchChanges({ rules: [saved], statuses: [], removed: [] });
   } catch (err) {
     showError(`Could not ${enabled ? 'enable' : 'pause'} “${rule.name}”`, err);
   }
@@ -91,7 +93,7 @@ export async function deleteWatchRule(rule: WatchRule): Promise<void> {
   if (!ok) return;
   try {
     await ferry.deleteWatchRule({ id: rule.id });
-    watchState().applyWatchChanges({ rules: [], statuses: [], removed: [rule.id] });
+    store().applyWatchChanges({ rules: [], statuses: [], removed: [rule.id] });
     showToast('success', 'Rule deleted', rule.name);
   } catch (err) {
     showError(`Could not delete “${rule.name}”`, err);

@@ -1,0 +1,408 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FerryError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format';
+import { relativePathProblem } from '../../../shared/storedPath';
+import type { ItemRow } from '../db/itemsRepo';
+import type { ResolvedDestination } from '../destinations/protocolFactory';
+import type { RunnerContext, RunnerOutcome } from '../jobs/runner';
+import type { BatchSender, UploadProtocol } from '../upload/protocol';
+import { batchable, sendInBatches, type SentFile } from '../upload/smallFiles';
+import { uploadFile, type UploadResult, type UploadState } from '../upload/uploadFile';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../util/privateFiles';
+import { DATASET_FILE_NAME, datasetDescription, MANIFEST_NAME, manifestLine, OWN_FILES, remotePath, uploadMetadata } from './datasetFiles';
+import { storedFor } from './storedSha256';
+import type { UploadParams, UploadRunnerDeps } from './uploadRunner';
+
+/**
+ * Resume state of the runner itself (the files' states live in their items): the sessions of the
+ * files Ferry writes beside the data, so that a crash after one landed continues it instead of
+ * sending a second copy. Each is kept with the SHA-256 of the content it carries.
+ */
+export interface UploadRunState {
+  own?: Record<string, { sha256: string; state: UploadState }>;
+}
+
+const PAUSED = Symbol('paused');
+const MAX_SOURCE_RESTARTS = 3;
+/** Batches of small files in flight at once (each is up to hundreds of files). */
+const MAX_PARALLEL_BATCHES = 3;
+/** The key of the batches in flight among the files being worked on (items are keyed by seq, from 1). */
+const BATCHES = -1;
+
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+/** A path as one log line shows it: control characters (a line break in a name) escaped. */
+export function shown(path: string): string {
+  return path.replace(CONTROL, (c) => ({ '\n': '\\n', '\t': '\\t', '\r': '\\r' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** A problem with the file being read (vanished, changed, unreadable), not with the destination. */
+function isSourceProblem(err: unknown): boolean {
+  if (!(err instanceof FerryError) || err.code !== 'IO') return false;
+  const d = err.details as { source?: boolean; reason?: string } | undefined;
+  // fileSource names every failure of the local read `read(<path>)`.
+  return d?.source === true || d?.reason === 'vanished' || d?.reason === 'changed' || err.message.startsWith('read(');
+}
+
+function sourceChanged(err: unknown): boolean {
+  return isSourceProblem(err) && (err as FerryError & { details: { reason?: string } }).details.reason === 'changed';
+}
+
+const retryLine = (what: string, err: unknown, attempt: number, delayMs: number): string =>
+  `  retry ${what}: ${err instanceof Error ? err.message : String(err)} (attempt ${attempt}, next in ${(delayMs / 1000).toFixed(1)} s)`;
+
+/**
+ * Runs one try of `send` under a signal that both a cancel and a pause abort. A pause answers
+ * PAUSED (the caller parks at its checkpoint and tries again); a cancel throws the cancel's reason,
+ * whatever the send failed with; any other failure is thrown as it is.
+ */
+async function pausable<T>(ctx: RunnerContext<UploadParams, UploadRunState>, send: (signal: AbortSignal) => Promise<T>): Promise<T | typeof PAUSED> {
+  const ctrl = new AbortController();
+  const onCancel = () => ctrl.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onCancel, { once: true });
+  const stopListening = ctx.onPauseChange((paused) => paused && ctrl.abort(PAUSED));
+  try {
+    return await send(ctrl.signal);
+  } catch (err) {
+    if (ctrl.signal.reason === PAUSED && !ctx.signal.aborted) return PAUSED;
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    throw err;
+  } finally {
+    stopListening();
+    ctx.signal.removeEventListener('abort', onCancel);
+  }
+}
+
+/** One file sent alone: the session it resumes and how often it was started over. */
+interface FileTry {
+  saved: UploadState | undefined;
+  restarts: number;
+}
+
+/**
+ * One attempt of an upload job, after the scan: screens the names, sends the small files in
+ * batches and the rest one by one (`parallelFiles` at a time), then the manifest and dataset.json.
+ * Keeps the counts and the "Now:" line that progress reports show.
+ */
+export class UploadAttempt {
+  private readonly params: UploadParams;
+  private readonly jobId: number;
+  private readonly protocol: UploadProtocol;
+  private readonly totals: { files: number; bytes: number };
+  private readonly metadata: Record<string, string>;
+  private readonly destinationName: string;
+  private readonly dest: ResolvedDestination;
+  private doneBytes: number;
+  private doneFiles: number;
+  private failedFiles = 0;
+  /** Bytes the destination confirmed so far of each file being sent, by item seq. */
+  private readonly inflight = new Map<number, number>();
+  /** Files (or batches) being sent, newest last: what "Now:" shows. */
+  private readonly working = new Map<number, string>();
+  /** Files that go alone: large ones, those with a saved session, and small ones a batch gave back. */
+  private readonly queue: ItemRow[] = [];
+  private warnedReadBack = false;
+
+  constructor(
+    private readonly ctx: RunnerContext<UploadParams, UploadRunState>,
+    private readonly deps: UploadRunnerDeps,
+  ) {
+    this.params = ctx.params;
+    this.jobId = ctx.jobId;
+    this.protocol = deps.destinations.protocol(this.params.destinationId);
+    const totals = deps.items.totals(this.jobId);
+    this.totals = totals;
+    this.doneBytes = totals.doneBytes;
+    this.doneFiles = totals.doneFiles;
+    this.metadata = uploadMetadata(this.params);
+    this.destinationName = deps.destinations.get(this.params.destinationId).name;
+    this.dest = deps.destinations.resolve(this.params.destinationId);
+  }
+
+  async run(): Promise<RunnerOutcome> {
+    const { ctx } = this;
+    // Bytes a destination confirmed for files cut part-way (a restart, a pause): shown from the
+    // first report, not 0 until the destination answers again.
+    for (const it of this.deps.items.unfinished(this.jobId)) if (it.session && it.bytes_done > 0) this.inflight.set(it.seq, it.bytes_done);
+    this.report();
+    if (this.doneFiles > 0) ctx.log(`Resuming: ${this.doneFiles} of ${this.totals.files} files already sent and verified`);
+    ctx.stage('uploading');
+    const sendable = this.storableItems();
+    const batch = this.protocol.batch;
+    // Small files that never started go in batches; the rest (and any with a saved session) alone.
+    const small = sendable.filter((it) => !it.session && batchable(batch, it.size));
+    this.queue.push(...sendable.filter((it) => it.session || !batchable(batch, it.size)));
+    if (batch && small.length > 0) await this.sendSmall(batch, small);
+    this.working.delete(BATCHES);
+    await this.sendQueue();
+    return this.sendOwnFiles();
+  }
+
+  private report(): void {
+    let moving = 0;
+    for (const b of this.inflight.values()) moving += b;
+    this.ctx.progress({ done: this.doneBytes + moving, total: this.totals.bytes, unit: 'bytes', processed: this.doneFiles, failed: this.failedFiles, current: this.current() });
+  }
+
+  private current(): string | null {
+    const names = [...this.working.values()];
+    const last = names[names.length - 1];
+    return last === undefined ? null : names.length > 1 ? `${last} and ${names.length - 1} more` : last;
+  }
+
+  private failItem(item: ItemRow, err: unknown): void {
+    this.deps.items.fail(this.jobId, item.seq, (err as Error).message, false);
+    this.inflight.delete(item.seq);
+    this.failedFiles++;
+    this.report();
+    this.ctx.log(`FAIL  ${shown(item.relative_path)}: ${(err as Error).message}`);
+  }
+
+  private sent(item: ItemRow, size: number): void {
+    this.inflight.delete(item.seq);
+    this.doneBytes += size;
+    this.doneFiles++;
+  }
+
+  /**
+   * The unfinished items whose names the destination can store. A name it would refuse fails its
+   * file alone, before anything is sent. Every destination checks the path by the rule of
+   * shared/storedPath.ts (a backslash is a name character on POSIX but a separator on Windows), so
+   * such a name is asked about here too.
+   */
+  private storableItems(): ItemRow[] {
+    return this.deps.items.unfinished(this.jobId).filter((it) => {
+      const where = remotePath(this.protocol, this.params, it.relative_path);
+      const problem =
+        (OWN_FILES.includes(it.relative_path) ? `${it.relative_path} is written by Ferry beside every dataset` : undefined) ??
+        relativePathProblem(where) ??
+        this.protocol.nameProblem?.(where, this.metadata);
+      if (problem) this.failItem(it, new FerryError('INVALID_INPUT', `${this.destinationName} cannot store a file under this name: ${problem}`));
+      return !problem;
+    });
+  }
+
+  /** Sends the small files in batches; pausing abandons the batches in flight (they are re-sent whole). */
+  private async sendSmall(batch: BatchSender, items: ItemRow[]): Promise<void> {
+    const { ctx, params } = this;
+    const settled = new Set<number>();
+    while (items.some((it) => !settled.has(it.seq))) {
+      await ctx.checkpoint();
+      await pausable(ctx, (signal) =>
+        sendInBatches<ItemRow>({
+          batch,
+          files: items
+            .filter((it) => !settled.has(it.seq))
+            .map((it) => ({
+              key: it,
+              path: it.path,
+              info: { size: it.size, name: it.relative_path.split('/').pop() ?? it.relative_path, relativePath: remotePath(this.protocol, params, it.relative_path), metadata: this.metadata },
+            })),
+          parallel: Math.max(1, Math.min(MAX_PARALLEL_BATCHES, params.parallelFiles)),
+          signal,
+          // Stop after current: the batches in flight land, no new one starts; the checkpoint
+          // at the top of this loop then pauses with the rest unsent.
+          stop: () => ctx.stopRequested(),
+          onSent: (sent: SentFile<ItemRow>[]) => {
+            this.deps.items.doneAll(this.jobId, sent.map((s) => ({ seq: s.file.key.seq, sha256: s.sha256, location: s.result.location, verified: s.result.verified, size: s.size })));
+            for (const s of sent) {
+              settled.add(s.file.key.seq);
+              this.sent(s.file.key, s.size);
+              ctx.log(`OK    ${shown(s.file.key.relative_path)}  ${formatBytes(s.size)}  sha256 ${s.sha256} (${s.result.verified})`);
+            }
+            this.report();
+          },
+          onSourceError: (file, err) => {
+            settled.add(file.key.seq);
+            // A file changed under us goes the single-file way, which knows how to start over.
+            if (sourceChanged(err) && params.onSourceChange === 'restart') this.queue.push(file.key);
+            else this.failItem(file.key, err);
+          },
+          onTooBig: (file) => {
+            settled.add(file.key.seq);
+            this.queue.push(file.key);
+          },
+          onLaunch: (files) => {
+            const first = shown(files[0]?.key.relative_path ?? '');
+            this.working.set(BATCHES, files.length > 1 ? `${first} … (a batch of ${files.length} small files)` : first);
+            this.report();
+          },
+          onRetry: (err, attempt, delayMs) => ctx.log(retryLine('a batch of small files', err, attempt, delayMs)),
+        }),
+      );
+    }
+  }
+
+  /** Sends the queued files, `parallelFiles` at a time; a pause parks here with the rest still queued. */
+  private async sendQueue(): Promise<void> {
+    const { ctx } = this;
+    for (;;) {
+      // Stop after current: a worker takes no new file once asked; the files in flight finish.
+      const next = () => (ctx.stopRequested() ? undefined : this.queue.shift());
+      const workers = Array.from({ length: Math.max(1, Math.min(this.params.parallelFiles, this.queue.length)) }, async () => {
+        for (let item = next(); item; item = next()) await this.sendItem(item);
+      });
+      // Every worker settles before the attempt ends, so a cancel's discard never races a send.
+      const settled = await Promise.allSettled(workers);
+      const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+      if (this.queue.length === 0) return;
+      await ctx.checkpoint(); // pauses here, with the remaining files queued
+    }
+  }
+
+  /**
+   * Sends one file alone, from its saved session if it has one. A pause parks it mid-file and then
+   * resumes it; a source that changed (when the job says so) or stored bytes that differ start it
+   * over, up to MAX_SOURCE_RESTARTS times; any other problem with the source fails its item alone.
+   */
+  private async sendItem(item: ItemRow): Promise<void> {
+    const file: FileTry = { saved: item.session ? (JSON.parse(item.session) as UploadState) : undefined, restarts: 0 };
+    for (;;) {
+      // The workers decide between files; here the file is already this worker's.
+      await this.ctx.checkpoint({ midItem: true });
+      this.deps.items.start(this.jobId, item.seq);
+      this.working.set(item.seq, shown(item.relative_path));
+      try {
+        if ((await pausable(this.ctx, (signal) => this.sendOnce(item, file, signal))) === 'done') return;
+        // Paused (it parks at the checkpoint, then resumes this file), or started over.
+      } catch (err) {
+        if (sourceChanged(err) && this.params.onSourceChange === 'restart' && file.restarts < MAX_SOURCE_RESTARTS) {
+          this.startOver(item, file, ' changed while it was sent');
+          continue;
+        }
+        if (isSourceProblem(err)) {
+          this.failItem(item, err);
+          return;
+        }
+        throw err;
+      } finally {
+        this.working.delete(item.seq);
+      }
+    }
+  }
+
+  /** One pass at a file: 'done' once the destination holds it whole, 'again' when it was started over. */
+  private async sendOnce(item: ItemRow, file: FileTry, signal: AbortSignal): Promise<'done' | 'again'> {
+    const res = await uploadFile({
+      protocol: this.protocol,
+      path: item.path,
+      relativePath: remotePath(this.protocol, this.params, item.relative_path),
+      metadata: this.metadata,
+      ...(file.saved ? { resume: file.saved } : {}),
+      signal,
+      onAck: (state, confirmed) => {
+        file.saved = state;
+        this.deps.items.ack(this.jobId, item.seq, state, confirmed);
+        this.inflight.set(item.seq, Math.max(this.inflight.get(item.seq) ?? 0, confirmed));
+        this.report();
+      },
+      // Within a long request the bar follows the bytes on the wire, not only the acks.
+      onSent: (at) => {
+        this.inflight.set(item.seq, Math.max(this.inflight.get(item.seq) ?? 0, at));
+        this.report();
+      },
+      onRetry: (err, attempt, delayMs) => this.ctx.log(retryLine(shown(item.relative_path), err, attempt, delayMs)),
+    });
+    const verified = await this.confirmed(item, res);
+    if (verified === 'differs') {
+      if (file.restarts < MAX_SOURCE_RESTARTS) {
+        this.startOver(item, file, ': the stored bytes differ from the file');
+        return 'again';
+      }
+      throw new FerryError('REMOTE', `upload(${shown(item.relative_path)}): the stored bytes differ from the file after ${file.restarts + 1} tries`, { retriable: false });
+    }
+    this.deps.items.done(this.jobId, item.seq, { sha256: res.sha256, location: res.location, verified, size: res.size });
+    this.sent(item, res.size);
+    this.report();
+    const resumed = res.resumedFrom > 0 ? `, resumed at ${formatBytes(res.resumedFrom)}` : '';
+    this.ctx.log(`OK    ${shown(item.relative_path)}  ${formatBytes(res.size)}  sha256 ${res.sha256} (${verified}${resumed})`);
+    return 'done';
+  }
+
+  private startOver(item: ItemRow, file: FileTry, why: string): void {
+    file.restarts++;
+    file.saved = undefined;
+    this.inflight.delete(item.seq);
+    this.ctx.log(`  ${shown(item.relative_path)}${why}; starting it over (${file.restarts} of ${MAX_SOURCE_RESTARTS})`);
+  }
+
+  /**
+   * How the stored bytes of a sent file were confirmed: never by their size alone. Where the
+   * destination only confirmed the size (a tus server without the checksum extension, an S3
+   * server that does not check x-amz-checksum-sha256) the file is read back and hashed.
+   */
+  private async confirmed(item: ItemRow, res: UploadResult): Promise<string> {
+    const { ctx } = this;
+    if (res.verified !== 'size') return res.verified;
+    if (res.size === 0) return 'empty';
+    if (!this.warnedReadBack) {
+      this.warnedReadBack = true;
+      ctx.log(`${this.destinationName} confirms sizes, not checksums: each file is read back and hashed after it is sent`);
+    }
+    const stored = await storedFor(this.dest, this.protocol, this.params.dataset, { relative_path: item.relative_path, size: res.size, location: res.location }, undefined, {
+      signal: ctx.signal,
+      checkpoint: () => ctx.checkpoint({ midItem: true }),
+    });
+    if (stored.kind === 'sha256') return stored.sha256 === res.sha256 ? 'read-back' : 'differs';
+    if (stored.kind === 'unverifiable') {
+      ctx.log(`WARN  ${shown(item.relative_path)}: sent, but not confirmed: ${stored.why}`);
+      return 'unconfirmed';
+    }
+    return 'differs';
+  }
+
+  /** Once every file is done: sends manifest-sha256.txt, then dataset.json, and says how the job went. */
+  private async sendOwnFiles(): Promise<RunnerOutcome> {
+    const { ctx, deps, jobId, params } = this;
+    const left = deps.items.totals(jobId);
+    if (left.doneFiles === 0) {
+      // Nothing landed: an empty manifest would claim a dataset that is not there. Retrying the
+      // job (by hand) tries the failed files again.
+      throw new FerryError('IO', `upload(job ${jobId}): every file failed (${left.failedFiles} of ${left.files}); nothing was sent`, { retriable: false });
+    }
+    ctx.stage('manifest');
+    // Every file is done: a stop-after-current request has nothing left to hold back.
+    await ctx.checkpoint({ midItem: true });
+    const manifest = deps.items.manifest(jobId);
+    const dir = deps.jobDir(jobId);
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    const runState: UploadRunState = ctx.restore() ?? {};
+    const sent = await this.sendOwn(dir, runState, MANIFEST_NAME, manifest.map((m) => manifestLine(m.sha256, m.relative_path)).join(''));
+    ctx.log(`OK    ${MANIFEST_NAME}  ${manifest.length} files  sha256 ${sent.sha256}`);
+    // After the manifest: its presence says the dataset is complete and names the manifest's bytes.
+    const described = await this.sendOwn(dir, runState, DATASET_FILE_NAME, datasetDescription(params, manifest, sent.sha256));
+    ctx.log(`OK    ${DATASET_FILE_NAME}  sha256 ${described.sha256}`);
+    const failed = deps.items.totals(jobId).failedFiles;
+    ctx.log(`Sent ${this.doneFiles} files (${formatBytes(this.doneBytes)}) to ${deps.destinations.get(params.destinationId).name}${failed ? `; ${failed} failed` : ''}`);
+    return {
+      result: failed > 0 ? 'partial' : 'success',
+      summary: { files: this.totals.files, bytes: this.totals.bytes, failedFiles: failed, destination: params.destinationId, dataset: params.dataset, manifestSha256: sent.sha256 },
+    };
+  }
+
+  /** Sends a file Ferry writes beside the data (from the job's own folder), resuming the session a crash left. */
+  private sendOwn(dir: string, runState: UploadRunState, name: string, content: string): Promise<UploadResult> {
+    const path = join(dir, name);
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const own = (runState.own ??= {});
+    const saved = own[name]?.sha256 === sha256 && existsSync(path) ? own[name]!.state : undefined;
+    // A session under way reads the file it began with: rewriting it (same bytes, new mtime)
+    // would look like a source that changed while it was sent.
+    if (!saved) writeFileSync(path, content, { mode: PRIVATE_FILE_MODE });
+    return uploadFile({
+      protocol: this.protocol,
+      path,
+      relativePath: remotePath(this.protocol, this.params, name),
+      metadata: this.metadata,
+      sha256,
+      signal: this.ctx.signal,
+      ...(saved ? { resume: saved } : {}),
+      onAck: (state) => {
+        own[name] = { sha256, state };
+        this.ctx.persist(runState, { durable: true });
+      },
+    });
+  }
+}
