@@ -6,7 +6,6 @@ import { closeDatabase, openDatabase, type Db } from './db/database';
 import { EngineStateRepo } from './db/engineStateRepo';
 import { JobsRepo } from './db/jobsRepo';
 import { SearchRepo } from './db/searchRepo';
-import { StatsRepo } from './db/statsRepo';
 import { jobCommands } from './api/jobCommands';
 import { JobManager, type SchedulerLimits } from './jobs/jobManager';
 import type { KindPolicies, KindPolicy } from './jobs/kindPolicy';
@@ -101,7 +100,6 @@ export class Engine {
   readonly logs: LogStore;
   readonly jobs: JobManager;
   readonly search: SearchRepo;
-  readonly statsRepo: StatsRepo;
   readonly indexer: LogIndexer;
   readonly retention: Retention;
   readonly items: ItemsRepo;
@@ -141,8 +139,7 @@ export class Engine {
     this.db = openDatabase(join(options.dataDir, 'ferry.db'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     this.repo = new JobsRepo(this.db);
     this.logs = new LogStore(options.dataDir, options.logs);
-    this.search = new SearchRepo(this.db);
-    this.statsRepo = new StatsRepo(this.db);
+    this.search = new SearchRepo(this.db, this.repo);
     const engineState = new EngineStateRepo(this.db);
     this.items = new ItemsRepo(this.db);
     this.receiverAddress = new ReceiverAddress(this.db, engineState);
@@ -213,7 +210,7 @@ export class Engine {
         this.jobs.event(r.jobId, 'webhook', row.state, `Webhook ${r.event}: ${outcome}`, { ...r });
       },
     });
-    this.pipelines = new PipelineService(this.db, this.jobs, () => this.commandJobs.allowed());
+    this.pipelines = new PipelineService(this.repo, this.jobs, () => this.commandJobs.allowed());
     this.watch = new WatchService({
       db: this.db,
       items: this.items,
