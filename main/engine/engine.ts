@@ -142,7 +142,7 @@ export class Engine {
     this.search = new SearchRepo(this.db, this.repo);
     const engineState = new EngineStateRepo(this.db);
     this.items = new ItemsRepo(this.db);
-    this.receiverAddress = new ReceiverAddress(this.db, engineState);
+    this.receiverAddress = new ReceiverAddress(this.items, engineState);
     this.settings = new SettingsService(this.db);
     this.host = options.host ?? HEADLESS_HOST;
     const secrets = options.secrets ?? new FileSecretStore(join(options.dataDir, 'secrets.json'));
