@@ -150,6 +150,7 @@ export class Engine {
     if (options.receiverUrl) this.receiver = { url: options.receiverUrl, dir: options.receiverDir ?? null, port: Number(new URL(options.receiverUrl).port) || null, onLan: false };
     this.destinations = new DestinationService(
       this.db,
+      this.repo,
       secrets,
       () => (this.receiver ? { url: this.receiver.url, ...(this.receiver.token ? { token: this.receiver.token } : {}) } : undefined),
       () => this.settings.get().chunkSizeMiB * 1024 * 1024,
