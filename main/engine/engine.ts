@@ -6,7 +6,6 @@ import { closeDatabase, openDatabase, type Db } from './db/database';
 import { EngineStateRepo } from './db/engineStateRepo';
 import { JobsRepo } from './db/jobsRepo';
 import { SearchRepo } from './db/searchRepo';
-import { StatsRepo } from './db/statsRepo';
 import { jobCommands } from './api/jobCommands';
 import { JobManager, type SchedulerLimits } from './jobs/jobManager';
 import type { KindPolicies, KindPolicy } from './jobs/kindPolicy';
@@ -101,7 +100,6 @@ export class Engine {
   readonly logs: LogStore;
   readonly jobs: JobManager;
   readonly search: SearchRepo;
-  readonly statsRepo: StatsRepo;
   readonly indexer: LogIndexer;
   readonly retention: Retention;
   readonly items: ItemsRepo;
@@ -141,11 +139,10 @@ export class Engine {
     this.db = openDatabase(join(options.dataDir, 'ferry.db'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     this.repo = new JobsRepo(this.db);
     this.logs = new LogStore(options.dataDir, options.logs);
-    this.search = new SearchRepo(this.db);
-    this.statsRepo = new StatsRepo(this.db);
+    this.search = new SearchRepo(this.db, this.repo);
     const engineState = new EngineStateRepo(this.db);
     this.items = new ItemsRepo(this.db);
-    this.receiverAddress = new ReceiverAddress(this.db, engineState);
+    this.receiverAddress = new ReceiverAddress(this.items, engineState);
     this.settings = new SettingsService(this.db);
     this.host = options.host ?? HEADLESS_HOST;
     const secrets = options.secrets ?? new FileSecretStore(join(options.dataDir, 'secrets.json'));
@@ -153,6 +150,7 @@ export class Engine {
     if (options.receiverUrl) this.receiver = { url: options.receiverUrl, dir: options.receiverDir ?? null, port: Number(new URL(options.receiverUrl).port) || null, onLan: false };
     this.destinations = new DestinationService(
       this.db,
+      this.repo,
       secrets,
       () => (this.receiver ? { url: this.receiver.url, ...(this.receiver.token ? { token: this.receiver.token } : {}) } : undefined),
       () => this.settings.get().chunkSizeMiB * 1024 * 1024,
@@ -213,7 +211,7 @@ export class Engine {
         this.jobs.event(r.jobId, 'webhook', row.state, `Webhook ${r.event}: ${outcome}`, { ...r });
       },
     });
-    this.pipelines = new PipelineService(this.db, this.jobs, () => this.commandJobs.allowed());
+    this.pipelines = new PipelineService(this.repo, this.jobs, () => this.commandJobs.allowed());
     this.watch = new WatchService({
       db: this.db,
       items: this.items,

@@ -1,5 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import type { Health } from '../../../shared/contract';
+import { checkIntegrity } from '../db/database';
 import { JOB_KINDS } from '../../../shared/model';
 import { DestinationReachability } from '../destinations/reachability';
 import type { Engine } from '../engine';
@@ -23,8 +24,7 @@ export class HealthCheck {
 
   private checkDatabase(deep: boolean): { result: string; at: number } {
     if (!deep && this.last && Date.now() - this.last.at < CHECK_TTL_MS) return this.last;
-    const rows = this.engine.db.pragma(deep ? 'integrity_check' : 'quick_check') as Record<string, string>[];
-    const messages = rows.map((r) => Object.values(r)[0]!);
+    const messages = checkIntegrity(this.engine.db, deep);
     this.last = { result: messages.length === 1 && messages[0] === 'ok' ? 'ok' : messages.slice(0, 10).join('; '), at: Date.now() };
     return this.last;
   }

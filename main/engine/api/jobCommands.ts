@@ -136,7 +136,7 @@ export function jobCommands(engine: Engine, version: string): Pick<CommandHandle
     },
     jobStats: ({ from, to }) => {
       const end = to ?? Date.now();
-      return computeJobStats(engine.statsRepo, engine.repo.countByState(), from ?? end - DAY_MS, end);
+      return computeJobStats(engine.repo, engine.repo.countByState(), from ?? end - DAY_MS, end);
     },
     exportJobs: (input) => exportJobs(engine.repo, (row) => jobs.viewOf(row), input, input.format, exportPath(engine, input)),
     pruneJobs: (input) => engine.retention.prune(input),

@@ -43,6 +43,15 @@ export function closeDatabase(db: Db): void {
   }
 }
 
+/**
+ * SQLite's own check of the file: `quick_check`, or when deep the slower `integrity_check` that
+ * also compares indexes with their tables. Answers its messages, `['ok']` when all is well.
+ */
+export function checkIntegrity(db: Db, deep: boolean): string[] {
+  const rows = db.pragma(deep ? 'integrity_check' : 'quick_check') as Record<string, string>[];
+  return rows.map((r) => Object.values(r)[0]!);
+}
+
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {

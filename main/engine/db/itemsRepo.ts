@@ -36,8 +36,41 @@ export interface ItemDone {
   size: number;
 }
 
+/** A file's saved resume state, as a destination wrote it (JSON). */
+export interface ItemSession {
+  jobId: number;
+  seq: number;
+  session: string;
+}
+
+/** Every operation on job_items: the only place its SQL is written. */
+export interface ItemsTable {
+  /** Inserts a job's files in one transaction (tens of thousands in well under a second). */
+  insertAll(jobId: number, items: NewItem[]): void;
+  count(jobId: number): number;
+  /** Files not yet done, in order. */
+  unfinished(jobId: number): ItemRow[];
+  page(jobId: number, offset: number, limit: number, state?: ItemState): ItemRow[];
+  totals(jobId: number): { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number };
+  /** Saved after every acknowledged chunk: the destination's resume state and confirmed bytes. */
+  ack(jobId: number, seq: number, session: unknown, bytesDone: number): void;
+  start(jobId: number, seq: number): void;
+  done(jobId: number, seq: number, r: ItemDone): void;
+  /** Marks many files done in one transaction (a batch of small files). */
+  doneAll(jobId: number, rows: (ItemDone & { seq: number })[]): void;
+  fail(jobId: number, seq: number, error: string, keepSession: boolean): void;
+  /** Forgets a file's resume state once its unfinished upload was discarded at the destination. */
+  dropSession(jobId: number, seq: number): void;
+  /** Every done file with its hash, in order: the manifest's lines. */
+  manifest(jobId: number): { relative_path: string; sha256: string; size: number; location: string | null }[];
+  /** Saved resume states of the jobs of one destination whose text contains `text` (an upload URL prefix). */
+  sessionsContaining(destinationId: string, text: string): ItemSession[];
+  /** Replaces saved resume states in one transaction. */
+  setSessions(sessions: readonly ItemSession[]): void;
+}
+
 /** The files of dataset jobs: what is left to send, and each file's resume state. */
-export class ItemsRepo {
+export class ItemsRepo implements ItemsTable {
   private readonly ackStmt;
 
   constructor(private readonly db: Db) {
@@ -120,5 +153,21 @@ export class ItemsRepo {
     return this.db
       .prepare(`SELECT relative_path, sha256, size, location FROM job_items WHERE job_id = ? AND state = 'done' ORDER BY relative_path`)
       .all(jobId) as { relative_path: string; sha256: string; size: number; location: string | null }[];
+  }
+
+  sessionsContaining(destinationId: string, text: string): ItemSession[] {
+    return this.db
+      .prepare(
+        `SELECT i.job_id AS jobId, i.seq, i.session FROM job_items i JOIN jobs j ON j.id = i.job_id
+         WHERE j.destination_id = ? AND i.session IS NOT NULL AND instr(i.session, ?) > 0`,
+      )
+      .all(destinationId, text) as ItemSession[];
+  }
+
+  setSessions(sessions: readonly ItemSession[]): void {
+    const update = this.db.prepare('UPDATE job_items SET session = ? WHERE job_id = ? AND seq = ?');
+    this.db.transaction(() => {
+      for (const s of sessions) update.run(s.session, s.jobId, s.seq);
+    })();
   }
 }

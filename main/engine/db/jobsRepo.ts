@@ -39,6 +39,14 @@ export interface JobRow {
   last_progress_at: number | null;
   sealed: number;
   log_indexed: number;
+  /** The source and the pipeline steps still to come after this job, as JSON (pipelines/pipelineService.ts). */
+  pipeline: string | null;
+  /** The job whose pipeline created this one. */
+  parent_id: number | null;
+  /** The approval gate this job waits behind, as JSON. */
+  gate: string | null;
+  /** When an unanswered gate decides by its timeout rule. */
+  gate_deadline: number | null;
 }
 
 export interface NewJob {
@@ -55,10 +63,13 @@ export interface NewJob {
   state?: 'queued' | 'awaiting_approval';
 }
 
-export type JobPatch = Partial<Omit<JobRow, 'id' | 'kind' | 'created_at'>>;
+/** The columns only pipelines read and write, through their own methods. */
+type PipelineColumn = 'pipeline' | 'parent_id' | 'gate' | 'gate_deadline';
 
-/** What a list needs of a row: everything but the large JSON columns (params, resume state). */
-export type JobSummaryRow = Omit<JobRow, 'params' | 'resume_state'>;
+export type JobPatch = Partial<Omit<JobRow, 'id' | 'kind' | 'created_at' | PipelineColumn>>;
+
+/** What a list needs of a row: everything but the large JSON columns (params, resume state) and the pipeline's own. */
+export type JobSummaryRow = Omit<JobRow, 'params' | 'resume_state' | PipelineColumn>;
 const SUMMARY_COLUMNS = `id, kind, name, state, priority, metadata, destination_id, stage, done, total, unit, processed, failed, result, error,
   attempts, max_attempts, not_before, stop_after_current, created_at, started_at, finished_at, updated_at, queue_order, run_ms,
   last_progress_at, sealed, log_indexed`;
@@ -69,19 +80,90 @@ export interface QueueExclusions {
   destinations: readonly string[];
 }
 
+/** What a pipeline records on the job its step created. */
+export interface PipelineLink {
+  /** The source and the steps still to come after the new job, as JSON. */
+  pipeline: string;
+  parentId: number;
+  /** The approval gate as JSON, null when the step runs at once. */
+  gate: string | null;
+  gateDeadline: number | null;
+}
+
+/** One finished job as the stats need it. */
+export interface FinishedRow {
+  kind: JobKind;
+  state: JobState;
+  /** Running time; falls back to wall time for jobs from before it was measured. */
+  durationMs: number;
+  finishedAt: number;
+  bytes: number;
+}
+
+/**
+ * Every operation on the jobs table (with the per-state counts and the name index that its
+ * triggers keep): the only place their SQL is written.
+ */
+export interface JobsTable {
+  /** The next place at the back of the queue. */
+  nextQueueOrder(): number;
+  insert(job: NewJob, now?: number): JobRow;
+  get(id: number): JobRow | undefined;
+  update(id: number, patch: JobPatch, now?: number): void;
+  /** Runs `fn` in one transaction (one fsync-free WAL commit for many statements). */
+  transaction<T>(fn: () => T): T;
+  /** Queued jobs ready to start, best first (priority, then queue order), skipping saturated limits. */
+  nextQueued(now: number, limit: number, exclude?: QueueExclusions): JobRow[];
+  /** The earliest moment a queued job waiting out a backoff may start, or null. */
+  nextNotBefore(): number | null;
+  byState(state: JobState): JobRow[];
+  /** Ids only, for bulk actions over many jobs. */
+  idsByState(states: readonly JobState[]): number[];
+  countByState(): Partial<Record<JobState, number>>;
+  /** Jobs not yet finished that still point at a destination. */
+  unfinishedFor(destinationId: string): number;
+  /** Jobs whose logs may still need indexing: unfinished ones and those finished since `since`. */
+  idsToIndex(since: number): number[];
+  /** Records how far a job's log is in the full-text index of logs. */
+  setLogIndexed(id: number, offset: number): void;
+  /** Jobs whose name or metadata match an FTS5 query of the trigram index, newest first. */
+  matchNames(query: string, limit: number): Pick<JobRow, 'id' | 'name' | 'state'>[];
+  /** Jobs in a final state whose log footer may not be on disk yet (see `sealed`). */
+  unsealed(): JobRow[];
+  /** A page of a filtered, sorted list with the number of jobs that match. */
+  list(filter: JobFilter & { limit: number; offset: number }): { rows: JobSummaryRow[]; total: number };
+  /** One page of a filtered list by offset, for streaming an export in bounded memory. */
+  page(filter: JobFilter, limit: number, offset: number): JobSummaryRow[];
+  /** Number of jobs. */
+  count(): number;
+  /** Finished jobs to delete by retention, oldest first. */
+  expired(finishedBefore: number | null, keepNewest: number | null, limit: number): number[];
+  /** Visits every job that finished in [from, to) without holding them all in memory. */
+  eachFinished(from: number, to: number, visit: (row: FinishedRow) => void): void;
+  delete(id: number): void;
+  /** Stores the pipeline steps to run after a job. */
+  setPipeline(id: number, pipeline: string): void;
+  /** Links the job a pipeline step created to the job before it, with what is left of the pipeline. */
+  linkStep(id: number, link: PipelineLink): void;
+  pipelineOf(id: number): Pick<JobRow, 'pipeline' | 'priority'> | undefined;
+  gateOf(id: number): Pick<JobRow, 'state' | 'gate'> | undefined;
+  /** Jobs waiting for an approval that times out, with their deadlines. */
+  gateDeadlines(): { id: number; gate_deadline: number }[];
+}
+
 const FINISHED_SQL = `state IN ('completed', 'failed', 'canceled')`;
 /** A filter that matches at least this share of all jobs is cheaper to apply while walking the sort index. */
 const SCAN_SORT_INDEX_FRACTION = 0.05;
 
 /** The jobs table behind typed methods; statements are prepared once (dynamic ones by shape). */
-export class JobsRepo {
+export class JobsRepo implements JobsTable {
   private readonly insertStmt;
   private readonly getStmt;
   private readonly countsStmt;
   private readonly statements = new Map<string, Statement<unknown[]>>();
   private queueOrder: number;
 
-  constructor(readonly db: Db) {
+  constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO jobs (kind, name, state, priority, params, metadata, destination_id, total, unit, max_attempts, queue_order, created_at, updated_at)
        VALUES (@kind, @name, @state, @priority, @params, @metadata, @destination_id, @total, @unit, @max_attempts, @queue_order, @now, @now)`,
@@ -181,11 +263,26 @@ export class JobsRepo {
     return out;
   }
 
+  unfinishedFor(destinationId: string): number {
+    return (this.stmt(`SELECT COUNT(*) AS n FROM jobs WHERE destination_id = ? AND state NOT IN ('completed', 'failed', 'canceled')`).get(destinationId) as { n: number }).n;
+  }
+
   /** Jobs whose logs may still need indexing: unfinished ones and those finished since `since`. */
   idsToIndex(since: number): number[] {
     return (
       this.stmt(`SELECT id FROM jobs WHERE NOT ${FINISHED_SQL} UNION SELECT id FROM jobs WHERE finished_at >= ?`).all(since) as { id: number }[]
     ).map((r) => r.id);
+  }
+
+  setLogIndexed(id: number, offset: number): void {
+    this.stmt('UPDATE jobs SET log_indexed = ? WHERE id = ?').run(offset, id);
+  }
+
+  matchNames(query: string, limit: number): Pick<JobRow, 'id' | 'name' | 'state'>[] {
+    return this.stmt(
+      `SELECT j.id, j.name, j.state FROM jobs_fts JOIN jobs j ON j.id = jobs_fts.rowid
+       WHERE jobs_fts MATCH ? ORDER BY j.id DESC LIMIT ?`,
+    ).all(query, limit) as Pick<JobRow, 'id' | 'name' | 'state'>[];
   }
 
   /** Jobs in a final state whose log footer may not be on disk yet (see `sealed`). */
@@ -255,7 +352,39 @@ export class JobsRepo {
     return [...ids].sort((a, b) => a - b);
   }
 
+  eachFinished(from: number, to: number, visit: (row: FinishedRow) => void): void {
+    const rows = this.stmt(
+      `SELECT kind, state,
+              CASE WHEN run_ms > 0 THEN run_ms ELSE MAX(0, COALESCE(finished_at - started_at, 0)) END AS durationMs,
+              finished_at AS finishedAt,
+              CASE WHEN unit = 'bytes' THEN done ELSE 0 END AS bytes
+       FROM jobs
+       WHERE finished_at >= ? AND finished_at < ? AND +state IN ('completed', 'failed', 'canceled')`,
+    ).iterate(from, to) as IterableIterator<FinishedRow>;
+    for (const row of rows) visit(row);
+  }
+
   delete(id: number): void {
     this.stmt('DELETE FROM jobs WHERE id = ?').run(id);
+  }
+
+  setPipeline(id: number, pipeline: string): void {
+    this.stmt('UPDATE jobs SET pipeline = ? WHERE id = ?').run(pipeline, id);
+  }
+
+  linkStep(id: number, link: PipelineLink): void {
+    this.stmt('UPDATE jobs SET pipeline = ?, parent_id = ?, gate = ?, gate_deadline = ? WHERE id = ?').run(link.pipeline, link.parentId, link.gate, link.gateDeadline, id);
+  }
+
+  pipelineOf(id: number): Pick<JobRow, 'pipeline' | 'priority'> | undefined {
+    return this.stmt('SELECT pipeline, priority FROM jobs WHERE id = ?').get(id) as Pick<JobRow, 'pipeline' | 'priority'> | undefined;
+  }
+
+  gateOf(id: number): Pick<JobRow, 'state' | 'gate'> | undefined {
+    return this.stmt('SELECT state, gate FROM jobs WHERE id = ?').get(id) as Pick<JobRow, 'state' | 'gate'> | undefined;
+  }
+
+  gateDeadlines(): { id: number; gate_deadline: number }[] {
+    return this.stmt(`SELECT id, gate_deadline FROM jobs WHERE state = 'awaiting_approval' AND gate_deadline IS NOT NULL`).all() as { id: number; gate_deadline: number }[];
   }
 }

@@ -3,7 +3,7 @@
  * Never edit a shipped migration: add the next one.
  */
 import { JOB_ENGINE_SCHEMA } from './jobEngineSchema';
-import { UPLOAD_SCHEMA } from './uploadSchema';
+import { TRANSFERS_AUTOMATION_SETTINGS_SCHEMA } from './transfersAutomationSettingsSchema';
 import { WATCH_SCHEMA } from './watchSchema';
 
 export const MIGRATIONS: readonly string[] = [
@@ -38,8 +38,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_queue ON jobs(state, priority, id);
    CREATE INDEX jobs_created ON jobs(created_at);
    CREATE INDEX jobs_kind ON jobs(kind, id);`,
-  // 2: destinations, the files of dataset jobs, settings.
-  UPLOAD_SCHEMA,
+  // 2: destinations, the files of dataset jobs, webhooks, pipeline columns of jobs, settings.
+  TRANSFERS_AUTOMATION_SETTINGS_SCHEMA,
   // 3: queue order, timings, log sealing, full-text search of names, metadata and logs, engine flags.
   JOB_ENGINE_SCHEMA,
   // 4: watched-folder rules and the ledger of files they uploaded.

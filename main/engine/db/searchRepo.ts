@@ -1,6 +1,7 @@
 import type { JobState } from '../../../shared/model';
 import type { Db } from './database';
 import { ftsQuery, trigramQuery } from './ftsQuery';
+import type { JobsTable } from './jobsRepo';
 
 /** A block of log lines that matched, or a job whose name or metadata did. */
 export interface RawHit {
@@ -12,49 +13,70 @@ export interface RawHit {
   length: number | null;
 }
 
+/** A log_blocks row: a run of whole lines at a byte offset of a job's log, indexed in log_fts under its id. */
+export interface LogBlockRow {
+  id: number;
+  job_id: number;
+  offset: number;
+  length: number;
+}
+
+/** Every operation on log_blocks and its contentless full-text index log_fts: the only place their SQL is written. */
+export interface SearchTable {
+  /** Indexes one block and records how far the job's log is indexed, atomically. */
+  addBlock(jobId: number, offset: number, text: string, indexedTo: number): void;
+  /** Marks a log as indexed up to `offset` without adding a block (a job gone, a cap reached). */
+  markIndexed(jobId: number, offset: number): void;
+  /** Forgets a job's log blocks (its log was cut and offsets changed). */
+  dropBlocks(jobId: number): void;
+  /** Name and metadata matches first (newest job first), then log blocks (newest first). */
+  search(text: string, limit: number): RawHit[];
+}
+
 /**
- * The full-text index: names and metadata (kept by triggers) and blocks of log lines (fed by the
- * log indexer). Blocks go away with their job through a foreign key and a trigger.
+ * The full-text index of logs: blocks of log lines fed by the log indexer. Blocks go away with
+ * their job through a foreign key and a trigger. How far each log is indexed is a column of the
+ * jobs table, written through its repository in the same transaction.
  */
-export class SearchRepo {
+export class SearchRepo implements SearchTable {
   private readonly insertBlock;
   private readonly insertText;
-  private readonly setIndexed;
+  private readonly deleteBlocks;
+  private readonly blocksMatching;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly jobs: Pick<JobsTable, 'setLogIndexed' | 'matchNames'>,
+  ) {
     this.insertBlock = db.prepare('INSERT INTO log_blocks (job_id, offset, length) VALUES (?, ?, ?)');
     this.insertText = db.prepare('INSERT INTO log_fts (rowid, text) VALUES (?, ?)');
-    this.setIndexed = db.prepare('UPDATE jobs SET log_indexed = ? WHERE id = ?');
+    this.deleteBlocks = db.prepare('DELETE FROM log_blocks WHERE job_id = ?');
+    this.blocksMatching = db.prepare(
+      `SELECT b.job_id, b.offset, b.length, j.name, j.state FROM log_fts
+       JOIN log_blocks b ON b.id = log_fts.rowid JOIN jobs j ON j.id = b.job_id
+       WHERE log_fts MATCH ? ORDER BY log_fts.rowid DESC LIMIT ?`,
+    );
   }
 
-  /** Indexes one block and records how far the job's log is indexed, atomically. */
   addBlock(jobId: number, offset: number, text: string, indexedTo: number): void {
     this.db.transaction(() => {
       const id = Number(this.insertBlock.run(jobId, offset, Buffer.byteLength(text)).lastInsertRowid);
       this.insertText.run(id, text);
-      this.setIndexed.run(indexedTo, jobId);
+      this.jobs.setLogIndexed(jobId, indexedTo);
     })();
   }
 
-  /** Marks a log as indexed up to `offset` without adding a block (a job gone, a cap reached). */
   markIndexed(jobId: number, offset: number): void {
-    this.setIndexed.run(offset, jobId);
+    this.jobs.setLogIndexed(jobId, offset);
   }
 
-  /** Forgets a job's log blocks (its log was cut and offsets changed). */
   dropBlocks(jobId: number): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM log_blocks WHERE job_id = ?').run(jobId);
-      this.setIndexed.run(0, jobId);
+      this.deleteBlocks.run(jobId);
+      this.jobs.setLogIndexed(jobId, 0);
     })();
   }
 
-  /** Jobs whose log has bytes not yet indexed, per the sizes the caller knows. */
-  indexedOffset(jobId: number): number | undefined {
-    return (this.db.prepare('SELECT log_indexed AS n FROM jobs WHERE id = ?').get(jobId) as { n: number } | undefined)?.n;
-  }
-
-  /** Name and metadata matches first (newest job first), then log blocks (newest first). */
   search(text: string, limit: number): RawHit[] {
     const q = ftsQuery(text);
     const tri = trigramQuery(text);
@@ -67,24 +89,14 @@ export class SearchRepo {
       seen.add(h.jobId);
       hits.push(h);
     };
-    const byColumn = this.db.prepare(
-      `SELECT j.id, j.name, j.state FROM jobs_fts JOIN jobs j ON j.id = jobs_fts.rowid
-       WHERE jobs_fts MATCH ? ORDER BY j.id DESC LIMIT ?`,
-    );
     // Names and metadata are indexed by trigrams: words of three characters or more.
     for (const where of tri ? (['name', 'metadata'] as const) : []) {
-      for (const r of byColumn.all(`${where} : (${tri})`, limit) as { id: number; name: string; state: JobState }[]) {
+      for (const r of this.jobs.matchNames(`${where} : (${tri})`, limit)) {
         add({ jobId: r.id, name: r.name, state: r.state, where, offset: null, length: null });
       }
     }
     if (hits.length < limit) {
-      const blocks = this.db
-        .prepare(
-          `SELECT b.job_id, b.offset, b.length, j.name, j.state FROM log_fts
-           JOIN log_blocks b ON b.id = log_fts.rowid JOIN jobs j ON j.id = b.job_id
-           WHERE log_fts MATCH ? ORDER BY log_fts.rowid DESC LIMIT ?`,
-        )
-        .all(q, limit * 4) as { job_id: number; offset: number; length: number; name: string; state: JobState }[];
+      const blocks = this.blocksMatching.all(q, limit * 4) as (Pick<LogBlockRow, 'job_id' | 'offset' | 'length'> & { name: string; state: JobState })[];
       for (const b of blocks) add({ jobId: b.job_id, name: b.name, state: b.state, where: 'log', offset: b.offset, length: b.length });
     }
     return hits;

@@ -11,9 +11,10 @@ import {
 } from '../../../shared/destinations';
 import { conflict, FerryError, invalidInput, notFound } from '../../../shared/errors';
 import type { Db } from '../db/database';
+import type { JobsTable } from '../db/jobsRepo';
 import type { SecretStore } from '../secrets/secretStore';
 import type { UploadProtocol } from '../upload/protocol';
-import { DestinationsRepo, type DestinationRow } from './destinationsRepo';
+import { DestinationsRepo, type DestinationRow } from '../db/destinationsRepo';
 import { createProtocol, type ResolvedDestination } from './protocolFactory';
 import { testDestination } from './testConnection';
 import { assertStorableFolder } from './folderPlace';
@@ -49,6 +50,8 @@ export class DestinationService {
 
   constructor(
     db: Db,
+    /** Jobs, to refuse deleting a destination that unfinished jobs still use. */
+    private readonly jobs: Pick<JobsTable, 'unfinishedFor'>,
     private readonly secrets: SecretStore,
     /** The built-in receiver's tus endpoint (and token, while shared), when the host runs one. */
     private readonly builtin: () => { url: string; token?: string } | undefined,
@@ -116,7 +119,7 @@ export class DestinationService {
   delete(id: string): void {
     if (id === BUILTIN_ID) throw conflict('deleteDestination: the built-in receiver cannot be removed');
     const row = this.row(id);
-    const active = this.repo.activeJobs(id);
+    const active = this.jobs.unfinishedFor(id);
     if (active > 0) throw conflict(`deleteDestination: ${active} unfinished job(s) still use ${row.name}`);
     if (row.is_default) this.repo.setDefault(BUILTIN_ID);
     this.repo.delete(id);

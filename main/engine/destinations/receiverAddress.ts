@@ -1,5 +1,5 @@
-import type { Db } from '../db/database';
 import type { EngineStateRepo } from '../db/engineStateRepo';
+import type { ItemSession, ItemsTable } from '../db/itemsRepo';
 import { createLogger } from '../util/logger';
 import { BUILTIN_ID } from './destinationService';
 
@@ -18,7 +18,7 @@ interface Remembered {
  */
 export class ReceiverAddress {
   constructor(
-    private readonly db: Db,
+    private readonly items: Pick<ItemsTable, 'sessionsContaining' | 'setSessions'>,
     private readonly state: EngineStateRepo,
   ) {}
 
@@ -39,24 +39,18 @@ export class ReceiverAddress {
 
   /** Rewrites every upload URL under `from` (the receiver's old tus endpoint) to the same path under `to`. */
   private rebase(from: string, to: string): number {
-    const rows = this.db
-      .prepare(
-        `SELECT i.job_id, i.seq, i.session FROM job_items i JOIN jobs j ON j.id = i.job_id
-         WHERE j.destination_id = ? AND i.session IS NOT NULL AND instr(i.session, ?) > 0`,
-      )
-      .all(BUILTIN_ID, from) as { job_id: number; seq: number; session: string }[];
-    const update = this.db.prepare('UPDATE job_items SET session = ? WHERE job_id = ? AND seq = ?');
+    const rows = this.items.sessionsContaining(BUILTIN_ID, from);
     const move = (url: unknown) => (typeof url === 'string' && url.startsWith(from) ? to + url.slice(from.length) : url);
-    this.db.transaction(() => {
-      for (const row of rows) {
-        const saved = JSON.parse(row.session) as { session?: { url?: unknown; concat?: { parts?: { url?: unknown }[] } } };
-        const s = saved.session;
-        if (!s) continue;
-        if ('url' in s) s.url = move(s.url);
-        for (const part of s.concat?.parts ?? []) part.url = move(part.url);
-        update.run(JSON.stringify(saved), row.job_id, row.seq);
-      }
-    })();
+    const moved: ItemSession[] = [];
+    for (const row of rows) {
+      const saved = JSON.parse(row.session) as { session?: { url?: unknown; concat?: { parts?: { url?: unknown }[] } } };
+      const s = saved.session;
+      if (!s) continue;
+      if ('url' in s) s.url = move(s.url);
+      for (const part of s.concat?.parts ?? []) part.url = move(part.url);
+      moved.push({ ...row, session: JSON.stringify(saved) });
+    }
+    this.items.setSessions(moved);
     return rows.length;
   }
 }

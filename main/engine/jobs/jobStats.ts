@@ -1,5 +1,5 @@
 import { JOB_STATES, type DurationStats, type HourBucket, type JobKind, type JobState, type JobStats } from '../../../shared/model';
-import type { StatsRepo } from '../db/statsRepo';
+import type { JobsTable } from '../db/jobsRepo';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Hourly buckets cover at most the last 31 days of a window. */
@@ -16,7 +16,7 @@ export function quantile(sorted: readonly number[], q: number): number {
  * History figures over jobs that finished in [from, to): success rate, running-time percentiles
  * per kind (completed jobs), bytes moved and an hourly series; counts are of all jobs now.
  */
-export function computeJobStats(repo: StatsRepo, counts: Partial<Record<JobState, number>>, from: number, to: number): JobStats {
+export function computeJobStats(repo: Pick<JobsTable, 'eachFinished'>, counts: Partial<Record<JobState, number>>, from: number, to: number): JobStats {
   // As many hours as the window spans, the last one being the hour that holds `to`.
   const count = Math.max(1, Math.min(MAX_BUCKETS, Math.ceil((to - from) / HOUR_MS)));
   const lastHour = Math.floor((to - 1) / HOUR_MS) * HOUR_MS;

@@ -3,18 +3,9 @@ import { webhookInput, type WebhookEvent, type WebhookView } from '../../../shar
 import { invalidInput, notFound } from '../../../shared/errors';
 import type { JobView } from '../../../shared/model';
 import type { Db } from '../db/database';
+import { WebhooksRepo, type WebhookRow } from '../db/webhooksRepo';
 import type { SecretStore } from '../secrets/secretStore';
 import { WebhookDispatcher, type DeliveryReport, type PendingDelivery, type WebhookConfig } from './webhooks';
-
-interface WebhookRow {
-  id: string;
-  url: string;
-  events: string;
-  destination_id: string | null;
-  enabled: number;
-  created_at: number;
-  updated_at: number;
-}
 
 const secretKey = (id: string) => `webhook:${id}`;
 const PENDING_KEY = 'webhooks.pending';
@@ -31,8 +22,10 @@ export interface WebhookServiceDeps {
 export class WebhookService {
   readonly dispatcher: WebhookDispatcher;
   private saveTimer: NodeJS.Timeout | undefined;
+  private readonly repo: WebhooksRepo;
 
   constructor(private readonly deps: WebhookServiceDeps) {
+    this.repo = new WebhooksRepo(deps.db);
     this.dispatcher = new WebhookDispatcher({
       webhooks: this.configs(),
       onDelivery: deps.onDelivery,
@@ -42,7 +35,7 @@ export class WebhookService {
   }
 
   private rows(): WebhookRow[] {
-    return this.deps.db.prepare('SELECT * FROM webhooks ORDER BY created_at').all() as WebhookRow[];
+    return this.repo.list();
   }
 
   private configs(): WebhookConfig[] {
@@ -77,25 +70,17 @@ export class WebhookService {
   save(raw: unknown): WebhookView {
     const input = webhookInput.parse(raw);
     const id = input.id ?? randomUUID();
-    const existing = this.deps.db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as WebhookRow | undefined;
+    const existing = this.repo.get(id);
     if (input.id && !existing) throw notFound(`saveWebhook: webhook ${JSON.stringify(input.id)} does not exist`);
     if (!existing && !input.secret) throw invalidInput('saveWebhook: a new webhook needs a secret (at least 16 characters) to sign its deliveries');
-    const now = Date.now();
-    this.deps.db
-      .prepare(
-        `INSERT INTO webhooks (id, url, events, destination_id, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET url = excluded.url, events = excluded.events, destination_id = excluded.destination_id,
-           enabled = excluded.enabled, updated_at = excluded.updated_at`,
-      )
-      .run(id, input.url, JSON.stringify(input.events), input.destinationId, input.enabled ? 1 : 0, now, now);
+    this.repo.upsert({ id, url: input.url, events: JSON.stringify(input.events), destination_id: input.destinationId, enabled: input.enabled ? 1 : 0 });
     if (input.secret) this.deps.secrets.set(secretKey(id), input.secret);
     this.dispatcher.setWebhooks(this.configs());
-    return this.view(this.deps.db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as WebhookRow);
+    return this.view(this.repo.get(id)!);
   }
 
   delete(id: string): void {
-    const info = this.deps.db.prepare('DELETE FROM webhooks WHERE id = ?').run(id);
-    if (info.changes === 0) throw notFound(`deleteWebhook: webhook ${JSON.stringify(id)} does not exist`);
+    if (!this.repo.delete(id)) throw notFound(`deleteWebhook: webhook ${JSON.stringify(id)} does not exist`);
     this.deps.secrets.delete(secretKey(id));
     this.dispatcher.setWebhooks(this.configs());
   }

@@ -2,9 +2,7 @@ import { basename } from 'node:path';
 import { gateSchema, pipelineSteps, type PipelineStep } from '../../../shared/automation';
 import { conflict } from '../../../shared/errors';
 import type { JobView, Priority } from '../../../shared/model';
-import type { JobRow } from '../db/jobsRepo';
-import type { NewJob } from '../db/jobsRepo';
-import type { Db } from '../db/database';
+import type { JobRow, JobsTable, NewJob } from '../db/jobsRepo';
 import type { CommandParams } from '../kinds/commandRunner';
 import type { UploadParams } from '../kinds/uploadRunner';
 import type { VerifyParams } from '../kinds/verifyRunner';
@@ -43,18 +41,14 @@ export class PipelineService {
   private stopListening: () => void = () => {};
 
   constructor(
-    private readonly db: Db,
+    private readonly rows: Pick<JobsTable, 'setPipeline' | 'linkStep' | 'pipelineOf' | 'gateOf' | 'gateDeadlines'>,
     private readonly jobs: PipelineJobs,
     private readonly commandsAllowed: () => boolean,
   ) {}
 
   start(): void {
     this.stopListening = this.jobs.onFinished((view) => this.onFinished(view));
-    const waiting = this.db.prepare(`SELECT id, gate_deadline FROM jobs WHERE state = 'awaiting_approval' AND gate_deadline IS NOT NULL`).all() as {
-      id: number;
-      gate_deadline: number;
-    }[];
-    for (const w of waiting) this.arm(w.id, w.gate_deadline);
+    for (const w of this.rows.gateDeadlines()) this.arm(w.id, w.gate_deadline);
   }
 
   stop(): void {
@@ -79,7 +73,7 @@ export class PipelineService {
       source: { jobId, destinationId: params.destinationId, dataset: params.dataset, path: params.paths[0] ?? '', metadata: params.metadata as unknown as Record<string, unknown> },
       steps,
     };
-    this.db.prepare('UPDATE jobs SET pipeline = ? WHERE id = ?').run(JSON.stringify(state), jobId);
+    this.rows.setPipeline(jobId, JSON.stringify(state));
   }
 
   approve(id: number, by: string): JobView {
@@ -95,7 +89,7 @@ export class PipelineService {
   private onFinished(view: JobView): void {
     this.disarm(view.id);
     if (view.state !== 'completed' || view.result !== 'success') return;
-    const row = this.db.prepare('SELECT pipeline, priority FROM jobs WHERE id = ?').get(view.id) as { pipeline: string | null; priority: number } | undefined;
+    const row = this.rows.pipelineOf(view.id);
     if (!row?.pipeline) return;
     const state = JSON.parse(row.pipeline) as PipelineState;
     const [step, ...rest] = state.steps;
@@ -103,9 +97,12 @@ export class PipelineService {
     const priority = (['high', 'normal', 'low'] as Priority[])[row.priority] ?? 'normal';
     const gate = step.gate ? gateSchema.parse(step.gate) : undefined;
     const job = this.jobs.create({ ...this.jobFor(step, state.source, priority), state: gate ? 'awaiting_approval' : 'queued' }, { step: step.kind, after: view.id });
-    this.db
-      .prepare('UPDATE jobs SET pipeline = ?, parent_id = ?, gate = ?, gate_deadline = ? WHERE id = ?')
-      .run(JSON.stringify({ source: state.source, steps: rest }), view.id, gate ? JSON.stringify(gate) : null, gate?.timeoutMs ? Date.now() + gate.timeoutMs : null, job.id);
+    this.rows.linkStep(job.id, {
+      pipeline: JSON.stringify({ source: state.source, steps: rest }),
+      parentId: view.id,
+      gate: gate ? JSON.stringify(gate) : null,
+      gateDeadline: gate?.timeoutMs ? Date.now() + gate.timeoutMs : null,
+    });
     this.jobs.event(view.id, 'stage', view.state, `Next step: ${step.kind} as job ${job.id}${gate ? ' (waiting for approval)' : ''}`);
     if (gate) {
       this.jobs.event(job.id, 'approval', 'awaiting_approval', `Waiting for approval: ${gate.prompt}`, { gate });
@@ -135,7 +132,7 @@ export class PipelineService {
     this.disarm(id);
     const t = setTimeout(() => {
       this.timers.delete(id);
-      const row = this.db.prepare('SELECT state, gate FROM jobs WHERE id = ?').get(id) as { state: string; gate: string | null } | undefined;
+      const row = this.rows.gateOf(id);
       if (!row || row.state !== 'awaiting_approval') return;
       const gate = gateSchema.parse(JSON.parse(row.gate ?? '{}'));
       const message = `Approval timed out after ${Math.round((gate.timeoutMs ?? 0) / 1000)} s`;

@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, settingsPatch, settingsSchema, type Settings, type SettingsPatch } from '../../../shared/settings';
 import type { Db } from '../db/database';
+import { SettingsRepo } from '../db/settingsRepo';
 import { createLogger } from '../util/logger';
 
 const log = createLogger('settings');
@@ -9,10 +10,12 @@ type Listener = (s: Settings, changed: (keyof Settings)[]) => void;
 export class SettingsService {
   private current: Settings;
   private readonly listeners = new Set<Listener>();
+  private readonly rows: SettingsRepo;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.rows = new SettingsRepo(db);
     const stored: Record<string, unknown> = {};
-    for (const row of db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[]) {
+    for (const row of this.rows.all()) {
       if (row.key in DEFAULT_SETTINGS) stored[row.key] = JSON.parse(row.value);
     }
     const parsed = settingsSchema.safeParse(stored);
@@ -27,10 +30,7 @@ export class SettingsService {
     const patch = settingsPatch.parse(raw);
     const next = settingsSchema.parse({ ...this.current, ...patch });
     const changed = (Object.keys(patch) as (keyof Settings)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(this.current[k]));
-    const put = this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-    this.db.transaction(() => {
-      for (const k of changed) put.run(k, JSON.stringify(next[k]));
-    })();
+    this.rows.putAll(changed.map((k) => ({ key: k, value: JSON.stringify(next[k]) })));
     this.current = next;
     if (changed.length) this.announce(changed);
     return this.get();

@@ -7,14 +7,14 @@
  */
 import type { WatchRule } from '../../../shared/watch';
 import type { ItemRow, ItemsRepo } from '../db/itemsRepo';
-import type { LedgerRepo } from './ledgerRepo';
+import type { WatchLedgerTable } from '../db/watchLedgerRepo';
 import { filterFor } from './ruleFilter';
 import { isInside, toRel } from './treeWalk';
 
 const PAGE = 1000;
 
 export interface OutcomeDeps {
-  ledger: LedgerRepo;
+  ledger: WatchLedgerTable;
   items: ItemsRepo;
   rule: (id: string) => WatchRule | undefined;
   dataDir: string;

@@ -2,7 +2,7 @@
 import type { WatchRule } from '../../../shared/watch';
 import type { FileSig } from './fileIndex';
 import type { PathFilter } from './glob';
-import type { LedgerRepo } from './ledgerRepo';
+import type { WatchLedgerTable } from '../db/watchLedgerRepo';
 import type { ListedFile } from './treeWalk';
 
 /** The most files one job is given (the createUpload contract's limit). */
@@ -27,7 +27,7 @@ export interface UploadRequest {
 export interface PipelineHost {
   readonly rule: WatchRule;
   readonly filter: PathFilter;
-  readonly ledger: LedgerRepo;
+  readonly ledger: WatchLedgerTable;
   /** Creates the upload job and records its files as pending. */
   submit(request: UploadRequest): Promise<void>;
   /** The status moved (counts, activity). */

@@ -12,7 +12,7 @@ import { DatasetPipeline } from './datasetPipeline';
 import type { FileSig } from './fileIndex';
 import { FilesPipeline } from './filesPipeline';
 import type { PathFilter } from './glob';
-import type { LedgerCounts, LedgerRepo } from './ledgerRepo';
+import type { LedgerCounts, WatchLedgerTable } from '../db/watchLedgerRepo';
 import { detectFsKind, type FsKind } from './networkFs';
 import type { Pipeline, PipelineHost, UploadRequest } from './pipeline';
 import { PollingTree } from './pollingTree';
@@ -22,7 +22,7 @@ import type { TreeEvents, TreeWatcher } from './treeWatcher';
 const log = createLogger('watch');
 
 export interface RuleWatcherDeps {
-  ledger: LedgerRepo;
+  ledger: WatchLedgerTable;
   /** Ferry's data folder: never watched, even inside a watched folder. */
   dataDir: string;
   /** Creates the upload job for a request (destination, name and metadata from the rule). */

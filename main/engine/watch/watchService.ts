@@ -13,10 +13,10 @@ import type { ItemsRepo } from '../db/itemsRepo';
 import { createLogger } from '../util/logger';
 import { ChangeFeed } from './changeFeed';
 import { applyJobOutcome } from './jobOutcome';
-import { LedgerRepo, type LedgerCounts } from './ledgerRepo';
+import { WatchLedgerRepo, type LedgerCounts } from '../db/watchLedgerRepo';
 import { datasetName, renderMetadata } from './nameTemplate';
 import type { UploadRequest } from './pipeline';
-import { RuleRepo } from './ruleRepo';
+import { WatchRulesRepo } from '../db/watchRulesRepo';
 import { validateRule } from './ruleValidation';
 import { RuleWatcher } from './ruleWatcher';
 
@@ -38,8 +38,8 @@ export interface WatchServiceDeps {
 }
 
 export class WatchService {
-  private readonly rules: RuleRepo;
-  private readonly ledger: LedgerRepo;
+  private readonly rules: WatchRulesRepo;
+  private readonly ledger: WatchLedgerRepo;
   private readonly watchers = new Map<string, RuleWatcher>();
   private readonly counts = new Map<string, LedgerCounts>();
   private readonly feed: ChangeFeed;
@@ -49,8 +49,8 @@ export class WatchService {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: WatchServiceDeps) {
-    this.rules = new RuleRepo(deps.db);
-    this.ledger = new LedgerRepo(deps.db);
+    this.rules = new WatchRulesRepo(deps.db);
+    this.ledger = new WatchLedgerRepo(deps.db);
     this.feed = new ChangeFeed((id) => this.statusOf(id));
   }
 

@@ -1,8 +1,9 @@
 /**
- * Schema for destinations, the files of dataset jobs, webhooks, pipelines and settings. Kept in its own module so the
- * numbered list in migrations.ts stays readable; it is one entry of that list.
+ * Schema for transfers (destinations, the files of dataset jobs), automation (webhooks, the
+ * pipeline columns of jobs) and settings. Kept in its own module so the numbered list in
+ * migrations.ts stays readable; it is one entry of that list.
  */
-export const UPLOAD_SCHEMA = `
+export const TRANSFERS_AUTOMATION_SETTINGS_SCHEMA = `
   CREATE TABLE destinations (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,

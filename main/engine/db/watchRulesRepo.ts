@@ -1,11 +1,12 @@
 /** The watch_rules table: a rule's name, folder and switch as columns, the rest as JSON. */
 import { watchRuleInput, type WatchRule, type WatchRuleConfig } from '../../../shared/watch';
-import type { Db } from '../db/database';
 import { createLogger } from '../util/logger';
+import type { Db } from './database';
 
 const log = createLogger('watch');
 
-interface RuleRow {
+/** A watch_rules row as stored. */
+export interface RuleRow {
   id: string;
   name: string;
   path: string;
@@ -25,7 +26,19 @@ function toRule(row: RuleRow): WatchRule | undefined {
   return { ...parsed.data, id: row.id, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
-export class RuleRepo {
+/** Every operation on the watch_rules table: the only place its SQL is written. */
+export interface WatchRulesTable {
+  /** Rules by name; a rule that no longer parses is logged and left out. */
+  list(): WatchRule[];
+  get(id: string): WatchRule | undefined;
+  /** Inserts or replaces a rule; answers it as stored. */
+  save(rule: WatchRuleConfig & { id: string }, now?: number): WatchRule;
+  setEnabled(id: string, enabled: boolean): void;
+  /** Deletes a rule; its ledger goes with it (ON DELETE CASCADE). */
+  delete(id: string): boolean;
+}
+
+export class WatchRulesRepo implements WatchRulesTable {
   constructor(private readonly db: Db) {}
 
   list(): WatchRule[] {

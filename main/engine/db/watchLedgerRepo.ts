@@ -3,8 +3,8 @@
  * then, and once the job finished its SHA-256. A file whose size or time differs from its row has
  * changed and is sent again; one that matches a pending or uploaded row is left alone.
  */
-import type { Db } from '../db/database';
-import type { FileSig } from './fileIndex';
+import type { FileSig } from '../watch/fileIndex';
+import type { Db } from './database';
 
 export type LedgerState = 'pending' | 'uploaded' | 'failed';
 
@@ -25,7 +25,28 @@ export interface LedgerCounts {
   failed: number;
 }
 
-export class LedgerRepo {
+/** Every operation on the watch_ledger table: the only place its SQL is written. */
+export interface WatchLedgerTable {
+  /** True when the file is already handed to a job, or uploaded, with exactly this size and time. */
+  isCurrent(ruleId: string, path: string, sig: FileSig): boolean;
+  get(ruleId: string, path: string): LedgerRow | undefined;
+  /** Records files just handed to a job (one transaction, however many). */
+  markPending(ruleId: string, files: readonly { path: string; sig: FileSig }[], jobId: number): void;
+  /** Records a file its job sent; a row another job has claimed since is left to that job. */
+  markUploaded(ruleId: string, path: string, sig: FileSig, sha256: string, jobId: number): void;
+  /** Releases a file its job did not send: it is offered again when it changes or at the next scan. */
+  markFailed(ruleId: string, path: string, jobId: number): void;
+  /** Runs several updates as one transaction. */
+  batch(work: () => void): void;
+  byJob(jobId: number): LedgerRow[];
+  counts(ruleId: string): LedgerCounts;
+  /** Jobs that still hold pending files, with the state of the job (null when the job is gone). */
+  jobsWithPendingFiles(): { jobId: number; state: string | null }[];
+  /** Forgets a rule's files (its folder changed: they are someone else's now). */
+  forgetRule(ruleId: string): void;
+}
+
+export class WatchLedgerRepo implements WatchLedgerTable {
   private readonly getStmt;
   private readonly pendingStmt;
   private readonly uploadedStmt;

@@ -1,5 +1,5 @@
 import type { DestinationKind } from '../../../shared/destinations';
-import type { Db } from '../db/database';
+import type { Db } from './database';
 
 export interface DestinationRow {
   id: string;
@@ -11,8 +11,20 @@ export interface DestinationRow {
   updated_at: number;
 }
 
+/** Every operation on the destinations table: the only place its SQL is written. */
+export interface DestinationsTable {
+  list(): DestinationRow[];
+  get(id: string): DestinationRow | undefined;
+  defaultRow(): DestinationRow | undefined;
+  /** Inserts a destination or updates its name, kind and config (never its default flag). */
+  upsert(row: Omit<DestinationRow, 'created_at' | 'updated_at' | 'is_default'> & { is_default?: number }, now?: number): void;
+  /** Makes one destination the default and no other. */
+  setDefault(id: string): void;
+  delete(id: string): void;
+}
+
 /** The destinations table. Secrets are not here: they live in the secret store. */
-export class DestinationsRepo {
+export class DestinationsRepo implements DestinationsTable {
   constructor(private readonly db: Db) {}
 
   list(): DestinationRow[] {
@@ -46,14 +58,5 @@ export class DestinationsRepo {
 
   delete(id: string): void {
     this.db.prepare('DELETE FROM destinations WHERE id = ?').run(id);
-  }
-
-  /** Jobs not yet finished that still point at a destination. */
-  activeJobs(id: string): number {
-    return (
-      this.db
-        .prepare(`SELECT COUNT(*) AS n FROM jobs WHERE destination_id = ? AND state NOT IN ('completed', 'failed', 'canceled')`)
-        .get(id) as { n: number }
-    ).n;
   }
 }
