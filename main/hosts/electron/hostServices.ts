@@ -1,5 +1,5 @@
 import { dialog, shell, type BrowserWindow } from 'electron';
-import type { HostServices } from '../../engine/hostServices';
+import type { HostServices } from '../../engine/index';
 
 /** OS dialogs and the file manager for the engine's host commands. */
 export function desktopHostServices(window: () => BrowserWindow | undefined): HostServices {

@@ -1,8 +1,6 @@
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { commandNames, IPC_CHANNELS } from '../../../shared/contract';
-import { dispatchCommand, openStream } from '../../engine/api/dispatch';
-import type { Engine } from '../../engine/engine';
-import { createLogger } from '../../engine/util/logger';
+import { createLogger, dispatchCommand, openStream, type Engine } from '../../engine/index';
 import { APP_ORIGIN } from './protocol';
 
 const log = createLogger('ipc');

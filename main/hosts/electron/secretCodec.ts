@@ -1,5 +1,5 @@
 import { safeStorage } from 'electron';
-import type { SecretCodec } from '../../engine/secrets/secretStore';
+import type { SecretCodec } from '../../engine/index';
 
 /**
  * Secrets at rest encrypted by the OS keychain (Keychain, DPAPI, libsecret/kwallet). Where the OS

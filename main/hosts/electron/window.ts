@@ -1,6 +1,6 @@
 import { app, BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
-import { createLogger } from '../../engine/util/logger';
+import { createLogger } from '../../engine/index';
 import { seamRefused } from './e2eSeam';
 import { isAllowedExternal } from './externalLinks';
 import { APP_ORIGIN } from './protocol';
