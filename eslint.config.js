@@ -126,14 +126,7 @@ const ENGINE_INDEX = 'main/engine';
  * whose file no longer makes that import (delete the line then). When it is empty, delete it.
  */
 export const temporaryDeepImports = {
-  'main/engine/api/dispatch': ['main/hosts/desktop/ipcStreams.ts', 'main/hosts/electron/ipc.ts', 'main/hosts/web/webHost.ts'],
-  'main/engine/engine': ['main/hosts/bootstrap.ts', 'main/hosts/desktop/desktopActions.ts', 'main/hosts/desktop/ipcStreams.ts', 'main/hosts/desktop/jobNotices.ts', 'main/hosts/desktop/powerPolicy.ts', 'main/hosts/electron/ipc.ts', 'main/hosts/electron/power.ts', 'main/hosts/web/limitFlags.ts', 'main/hosts/web/webHost.ts'],
-  'main/engine/hostServices': ['main/hosts/desktop/desktopHostServices.ts', 'main/hosts/electron/hostServices.ts'],
-  'main/engine/jobs/bulkActions': ['main/hosts/desktop/desktopActions.ts', 'main/hosts/desktop/powerPolicy.ts'],
-  'main/engine/secrets/secretStore': ['main/hosts/desktop/keychainCodec.ts', 'main/hosts/electron/main.ts'],
-  'main/engine/util/dataDir': ['main/cli/instance.ts', 'main/hosts/web/serve.ts'],
-  'main/engine/util/logger': ['main/hosts/bootstrap.ts', 'main/hosts/desktop/powerPolicy.ts', 'main/hosts/electron/ipc.ts', 'main/hosts/electron/main.ts', 'main/hosts/electron/window.ts', 'main/hosts/web/serve.ts', 'main/hosts/web/webHost.ts'],
-  'main/engine/util/privateFiles': ['main/hosts/web/staging.ts'],
+  'main/engine/util/dataDir': ['main/cli/instance.ts'],
 };
 
 const toPosix = (p) => p.split(sep).join('/');

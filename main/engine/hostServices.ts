@@ -1,6 +1,15 @@
+/** A folder reserved for files an interface streams to its host, and where it sends them. */
+export interface StagingArea {
+  stagingId: string;
+  /** The folder on this computer the files land in (an upload job takes its paths from it). */
+  path: string;
+  /** Where the interface sends each file, its relative path appended. */
+  uploadUrl: string;
+}
+
 /**
- * What a host (desktop or web) offers the engine beyond Node: OS dialogs and the file manager.
- * The engine answers UNAVAILABLE for what its host lacks.
+ * What a host (desktop or web) offers the engine beyond Node: OS dialogs, the file manager and a
+ * staging area for dropped files. The engine answers UNAVAILABLE for what its host lacks.
  */
 export interface HostServices {
   kind: 'desktop' | 'web';
@@ -10,6 +19,8 @@ export interface HostServices {
   dropPaths: boolean;
   /** Asks the user in a native dialog whether command jobs may run; true when they said yes. */
   confirmCommandJobs?(): Promise<boolean>;
+  /** Reserves a staging area for files the interface streams to the host (the web host's drops). */
+  beginStaging?(): StagingArea;
 }
 
 export const HEADLESS_HOST: HostServices = { kind: 'web', dropPaths: false };

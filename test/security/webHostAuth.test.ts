@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebStaging, webHostServices } from '../../main/hosts/web/staging';
 import { startWebHost, type WebHost } from '../../main/hosts/web/webHost';
 import { WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/wire';
 import { Instance } from '../acceptance/support/instance';
@@ -61,17 +62,22 @@ describe('web host: only the token holder, from its own origin, may act', () => 
   const bearer = () => ({ authorization: `Bearer ${host.token}` });
   const own = () => `http://127.0.0.1:${host.port}`;
 
+  let dataDir: string;
+
   beforeAll(async () => {
-    fixture = startEngine();
+    dataDir = mkdtempSync(join(tmpdir(), 'ferry-sec-web-'));
+    const staging = new WebStaging(dataDir);
+    fixture = startEngine({ dataDir, host: webHostServices(staging) });
     rendererDir = mkdtempSync(join(tmpdir(), 'ferry-renderer-'));
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Ferry</title>');
-    host = await startWebHost({ engine: fixture.engine, rendererDir });
+    host = await startWebHost({ engine: fixture.engine, staging, rendererDir });
   });
 
   afterAll(async () => {
     await host.close();
     await fixture.dispose();
     rmSync(rendererDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('sets no cookie when the page is opened with its token', async () => {

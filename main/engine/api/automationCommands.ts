@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { conflict, invalidInput } from '../../../shared/errors';
 import { dataDirProblem } from '../util/dataDirGuard';
-import type { CommandHandlers, Engine } from '../engine';
+import type { CommandHandlers, EngineServices } from './engineServices';
 import type { VerifyParams } from '../kinds/verifyRunner';
 import type { UploadParams } from '../kinds/uploadRunner';
 import { redactUrl, stashSecretHeaders } from '../kinds/downloadSecrets';
@@ -21,14 +21,16 @@ type AutomationCommandNames =
 const redact = (record: Record<string, string> | undefined) => (record ? Object.fromEntries(Object.keys(record).map((k) => [k, '<redacted>'])) : undefined);
 
 /** Commands for download, command and verify jobs, approval gates and webhooks. */
-export function automationCommands(engine: Engine): Pick<CommandHandlers, AutomationCommandNames> {
-  const jobs = engine.jobs;
+export function automationCommands(
+  services: Pick<EngineServices, 'dataDir' | 'jobs' | 'secrets' | 'commandJobs' | 'host' | 'pipelines' | 'webhooks'>,
+): Pick<CommandHandlers, AutomationCommandNames> {
+  const jobs = services.jobs;
   return {
     createDownloadJob: ({ name, priority, secretHeaders: marked, ...input }) => {
-      const problem = dataDirProblem(engine.dataDir, input.dest);
+      const problem = dataDirProblem(services.dataDir, input.dest);
       if (problem) throw invalidInput(`createDownloadJob: ${problem}`, { dest: input.dest });
       // Credential headers go to the secret store; the database keeps a reference to them.
-      const { headers, secretHeadersRef } = stashSecretHeaders(engine.secrets, input.headers, marked);
+      const { headers, secretHeadersRef } = stashSecretHeaders(services.secrets, input.headers, marked);
       const p = { ...input, ...(headers ? { headers } : {}), ...(secretHeadersRef ? { secretHeadersRef } : {}) };
       return jobs.create(
         { kind: 'download', name: name ?? `Download ${basename(p.dest)}`, priority, params: p, total: 0, unit: 'bytes', maxAttempts: 5 },
@@ -36,18 +38,18 @@ export function automationCommands(engine: Engine): Pick<CommandHandlers, Automa
       );
     },
     createCommandJob: ({ name, priority, maxAttempts, ...p }) => {
-      engine.commandJobs.check('createCommandJob');
+      services.commandJobs.check('createCommandJob');
       return jobs.create(
         { kind: 'command', name: name ?? basename(p.program), priority, params: p, maxAttempts, unit: 'items' },
         { ...p, ...(p.env ? { env: redact(p.env) } : {}) },
       );
     },
     requestCommandJobs: async () => {
-      if (engine.commandJobs.allowed()) return { allowed: true };
+      if (services.commandJobs.allowed()) return { allowed: true };
       // Only the host's own dialog, answered by the user, may change this; a client cannot.
-      if (!engine.host.confirmCommandJobs) engine.commandJobs.check('requestCommandJobs');
-      const allowed = (await engine.host.confirmCommandJobs?.()) === true;
-      if (allowed) engine.commandJobs.allow();
+      if (!services.host.confirmCommandJobs) services.commandJobs.check('requestCommandJobs');
+      const allowed = (await services.host.confirmCommandJobs?.()) === true;
+      if (allowed) services.commandJobs.allow();
       return { allowed };
     },
     createVerifyJob: ({ sourceJobId, priority }) => {
@@ -57,12 +59,12 @@ export function automationCommands(engine: Engine): Pick<CommandHandlers, Automa
       const params: VerifyParams = { sourceJobId, destinationId: up.destinationId, dataset: up.dataset };
       return jobs.create({ kind: 'verify', name: `Verify ${up.dataset}`, priority, params, destinationId: up.destinationId, unit: 'bytes', maxAttempts: 3 }, { ...params });
     },
-    approveJob: ({ id }) => engine.pipelines.approve(id, 'the user'),
-    rejectJob: ({ id }) => engine.pipelines.reject(id, 'the user'),
-    listWebhooks: () => engine.webhooks.list(),
-    saveWebhook: (input) => engine.webhooks.save(input),
+    approveJob: ({ id }) => services.pipelines.approve(id, 'the user'),
+    rejectJob: ({ id }) => services.pipelines.reject(id, 'the user'),
+    listWebhooks: () => services.webhooks.list(),
+    saveWebhook: (input) => services.webhooks.save(input),
     deleteWebhook: ({ id }) => {
-      engine.webhooks.delete(id);
+      services.webhooks.delete(id);
       return { id };
     },
   };

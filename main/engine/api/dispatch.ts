@@ -1,6 +1,6 @@
 import { commands, isCommandName, isStreamName, streams, type StreamMessage, type StreamName } from '../../../shared/contract';
 import { FerryError, invalidInput, toWireError, type Envelope } from '../../../shared/errors';
-import type { Engine } from '../engine';
+import type { EngineApi } from './engineServices';
 import { createLogger } from '../util/logger';
 
 const log = createLogger('api');
@@ -17,7 +17,7 @@ function describeIssues(error: { issues: { path: PropertyKey[]; message: string 
  * Runs one command for any host: checks the name, validates the input with the contract's
  * schema, calls the engine and answers an envelope. Nothing thrown escapes.
  */
-export async function dispatchCommand(engine: Engine, name: unknown, input: unknown): Promise<Envelope<unknown>> {
+export async function dispatchCommand(engine: EngineApi, name: unknown, input: unknown): Promise<Envelope<unknown>> {
   const started = performance.now();
   try {
     if (!isCommandName(name)) throw new FerryError('NOT_FOUND', `unknown command ${JSON.stringify(String(name).slice(0, 100))}`);
@@ -39,7 +39,7 @@ export async function dispatchCommand(engine: Engine, name: unknown, input: unkn
  * Opens one stream for any host. Validation and unknown-id errors arrive as an `error` message;
  * the returned function closes the stream and is safe to call twice.
  */
-export function openStream(engine: Engine, name: unknown, params: unknown, send: (msg: StreamMessage<StreamName>) => void): () => void {
+export function openStream(engine: EngineApi, name: unknown, params: unknown, send: (msg: StreamMessage<StreamName>) => void): () => void {
   let closed = false;
   let close: () => void = () => {};
   const fail = (err: unknown) => {

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import type { CommandParsed, SearchHit } from '../../../shared/contract';
 import { searchTerms } from '../db/ftsQuery';
 import type { RawHit } from '../db/searchRepo';
-import type { CommandHandlers, Engine } from '../engine';
+import type { CommandHandlers, EngineServices } from './engineServices';
 import { localPath } from '../files/pathGuard';
 import { bulkAction } from '../jobs/bulkActions';
 import { exportJobs } from '../jobs/jobExport';
 import { computeJobStats } from '../jobs/jobStats';
 import { deleteUploadedFiles } from '../kinds/uploadedFiles';
-import { HealthCheck } from './healthCheck';
+import { HealthCheck, type HealthServices } from './healthCheck';
 
 type JobCommandNames =
   | 'createDemoJob'
@@ -39,10 +39,10 @@ const SNIPPET_CHARS = 300;
 const DELETE_FILES_MS = 5 * 60_000;
 
 /** The line of a matching log block that holds the search words (or the first of them). */
-function snippetOf(engine: Engine, hit: RawHit, terms: string[]): string | null {
+function snippetOf(logs: EngineServices['logs'], hit: RawHit, terms: string[]): string | null {
   if (hit.offset === null || hit.length === null) return null;
   try {
-    const fd = openSync(engine.logs.paths(hit.jobId).log, 'r');
+    const fd = openSync(logs.paths(hit.jobId).log, 'r');
     try {
       const buf = Buffer.alloc(hit.length);
       const n = readSync(fd, buf, 0, hit.length, hit.offset);
@@ -64,9 +64,9 @@ function snippetOf(engine: Engine, hit: RawHit, terms: string[]): string | null 
 }
 
 /** Where an export goes: the given file, a default name inside a given folder, or exports/. */
-function exportPath(engine: Engine, input: CommandParsed<'exportJobs'>): string {
+function exportPath(dataDir: string, input: CommandParsed<'exportJobs'>): string {
   const name = `jobs-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.${input.format}`;
-  if (!input.path) return join(engine.options.dataDir, 'exports', name);
+  if (!input.path) return join(dataDir, 'exports', name);
   const path = localPath('exportJobs', input.path);
   try {
     if (statSync(path).isDirectory()) return join(path, name);
@@ -76,10 +76,13 @@ function exportPath(engine: Engine, input: CommandParsed<'exportJobs'>): string 
   return path;
 }
 
+/** What the job commands use. */
+export type JobServices = HealthServices & Pick<EngineServices, 'items' | 'search'>;
+
 /** Commands for jobs: creating, listing, controlling, logs and events, history, housekeeping. */
-export function jobCommands(engine: Engine, version: string): Pick<CommandHandlers, JobCommandNames> {
-  const jobs = engine.jobs;
-  const health = new HealthCheck(engine, version);
+export function jobCommands(services: JobServices): Pick<CommandHandlers, JobCommandNames> {
+  const jobs = services.jobs;
+  const health = new HealthCheck(services);
   return {
     createDemoJob: (input) =>
       jobs.create(
@@ -87,7 +90,7 @@ export function jobCommands(engine: Engine, version: string): Pick<CommandHandle
         input,
       ),
     listJobs: (input) => {
-      const { rows, total } = engine.repo.list(input);
+      const { rows, total } = services.repo.list(input);
       return { jobs: rows.map((r) => jobs.viewOf(r)), total };
     },
     getJob: ({ id }) => jobs.view(id),
@@ -99,14 +102,14 @@ export function jobCommands(engine: Engine, version: string): Pick<CommandHandle
     setPriority: ({ id, priority }) => jobs.setPriority(id, priority),
     readLog: ({ id, offset, maxBytes, epoch }) => {
       jobs.get(id);
-      return engine.logs.readLog(id, offset, maxBytes, jobs.isDone(id), epoch);
+      return services.logs.readLog(id, offset, maxBytes, jobs.isDone(id), epoch);
     },
     listEvents: async ({ id, since, limit }) => {
       jobs.get(id);
-      const events = await engine.logs.readEvents(id, since, limit);
+      const events = await services.logs.readEvents(id, since, limit);
       return { events, nextSince: events.length ? events[events.length - 1]!.seq : since };
     },
-    getStats: () => engine.stats(),
+    getStats: () => services.stats(),
     health: ({ deep }) => health.run(deep),
     deleteJob: ({ id, deleteFiles }) => {
       const row = jobs.assertDeletable(id);
@@ -115,31 +118,31 @@ export function jobCommands(engine: Engine, version: string): Pick<CommandHandle
         jobs.delete(id);
         return { id, filesDeleted: 0 };
       }
-      const deps = { destinations: engine.destinations, items: engine.items, receiverDir: () => engine.receiver?.dir ?? undefined };
+      const deps = { destinations: services.destinations, items: services.items, receiverDir: () => services.receiver.current()?.dir ?? undefined };
       return deleteUploadedFiles(deps, row, AbortSignal.timeout(DELETE_FILES_MS)).then((filesDeleted) => {
         jobs.delete(id);
         return { id, filesDeleted };
       });
     },
-    bulkAction: ({ action, ids }) => bulkAction(jobs, engine.repo, action, ids),
+    bulkAction: ({ action, ids }) => bulkAction(jobs, services.repo, action, ids),
     searchJobs: ({ text, limit }) => {
       const terms = searchTerms(text);
-      const hits: SearchHit[] = engine.search.search(text, limit).map((h) => ({
+      const hits: SearchHit[] = services.search.search(text, limit).map((h) => ({
         jobId: h.jobId,
         name: h.name,
         state: h.state,
         where: h.where,
-        snippet: h.where === 'log' ? snippetOf(engine, h, terms) : null,
+        snippet: h.where === 'log' ? snippetOf(services.logs, h, terms) : null,
         offset: h.offset,
       }));
       return { hits };
     },
     jobStats: ({ from, to }) => {
       const end = to ?? Date.now();
-      return computeJobStats(engine.repo, engine.repo.countByState(), from ?? end - DAY_MS, end);
+      return computeJobStats(services.repo, services.repo.countByState(), from ?? end - DAY_MS, end);
     },
-    exportJobs: (input) => exportJobs(engine.repo, (row) => jobs.viewOf(row), input, input.format, exportPath(engine, input)),
-    pruneJobs: (input) => engine.retention.prune(input),
+    exportJobs: (input) => exportJobs(services.repo, (row) => jobs.viewOf(row), input, input.format, exportPath(services.dataDir, input)),
+    pruneJobs: (input) => services.retention.prune(input),
     setQueuePaused: ({ paused }) => ({ paused: jobs.setQueuePaused(paused) }),
   };
 }

@@ -1,17 +1,17 @@
-import type { CommandHandlers, Engine } from '../engine';
+import type { CommandHandlers, EngineServices } from './engineServices';
 
 type WatchCommandNames = 'listWatchRules' | 'saveWatchRule' | 'deleteWatchRule' | 'setWatchRuleEnabled' | 'watchStatus';
 
 /** Commands for watched folders; the work is the WatchService's. */
-export function watchCommands(engine: Engine): Pick<CommandHandlers, WatchCommandNames> {
+export function watchCommands(services: Pick<EngineServices, 'watch'>): Pick<CommandHandlers, WatchCommandNames> {
   return {
-    listWatchRules: () => engine.watch.list(),
-    saveWatchRule: (input) => engine.watch.save(input),
+    listWatchRules: () => services.watch.list(),
+    saveWatchRule: (input) => services.watch.save(input),
     deleteWatchRule: async ({ id }) => {
-      await engine.watch.delete(id);
+      await services.watch.delete(id);
       return { id };
     },
-    setWatchRuleEnabled: ({ id, enabled }) => engine.watch.setEnabled(id, enabled),
-    watchStatus: ({ id }) => engine.watch.status(id),
+    setWatchRuleEnabled: ({ id, enabled }) => services.watch.setEnabled(id, enabled),
+    watchStatus: ({ id }) => services.watch.status(id),
   };
 }

@@ -1,13 +1,10 @@
+import { formatJobLogFooter, formatJobLogHeader, formatJobLogReopen, type JobLogFooter, type JobLogHeader } from '../../../shared/jobLog';
 import type { JobRow } from '../db/jobsRepo';
 import type { JobLogWriter } from '../logs/jobLogWriter';
 
-/**
- * The human log's frame: a readable title, a JSON header, the timestamped lines inside <log>, and a
- * JSON footer holding the result. A retried job appends a new <log> section and, when it ends
- * again, a new footer: the last footer is the job's result.
- */
+/** Writes a job's header (the frame itself is shared/jobLog.ts's). */
 export function writeHeader(w: JobLogWriter, row: JobRow, params: Record<string, unknown>): void {
-  const header = {
+  const header: JobLogHeader = {
     id: row.id,
     kind: row.kind,
     name: row.name,
@@ -15,10 +12,7 @@ export function writeHeader(w: JobLogWriter, row: JobRow, params: Record<string,
     destination: row.destination_id,
     params,
   };
-  w.raw(
-    `# Ferry job ${row.id}: ${row.name}\n# Kind: ${row.kind}\n# Created: ${header.created}\n\n` +
-      `<header_json>\n${JSON.stringify(header, null, 2)}\n</header_json>\n<log>\n`,
-  );
+  w.raw(formatJobLogHeader(header));
 }
 
 export function writeFooter(
@@ -29,7 +23,7 @@ export function writeFooter(
   summary: Record<string, unknown> | undefined,
 ): void {
   const finished = Date.now();
-  const footer = {
+  const footer: JobLogFooter = {
     result,
     state: row.state,
     id: row.id,
@@ -38,19 +32,18 @@ export function writeFooter(
     processed: row.processed,
     failed: row.failed,
     attempts: row.attempts,
-    /** Running time over all attempts; wall time also counts queued and paused time. */
     durationMs: row.run_ms,
     wallMs: row.started_at ? finished - row.started_at : 0,
     finished: new Date(finished).toISOString(),
     ...(error ? { error } : {}),
     ...(summary ?? {}),
   };
-  w.raw(`</log>\n<footer_json>\n${JSON.stringify(footer, null, 2)}\n</footer_json>\n`);
+  w.raw(formatJobLogFooter(footer));
 }
 
 /** Marks the start of another attempt's lines after a footer. */
 export function reopenLog(w: JobLogWriter, attempt: number): void {
-  w.raw(`<log attempt="${attempt}">\n`);
+  w.raw(formatJobLogReopen(attempt));
 }
 
 /**

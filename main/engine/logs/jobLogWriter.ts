@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { JOB_LOG_FOOTER_END } from '../../../shared/jobLog';
 import type { JobEvent } from '../../../shared/model';
 import { PRIVATE_FILE_MODE } from '../util/privateFiles';
 import { cutLog, cutThreshold, LogCutState, type LogCapPolicy } from './logCap';
@@ -36,7 +37,7 @@ const EAGER_FLUSH_CHARS = 192 * 1024;
  */
 const RECENT_MS = 100;
 const RECENT_MAX_BYTES = 32 * 1024 * 1024;
-const FOOTER_END = Buffer.from('</footer_json>\n');
+const FOOTER_END = Buffer.from(JOB_LOG_FOOTER_END);
 
 /**
  * The timestamp prefix of a line. Formatting a date costs about a microsecond, more than the rest

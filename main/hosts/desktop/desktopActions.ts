@@ -1,6 +1,6 @@
 import type { NavigateRequest } from '../../../shared/contract';
-import type { Engine } from '../../engine/engine';
-import { bulkAction } from '../../engine/jobs/bulkActions';
+import type { Engine } from '../../engine';
+import { bulkAction } from '../../engine';
 
 /** What the tray, the menu and the notifications do to the engine and the window. */
 export interface DesktopActions {

@@ -1,4 +1,4 @@
-import type { HostServices } from '../../engine/hostServices';
+import type { HostServices } from '../../engine';
 
 /** The native dialogs and file manager of the desktop, as the Electron host offers them. */
 export interface NativeShell {

@@ -1,6 +1,6 @@
 import type { StreamMessage, StreamName } from '../../../shared/contract';
-import type { Engine } from '../../engine/engine';
-import { openStream } from '../../engine/api/dispatch';
+import type { Engine } from '../../engine';
+import { openStream } from '../../engine';
 import { isAppUrl } from './appProtocol';
 
 /** What the host knows of an IPC message's sender. */

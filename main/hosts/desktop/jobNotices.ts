@@ -1,7 +1,7 @@
 import type { NavigateRequest } from '../../../shared/contract';
 import type { JobView } from '../../../shared/model';
 import type { Settings } from '../../../shared/settings';
-import type { Engine } from '../../engine/engine';
+import type { Engine } from '../../engine';
 
 /** An OS notification for a finished job, and what clicking it opens. */
 export interface JobNotice {

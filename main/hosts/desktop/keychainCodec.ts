@@ -1,4 +1,4 @@
-import type { SecretCodec } from '../../engine/secrets/secretStore';
+import type { SecretCodec } from '../../engine';
 
 /** The part of Electron's safeStorage that Ferry uses. */
 export interface Keychain {

@@ -1,7 +1,7 @@
 import type { EngineStats } from '../../../shared/model';
-import type { Engine } from '../../engine/engine';
-import { bulkAction } from '../../engine/jobs/bulkActions';
-import { createLogger } from '../../engine/util/logger';
+import type { Engine } from '../../engine';
+import { bulkAction } from '../../engine';
+import { createLogger } from '../../engine';
 
 const log = createLogger('power');
 

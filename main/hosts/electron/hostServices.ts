@@ -1,5 +1,5 @@
 import { dialog, shell, type BrowserWindow } from 'electron';
-import type { HostServices } from '../../engine/hostServices';
+import type { HostServices } from '../../engine';
 import { desktopHostServices } from '../desktop/desktopHostServices';
 
 /** Electron's dialogs (over the window when it is open) and file manager for the host commands. */

@@ -1,9 +1,9 @@
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { commandNames } from '../../../shared/contract';
 import { IPC_CHANNELS } from '../../../shared/wire';
-import { dispatchCommand } from '../../engine/api/dispatch';
-import type { Engine } from '../../engine/engine';
-import { createLogger } from '../../engine/util/logger';
+import { dispatchCommand } from '../../engine';
+import type { Engine } from '../../engine';
+import { createLogger } from '../../engine';
 import { IpcStreams, senderAllowed, UNAUTHORIZED } from '../desktop/ipcStreams';
 
 const log = createLogger('ipc');

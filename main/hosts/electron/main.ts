@@ -7,8 +7,8 @@
 import { app, BrowserWindow, dialog, Menu, net, protocol, safeStorage, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileSecretStore } from '../../engine/secrets/secretStore';
-import { createLogger } from '../../engine/util/logger';
+import { FileSecretStore } from '../../engine';
+import { createLogger } from '../../engine';
 import { startServices, type FerryServices } from '../bootstrap';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from '../desktop/appProtocol';
 import { desktopActions } from '../desktop/desktopActions';

@@ -1,5 +1,5 @@
 import { net, powerMonitor, powerSaveBlocker } from 'electron';
-import type { Engine } from '../../engine/engine';
+import type { Engine } from '../../engine';
 import { PowerPolicy } from '../desktop/powerPolicy';
 
 /** Feeds the OS's sleep, wake and network changes to the power policy (which decides). */

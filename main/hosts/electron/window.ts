@@ -1,5 +1,5 @@
 import { app, BrowserWindow, screen, shell } from 'electron';
-import { createLogger } from '../../engine/util/logger';
+import { createLogger } from '../../engine';
 import { APP_ORIGIN, isAppUrl } from '../desktop/appProtocol';
 import { seamRefused } from '../desktop/e2eSeam';
 import { isAllowedExternal } from '../desktop/externalLinks';

@@ -1,5 +1,5 @@
 import { settingsSchema } from '../../../shared/settings';
-import type { EngineOptions } from '../../engine/engine';
+import type { EngineOptions } from '../../engine/index';
 
 export interface LimitFlags {
   concurrency?: string;

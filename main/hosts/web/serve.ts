@@ -7,10 +7,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startServices } from '../bootstrap';
-import { defaultDataDir } from '../../engine/util/dataDir';
-import { createLogger } from '../../engine/util/logger';
+import { createLogger, defaultDataDir } from '../../engine/index';
 import { loadOrCreateToken, removeInstanceFile, writeInstanceFile } from './instanceFile';
 import { LIMIT_FLAGS_USAGE, limitOptions } from './limitFlags';
+import { WebStaging, webHostServices } from './staging';
 import { startWebHost } from './webHost';
 
 const log = createLogger('serve');
@@ -44,15 +44,17 @@ async function main(): Promise<void> {
   const rendererDir = [join(here, '../renderer'), resolve('out/renderer')].find((d) => existsSync(join(d, 'index.html')));
   if (!rendererDir) throw new Error('the renderer is not built: run `npm run build` first');
 
+  const staging = new WebStaging(dataDir);
   const services = await startServices({
     dataDir,
+    host: webHostServices(staging),
     allowCommandJobs: values['allow-command-jobs'] === true,
     ...limitOptions(values),
   });
   const engine = services.engine;
   // A fresh token each start limits how long a leaked one is worth; pinning it (a 0600 file) is the
   // user's choice, for an open tab that should reconnect after a restart.
-  const host = await startWebHost({ engine, rendererDir, port, ...(values['pin-token'] ? { token: loadOrCreateToken(dataDir) } : {}) });
+  const host = await startWebHost({ engine, staging, rendererDir, port, ...(values['pin-token'] ? { token: loadOrCreateToken(dataDir) } : {}) });
   writeInstanceFile(dataDir, { url: host.url, port: host.port, token: host.token, pid: process.pid, host: 'web' });
   services.announce(new URL(host.url).origin);
 

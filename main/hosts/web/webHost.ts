@@ -2,15 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { invalidInput, toWireError } from '../../../shared/errors';
-import { dispatchCommand, openStream } from '../../engine/api/dispatch';
-import type { Engine } from '../../engine/engine';
-import { createLogger } from '../../engine/util/logger';
+import { invalidInput, notFound, toWireError } from '../../../shared/errors';
+import { createLogger, dispatchCommand, openStream, type Engine } from '../../engine/index';
 import { CSP } from '../csp';
 import { WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, wsClientFrame, type WsServerFrame } from '../../../shared/wire';
 import { hostAllowed, isJsonBody, originAllowed, presentedToken, sameToken } from './requestGuard';
 import { readBody } from '../../util/readBody';
-import { receiveStagedFile } from './staging';
+import { WebStaging } from './staging';
 import { serveStatic } from './staticFiles';
 
 const log = createLogger('web');
@@ -26,6 +24,8 @@ export interface WebHostOptions {
   /** Loopback only: the web host never listens on other interfaces. */
   host?: '127.0.0.1' | '::1';
   token?: string;
+  /** Where dropped files are streamed (the staging the engine's host services reserve areas in). */
+  staging?: WebStaging;
 }
 
 export interface WebHost {
@@ -79,11 +79,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!originAllowed(req, port)) return refuse(res, 403, 'requests from another origin are refused');
       if (!authorized(req)) return refuse(res, 401, 'a valid token is required in the Authorization header (open the URL Ferry printed at start)');
     }
-    const staged = /^\/api\/stage\/([^/]+)\/(.+)$/.exec(url.pathname);
+    const staged = WebStaging.route(url.pathname);
     if (staged) {
       if (req.method !== 'PUT') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use PUT' } });
       try {
-        const file = await receiveStagedFile((id) => options.engine.stagingDir(id), staged[1]!, staged[2]!, req);
+        if (!options.staging) throw notFound('stage: this host takes no dropped files');
+        const file = await options.staging.receive(staged.stagingId, staged.rawRelative, req);
         return send(res, 200, { ok: true, value: file });
       } catch (err) {
         const wire = toWireError(err);

@@ -3,6 +3,7 @@
  * stream (always), its events (Events tab: listEvents, then the `job.events` stream), its files
  * (Files tab: listJobItems polled every second while it runs) and its log header (Details tab).
  */
+import { parseJobLogHeader } from '../../../shared/jobLog';
 import { isFinished } from '../../../shared/model';
 import { ferry } from '../transport';
 import { describeError } from './actions/toasts';
@@ -82,8 +83,7 @@ export function followActiveJob(): () => void {
     store().setHeader({ jobId: id, params: null, status: 'loading' });
     try {
       const chunk = await ferry.readLog({ id, offset: 0, maxBytes: HEADER_BYTES });
-      const match = /<header_json>\n([\s\S]*?)\n<\/header_json>/.exec(chunk.text);
-      const header = match ? (JSON.parse(match[1] as string) as { params?: Record<string, unknown> }) : null;
+      const header = parseJobLogHeader(chunk.text);
       if (store().selection.activeId === id) store().setHeader({ jobId: id, params: header?.params ?? null, status: 'ready' });
     } catch {
       if (store().selection.activeId === id) store().setHeader({ jobId: id, params: null, status: 'error' });

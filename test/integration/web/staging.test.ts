@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebStaging, webHostServices } from '../../../main/hosts/web/staging';
 import { startWebHost, type WebHost } from '../../../main/hosts/web/webHost';
 import { waitForJob } from '../../helpers/engineFixture';
 import { sha256Of, startFerryServices } from '../../helpers/servicesFixture';
@@ -22,16 +23,21 @@ describe('web host: files dropped in a browser are streamed to the engine, then 
   const put = (path: string, body: Buffer | string) =>
     fetch(`http://127.0.0.1:${host.port}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${host.token}` }, body });
 
+  let dataDir: string;
+
   beforeAll(async () => {
-    ferry = await startFerryServices();
+    dataDir = mkdtempSync(join(tmpdir(), 'ferry-staging-'));
+    const staging = new WebStaging(dataDir);
+    ferry = await startFerryServices({ dataDir, host: webHostServices(staging) });
     rendererDir = mkdtempSync(join(tmpdir(), 'ferry-renderer-'));
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html>');
-    host = await startWebHost({ engine: ferry.engine, rendererDir });
+    host = await startWebHost({ engine: ferry.engine, staging, rendererDir });
   });
   afterAll(async () => {
     await host.close();
     await ferry.dispose();
     rmSync(rendererDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('stages files under their relative paths and uploads them as a dataset', async () => {

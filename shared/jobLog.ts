@@ -1,0 +1,97 @@
+/**
+ * The human job log's frame, written by the engine and read by every interface: a readable title,
+ * a JSON header, the timestamped lines inside `<log>`, and a JSON footer holding the result. A
+ * retried job appends a new `<log attempt="N">` section and, when it ends again, a new footer: the
+ * last footer is the job's result. This file is the only place that spells the frame.
+ */
+
+/** What the job was created with, as the header holds it. */
+export interface JobLogHeader {
+  id: number;
+  kind: string;
+  name: string;
+  /** ISO time of creation. */
+  created: string;
+  destination: string | null;
+  params: Record<string, unknown>;
+}
+
+/** The result of one attempt, as its footer holds it (runners add their own summary fields). */
+export interface JobLogFooter {
+  result: 'success' | 'partial' | 'failed' | 'canceled';
+  state: string;
+  id: number;
+  kind: string;
+  total: number | null;
+  processed: number;
+  failed: number;
+  attempts: number;
+  /** Running time over all attempts; wall time also counts queued and paused time. */
+  durationMs: number;
+  wallMs: number;
+  /** ISO time the attempt ended. */
+  finished: string;
+  error?: string;
+  [summary: string]: unknown;
+}
+
+const HEADER_OPEN = '<header_json>\n';
+const HEADER_CLOSE_MARK = '\n</header_json>';
+const HEADER_CLOSE = `${HEADER_CLOSE_MARK}\n`;
+const FOOTER_OPEN = '<footer_json>\n';
+const FOOTER_CLOSE_MARK = '\n</footer_json>';
+const FOOTER_CLOSE = `${FOOTER_CLOSE_MARK}\n`;
+const LOG_OPEN = '<log>\n';
+const LOG_CLOSE = '</log>\n';
+
+/** How a sealed log (its last attempt ended) ends: a reader checks its tail against this. */
+export const JOB_LOG_FOOTER_END = FOOTER_CLOSE.slice(1);
+
+/** The title, the header and the opening of the first attempt's lines. */
+export function formatJobLogHeader(header: JobLogHeader): string {
+  return (
+    `# Ferry job ${header.id}: ${header.name}\n# Kind: ${header.kind}\n# Created: ${header.created}\n\n` +
+    `${HEADER_OPEN}${JSON.stringify(header, null, 2)}${HEADER_CLOSE}${LOG_OPEN}`
+  );
+}
+
+/** The end of an attempt's lines and its footer. */
+export function formatJobLogFooter(footer: JobLogFooter): string {
+  return `${LOG_CLOSE}${FOOTER_OPEN}${JSON.stringify(footer, null, 2)}${FOOTER_CLOSE}`;
+}
+
+/** Opens another attempt's lines after a footer. */
+export function formatJobLogReopen(attempt: number): string {
+  return `<log attempt="${attempt}">\n`;
+}
+
+/**
+ * The header of a log read from its start; null when `text` holds no whole header. A header that
+ * is there but is not JSON throws (the log was damaged), which a reader reports rather than hides.
+ */
+export function parseJobLogHeader(text: string): Partial<JobLogHeader> | null {
+  const body = between(text, HEADER_OPEN, HEADER_CLOSE_MARK, 0);
+  return body === null ? null : (JSON.parse(body.text) as Partial<JobLogHeader>);
+}
+
+/** Every whole footer in `text`, in order: the last one is the job's result. */
+export function parseJobLogFooters(text: string): Partial<JobLogFooter>[] {
+  const footers: Partial<JobLogFooter>[] = [];
+  for (let found = between(text, FOOTER_OPEN, FOOTER_CLOSE_MARK, 0); found; found = between(text, FOOTER_OPEN, FOOTER_CLOSE_MARK, found.end)) {
+    try {
+      footers.push(JSON.parse(found.text) as Partial<JobLogFooter>);
+    } catch {
+      // A footer cut by the log's size cap is no result; the next one may be.
+    }
+  }
+  return footers;
+}
+
+/** The text between the first `open` at or after `from` and the `close` after it. */
+function between(text: string, open: string, close: string, from: number): { text: string; end: number } | null {
+  const start = text.indexOf(open, from);
+  if (start < 0) return null;
+  const end = text.indexOf(close, start + open.length);
+  if (end < 0) return null;
+  return { text: text.slice(start + open.length, end), end: end + close.length };
+}
