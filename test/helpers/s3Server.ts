@@ -36,7 +36,20 @@ export interface S3ServerHandle {
   objectSha256(key: string): Promise<string>;
   /** Where s3rver keeps a stored object's bytes (to read back, or to damage on purpose). */
   objectFile(key: string): string;
+  /** The multipart uploads still open, read from s3rver's own upload folder. */
+  openUploads(): Promise<Array<{ id: string; key: string; initiated: Date | undefined }>>;
   close(): Promise<void>;
+}
+
+/** The S3Protocol options that reach this server (at `endpoint`, e.g. a fault proxy in front of it). */
+export function s3ProtocolOptions(server: S3ServerHandle, endpoint = server.endpoint) {
+  return {
+    bucket: server.bucket,
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  };
 }
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -101,6 +114,19 @@ export async function startS3Server(dir: string, options: { shim?: boolean; list
       return createHash('sha256').update(await got.Body!.transformToByteArray()).digest('hex');
     },
     objectFile: (key) => path.join(dir, bucket, `${key}._S3rver_object`),
+    openUploads: async () => {
+      const ids = await readdir(uploadsDir).catch(() => [] as string[]);
+      return Promise.all(
+        ids.map(async (id) => {
+          const made = await stat(path.join(uploadsDir, id)).catch(() => undefined);
+          return {
+            id,
+            key: await readFile(path.join(uploadsDir, id, 'key'), 'utf8').catch(() => '?'),
+            initiated: made ? new Date(made.birthtimeMs || made.ctimeMs) : undefined,
+          };
+        }),
+      );
+    },
     close: async () => undefined,
   };
 
@@ -135,15 +161,9 @@ export async function startS3Server(dir: string, options: { shim?: boolean; list
   }
 
   async function listUploads(res: http.ServerResponse, prefix: string) {
-    const ids = await readdir(uploadsDir).catch(() => [] as string[]);
-    const uploads: string[] = [];
-    for (const id of ids) {
-      const key = await readFile(path.join(uploadsDir, id, 'key'), 'utf8').catch(() => '');
-      if (!key.startsWith(prefix)) continue;
-      const made = await stat(path.join(uploadsDir, id)).catch(() => undefined);
-      const initiated = made ? `<Initiated>${new Date(made.birthtimeMs || made.ctimeMs).toISOString()}</Initiated>` : '';
-      uploads.push(`<Upload><Key>${xml(key)}</Key><UploadId>${id}</UploadId>${initiated}</Upload>`);
-    }
+    const uploads = (await handle.openUploads())
+      .filter(({ key }) => key.startsWith(prefix))
+      .map(({ id, key, initiated }) => `<Upload><Key>${xml(key)}</Key><UploadId>${id}</UploadId>${initiated ? `<Initiated>${initiated.toISOString()}</Initiated>` : ''}</Upload>`);
     answer(res, 200, `<ListMultipartUploadsResult><Bucket>${bucket}</Bucket><IsTruncated>false</IsTruncated>${uploads.join('')}</ListMultipartUploadsResult>`);
   }
 

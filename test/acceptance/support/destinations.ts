@@ -199,7 +199,6 @@ export async function addDestination(instance: Instance, kind: Kind, root: strin
       config: { endpoint: `http://127.0.0.1:${chain.tcp.port}`, bucket: s3.bucket, accessKeyId: 'S3RVER', forcePathStyle: true, partSizeMiB: 5, parallelParts: 4 },
       secret: { secretAccessKey: 'S3RVER' },
     });
-    const uploadsDir = join(dir, s3.bucket, '._S3rver_uploads');
     return {
       kind,
       id: saved.id,
@@ -216,8 +215,7 @@ export async function addDestination(instance: Instance, kind: Kind, root: strin
       },
       storedFile: (dataset, rel) => join(dir, s3.bucket, dataset, rel + OBJECT_SUFFIX),
       leftovers: async (dataset) =>
-        (existsSync(uploadsDir) ? readdirSync(uploadsDir) : [])
-          .map((id) => ({ id, key: readKey(uploadsDir, id) }))
+        (await s3.openUploads())
           .filter(({ key }) => dataset === undefined || key.startsWith(`${dataset}/`))
           .map(({ id, key }) => `s3 open multipart upload ${id} (${key})`),
       close: async () => {
@@ -262,13 +260,6 @@ function recordOf(file: string): { metadata?: Record<string, string> } | undefin
   }
 }
 
-function readKey(uploadsDir: string, id: string): string {
-  try {
-    return readFileSync(join(uploadsDir, id, 'key'), 'utf8');
-  } catch {
-    return '?';
-  }
-}
 
 interface TusUpload {
   id: string;

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
 import type { SavedS3Session, SavedTusSession } from '../../../main/engine/upload/protocol';
@@ -7,7 +7,7 @@ import { TusProtocol } from '../../../main/engine/upload/tusProtocol';
 import type { UploadState } from '../../../main/engine/upload/uploadFile';
 import { startHttpFaultProxy, type HttpFaultProxy } from '../../helpers/httpFaultProxy';
 import { finalTree, sha256OfFile, startReceiverFixture, type ReceiverFixture } from '../receiver/receiverFixture';
-import { startS3Server, type S3ServerHandle } from './fixtures/s3Server';
+import { s3ProtocolOptions, startS3Server, type S3ServerHandle } from './fixtures/s3Server';
 import { randomFile } from './fixtures/tempFiles';
 import { rejection, runUpload, test } from './fixtures/uploadHarness';
 
@@ -57,24 +57,13 @@ describe('S3: a CreateMultipartUpload whose answer was lost', () => {
     const s3 = await startS3Server(path.join(tmp, 's3'));
     closers.push(() => s3.close());
     const proxy = await proxyTo(s3.endpoint);
-    const protocol = new S3Protocol({
-      bucket: s3.bucket,
-      endpoint: proxy.url(),
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      partSize: PART,
-    });
+    const protocol = new S3Protocol({ ...s3ProtocolOptions(s3, proxy.url()), partSize: PART });
     closers.push(() => protocol.close());
     return { s3, proxy, protocol };
   }
 
-  /** Multipart uploads still open at the server, read from s3rver's own upload folder. */
-  async function openUploads(tmp: string, s3: S3ServerHandle): Promise<string[]> {
-    const dir = path.join(tmp, 's3', s3.bucket, '._S3rver_uploads');
-    const ids = await readdir(dir).catch(() => [] as string[]);
-    return Promise.all(ids.map(async (id) => `${id} ${await readFile(path.join(dir, id, 'key'), 'utf8')}`));
-  }
+  /** Multipart uploads still open at the server, read from its own storage. */
+  const openUploads = async (s3: S3ServerHandle) => (await s3.openUploads()).map(({ id, key }) => `${id} ${key}`);
 
   test('lost twice within one run: the object lands and no multipart upload stays open', async ({ tmp }) => {
     const src = await randomFile(tmp, 'stack.tif', SIZE);
@@ -84,7 +73,7 @@ describe('S3: a CreateMultipartUpload whose answer was lost', () => {
     expect(proxy.fired().size, 'the creation answers were dropped').toBe(1);
     expect([...proxy.fired().values()]).toEqual([2]);
     expect(await s3.objectSha256('run/stack.tif')).toBe(src.sha256);
-    expect(await openUploads(tmp, s3)).toEqual([]);
+    expect(await openUploads(s3)).toEqual([]);
   });
 
   test('lost as the run stopped: the next run aborts the upload it never learned of, then lands the object', async ({ tmp }) => {
@@ -97,11 +86,11 @@ describe('S3: a CreateMultipartUpload whose answer was lost', () => {
     const session = saved?.session as SavedS3Session | undefined;
     expect(session?.uploadId, 'no UploadId was learned').toBeNull();
     expect(session?.creatingSince, 'the saved state says a creation began').toBeTypeOf('number');
-    expect(await openUploads(tmp, s3), 'the server made the upload all the same').toHaveLength(1);
+    expect(await openUploads(s3), 'the server made the upload all the same').toHaveLength(1);
 
     await runUpload({ protocol, path: src.path, relativePath: 'run/stack.tif', resume: saved! });
     expect(await s3.objectSha256('run/stack.tif')).toBe(src.sha256);
-    expect(await openUploads(tmp, s3)).toEqual([]);
+    expect(await openUploads(s3)).toEqual([]);
   });
 
   test("another key's open upload is left alone", async ({ tmp }) => {
@@ -113,12 +102,12 @@ describe('S3: a CreateMultipartUpload whose answer was lost', () => {
     await rejection(
       runUpload({ protocol, path: other.path, relativePath: 'run/other.tif', signal: stop.signal, onAck: (_s, confirmed) => void (confirmed > 0 && stop.abort()) }),
     );
-    const before = await openUploads(tmp, s3);
+    const before = await openUploads(s3);
     expect(before).toHaveLength(1);
     dropCreations(proxy, isCreate, 1);
     await runUpload({ protocol, path: src.path, relativePath: 'run/stack.tif' });
     expect(await s3.objectSha256('run/stack.tif')).toBe(src.sha256);
-    expect(await openUploads(tmp, s3)).toEqual(before);
+    expect(await openUploads(s3)).toEqual(before);
   });
 });
 

@@ -5,7 +5,7 @@ import type { RetryPolicy } from '../../../main/engine/upload/retry';
 import { S3Protocol } from '../../../main/engine/upload/s3Protocol';
 import { TusProtocol } from '../../../main/engine/upload/tusProtocol';
 import { startFaultProxy, type FaultProxy } from '../../helpers/faultProxy';
-import { startS3Server, type S3ServerHandle } from '../../helpers/s3Server';
+import { s3ProtocolOptions, startS3Server, type S3ServerHandle } from '../../helpers/s3Server';
 import { FakeTusServer } from './fixtures/fakeTusServer';
 import { randomFile, sha256Hex } from './fixtures/tempFiles';
 import { runUpload, test } from './fixtures/uploadHarness';
@@ -43,15 +43,7 @@ describe('a chunk that fails again and again keeps its bytes', () => {
     closers.push(() => s3.close());
     const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: Number(new URL(s3.endpoint).port) } });
     closers.push(() => proxy.close());
-    const protocol = new S3Protocol({
-      bucket: s3.bucket,
-      endpoint: proxy.url(),
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      partSize: PART,
-      maxParallel: 4,
-    });
+    const protocol = new S3Protocol({ ...s3ProtocolOptions(s3, proxy.url()), partSize: PART, maxParallel: 4 });
     closers.push(() => protocol.close());
     return { s3, proxy, protocol };
   }

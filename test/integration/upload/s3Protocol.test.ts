@@ -6,7 +6,7 @@ import { afterEach, describe, expect } from 'vitest';
 import { statSource } from '../../../main/engine/upload/fileSource';
 import type { OutgoingChunk, SavedS3Session } from '../../../main/engine/upload/protocol';
 import { S3Protocol } from '../../../main/engine/upload/s3Protocol';
-import { startS3Server, type S3ServerHandle } from './fixtures/s3Server';
+import { s3ProtocolOptions, startS3Server, type S3ServerHandle } from './fixtures/s3Server';
 import { randomFile } from './fixtures/tempFiles';
 import { interruptedUpload, monotonic, rejection, runUpload, test as base } from './fixtures/uploadHarness';
 
@@ -34,16 +34,7 @@ afterEach(() => {
 });
 
 function protocolFor(server: S3ServerHandle, maxParallel = 4): S3Protocol {
-  const protocol = new S3Protocol({
-    bucket: server.bucket,
-    prefix: 'in/',
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    partSize: PART,
-    maxParallel,
-  });
+  const protocol = new S3Protocol({ ...s3ProtocolOptions(server), prefix: 'in/', partSize: PART, maxParallel });
   opened.push(protocol);
   return protocol;
 }
