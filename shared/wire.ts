@@ -1,7 +1,7 @@
 /**
- * How the contract travels: the Electron host's IPC channel names and the web host's WebSocket
- * (its frames and how a client proves the token). The commands and streams themselves are in
- * contract.ts; nothing here names one.
+ * How the contract travels: the Electron host's IPC channel names, and the web host's WebSocket
+ * frames, HTTP paths and how a client proves the token. The commands and streams themselves are
+ * in contract.ts; nothing here names one.
  */
 import { z } from 'zod';
 import type { CommandName } from './contract';
@@ -39,3 +39,26 @@ export const WS_PROTOCOL = 'ferry';
 export const WS_TOKEN_PREFIX = 'ferry.token.';
 /** The close code of a socket whose token is missing or wrong: reconnecting would not help. */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
+
+/** The web host's HTTP paths, the only place they are spelled. */
+export const HTTP_ROUTES = {
+  /** Every path under this prefix needs the token and a same-origin request. */
+  apiPrefix: '/api/',
+  /** `POST` a command's input as JSON; the answer is its envelope. */
+  call: (name: string): string => `/api/call/${encodeURIComponent(name)}`,
+  /** `PUT <stage(id)><relative path>` streams one dropped file into a staging area. */
+  stage: (stagingId: string): string => `/api/stage/${stagingId}/`,
+  /** The WebSocket that carries commands and streams. */
+  socket: '/ws',
+} as const;
+
+/** The command a `call` path names, or null when the path is no call. */
+export function callRoute(pathname: string): string | null {
+  return /^\/api\/call\/([A-Za-z]+)$/.exec(pathname)?.[1] ?? null;
+}
+
+/** The staging id and the raw (still percent-encoded) relative path a `stage` path names, or null. */
+export function stageRoute(pathname: string): { stagingId: string; rawRelative: string } | null {
+  const staged = /^\/api\/stage\/([^/]+)\/(.+)$/.exec(pathname);
+  return staged ? { stagingId: staged[1]!, rawRelative: staged[2]! } : null;
+}

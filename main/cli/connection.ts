@@ -1,7 +1,7 @@
 import http from 'node:http';
 import WebSocket from 'ws';
 import type { CommandInput, CommandName, CommandResult, StreamName, StreamParams, StreamPayload } from '../../shared/contract';
-import type { WsServerFrame } from '../../shared/wire';
+import { HTTP_ROUTES, type WsServerFrame } from '../../shared/wire';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff';
 import { fromWireError } from '../../shared/errors';
 import { readBody } from '../util/readBody';
@@ -27,7 +27,7 @@ export class Connection {
 
   /** Any command by name (ones the instance does not know answer NOT_FOUND "unknown command"). */
   async callByName(name: string, input: unknown): Promise<unknown> {
-    const { status, text } = await this.post(`/api/call/${encodeURIComponent(name)}`, JSON.stringify(input ?? {}));
+    const { status, text } = await this.post(HTTP_ROUTES.call(name), JSON.stringify(input ?? {}));
     let envelope: { ok?: boolean; value?: unknown; error?: unknown };
     try {
       envelope = JSON.parse(text) as typeof envelope;

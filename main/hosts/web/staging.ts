@@ -6,14 +6,12 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { FerryError, invalidInput, notFound } from '../../../shared/errors';
 import { checkRelativePath } from '../../../shared/storedPath';
+import { HTTP_ROUTES } from '../../../shared/wire';
 import { HEADLESS_HOST, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type HostServices, type StagingArea } from '../../engine/index';
 
 const STAGING_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Staging areas live in this folder of the data directory. */
 const STAGING_DIR = 'staging';
-const STAGE_PREFIX = '/api/stage/';
-/** `PUT /api/stage/<stagingId>/<relative path>`. */
-const STAGE_ROUTE = /^\/api\/stage\/([^/]+)\/(.+)$/;
 
 /**
  * A browser gives dropped files without paths, so the web host receives their bytes: the
@@ -33,13 +31,7 @@ export class WebStaging {
   begin(): StagingArea {
     const stagingId = randomUUID();
     mkdirSync(this.dir(stagingId), { recursive: true, mode: PRIVATE_DIR_MODE });
-    return { stagingId, path: this.dir(stagingId), uploadUrl: `${STAGE_PREFIX}${stagingId}/` };
-  }
-
-  /** The staging id and raw relative path a request path names, or null when it is no staging route. */
-  static route(pathname: string): { stagingId: string; rawRelative: string } | null {
-    const staged = STAGE_ROUTE.exec(pathname);
-    return staged ? { stagingId: staged[1]!, rawRelative: staged[2]! } : null;
+    return { stagingId, path: this.dir(stagingId), uploadUrl: HTTP_ROUTES.stage(stagingId) };
   }
 
   /** Streams one file of a staging area from `req`. */

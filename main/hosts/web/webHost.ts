@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { invalidInput, notFound, toWireError } from '../../../shared/errors';
 import { createLogger, dispatchCommand, openStream, type Engine } from '../../engine/index';
 import { CSP } from '../csp';
-import { WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, wsClientFrame, type WsServerFrame } from '../../../shared/wire';
+import { HTTP_ROUTES, WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, callRoute, stageRoute, wsClientFrame, type WsServerFrame } from '../../../shared/wire';
 import { hostAllowed, isJsonBody, originAllowed, presentedToken, sameToken } from './requestGuard';
 import { readBody } from '../../util/readBody';
 import { WebStaging } from './staging';
@@ -75,11 +75,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req, port)) return refuse(res, 421, 'unexpected Host header');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (url.pathname.startsWith('/api/')) {
+    if (url.pathname.startsWith(HTTP_ROUTES.apiPrefix)) {
       if (!originAllowed(req, port)) return refuse(res, 403, 'requests from another origin are refused');
       if (!authorized(req)) return refuse(res, 401, 'a valid token is required in the Authorization header (open the URL Ferry printed at start)');
     }
-    const staged = WebStaging.route(url.pathname);
+    const staged = stageRoute(url.pathname);
     if (staged) {
       if (req.method !== 'PUT') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use PUT' } });
       try {
@@ -91,7 +91,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return send(res, statusFor(wire.code), { ok: false, error: wire });
       }
     }
-    const call = /^\/api\/call\/([A-Za-z]+)$/.exec(url.pathname);
+    const call = callRoute(url.pathname);
     if (call) {
       if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use POST' } });
       if (!isJsonBody(req)) return send(res, 415, { ok: false, error: { code: 'INVALID_INPUT', message: 'the body must be sent as Content-Type: application/json' } });
@@ -101,7 +101,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       } catch (err) {
         return send(res, 400, { ok: false, error: toWireError(err instanceof SyntaxError ? invalidInput(`body is not JSON: ${err.message}`) : err) });
       }
-      const envelope = await dispatchCommand(options.engine, call[1], input);
+      const envelope = await dispatchCommand(options.engine, call, input);
       return send(res, envelope.ok ? 200 : statusFor(envelope.error.code), envelope);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'method not allowed' } });
@@ -116,7 +116,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // Browsers always send Origin on a WebSocket; a page of another origin never gets a socket.
-    if (!hostAllowed(req, port) || !originAllowed(req, port) || url.pathname !== '/ws') {
+    if (!hostAllowed(req, port) || !originAllowed(req, port) || url.pathname !== HTTP_ROUTES.socket) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;

@@ -8,7 +8,7 @@ import { commandNames } from '../../../shared/contract';
 import type { EventBatch, FerryBridge, StreamMessage, StreamName } from '../../../shared/contract';
 import type { Envelope, ErrorCode } from '../../../shared/errors';
 import type { LogChunk } from '../../../shared/model';
-import { WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, WS_TOKEN_PREFIX, type WsClientFrame, type WsServerFrame } from '../../../shared/wire';
+import { HTTP_ROUTES, WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, WS_TOKEN_PREFIX, type WsClientFrame, type WsServerFrame } from '../../../shared/wire';
 import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff';
 import type { ConnectionListener, ConnectionStatus } from './connectionStatus';
 import { takeToken } from './token';
@@ -54,7 +54,7 @@ interface LiveSub {
 
 function defaultUrl(): string {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${window.location.host}/ws`;
+  return `${scheme}://${window.location.host}${HTTP_ROUTES.socket}`;
 }
 
 const failure = (code: ErrorCode, message: string): Envelope<unknown> => ({ ok: false, error: { code, message } });
