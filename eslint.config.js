@@ -89,11 +89,10 @@ export const layers = [
     packages: ['electron'],
   },
   {
-    // Talks to a running instance over HTTP/WebSocket; what it needs of the engine comes through
-    // the front door, like the hosts' (DESIGN.md wants none once the deep import below is gone).
+    // Talks to a running instance over HTTP/WebSocket, so it loads no engine code at all.
     name: 'main/cli/',
     files: ['main/cli/**/*.ts'],
-    paths: ['main/util/**', 'main/cli/**', 'main/engine', 'shared/**'],
+    paths: ['main/util/**', 'main/cli/**', 'shared/**'],
     node: true,
     packages: ['ws'],
   },
@@ -118,16 +117,6 @@ const LAYERED_FILES = ['main/**/*.ts', 'shared/**/*.ts', 'preload/**/*.ts', 'ren
 
 /** The engine's front door: hosts and the CLI import the engine only through main/engine/index.ts. */
 const ENGINE_INDEX = 'main/engine';
-
-/**
- * Deep imports into the engine that hosts and the CLI still make while main/engine/index.ts
- * becomes the engine's one front door. One line per engine module, with the files that import
- * it. The list only shrinks: lint refuses a deep import that is not here, and refuses a line
- * whose file no longer makes that import (delete the line then). When it is empty, delete it.
- */
-export const temporaryDeepImports = {
-  'main/engine/util/dataDir': ['main/cli/instance.ts'],
-};
 
 const toPosix = (p) => p.split(sep).join('/');
 
@@ -163,17 +152,12 @@ const layeringRule = {
       notAllowed: "{{layer}} may not import '{{what}}'. It may import: {{allowed}} (DESIGN.md, Layers).",
       deepEngine:
         "Deep import of {{what}}: hosts and the CLI reach the engine only through its front door, main/engine/index.ts (import '{{index}}').",
-      staleDeepImport:
-        'temporaryDeepImports in eslint.config.js lets this file import {{what}}, which it no longer does: delete it from that list.',
       commonJs: 'No require(): Ferry is ES modules, and require() would get round the layering rules. Use import.',
       dynamicSpecifier: 'A dynamic import() takes a string literal here, so that the layering rules can check it.',
     },
   },
   create(context) {
     const layer = layers.find((l) => l.name === context.options[0]);
-    const file = toPosix(relative(ROOT, context.filename));
-    const listedDeep = new Set(Object.keys(temporaryDeepImports).filter((target) => temporaryDeepImports[target].includes(file)));
-    const seenDeep = new Set();
 
     function check(node, specifier) {
       if (!layer) return;
@@ -183,8 +167,6 @@ const layeringRule = {
       }
       const path = modulePath(context.filename, specifier);
       if (path.startsWith(`${ENGINE_INDEX}/`) && layer.paths.includes(ENGINE_INDEX)) {
-        seenDeep.add(path);
-        if (listedDeep.has(path)) return;
         const index = toPosix(relative(dirname(context.filename), resolve(ROOT, ENGINE_INDEX)));
         context.report({ node, messageId: 'deepEngine', data: { what: path, index } });
         return;
@@ -216,13 +198,10 @@ const layeringRule = {
       TSImportEqualsDeclaration(node) {
         if (node.moduleReference.type === 'TSExternalModuleReference') context.report({ node, messageId: 'commonJs' });
       },
-      'Program:exit'(node) {
+      'Program:exit'() {
         // Any use of the global require (a call, require.resolve, an alias), not only require('x').
         for (const ref of context.sourceCode.scopeManager.globalScope.through) {
           if (ref.identifier.name === 'require') context.report({ node: ref.identifier, messageId: 'commonJs' });
-        }
-        for (const target of listedDeep) {
-          if (!seenDeep.has(target)) context.report({ node, messageId: 'staleDeepImport', data: { what: target } });
         }
       },
     };
@@ -257,6 +236,16 @@ export default tseslint.config(
   // Every layered file gets the rule; its layer's block below names the layer (no name: no layer).
   { files: LAYERED_FILES, plugins: { ferry: { rules: { layering: layeringRule } } }, rules: { 'ferry/layering': 'error' } },
   ...layers.map((layer) => ({ files: layer.files, rules: { 'ferry/layering': ['error', layer.name] } })),
+  // The engine's services are for tests and benchmarks; hosts and the CLI use its commands, streams and host methods.
+  {
+    files: ['main/hosts/**/*.ts', 'main/cli/**/*.ts', 'main/receiver/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='services']", message: "Use the engine's commands, streams and host methods; engine.services is for tests and benchmarks." },
+      ],
+    },
+  },
   forbidGlobals(['shared/**/*.ts'], [...NODE_GLOBALS, ...DOM_GLOBALS], 'shared/ runs everywhere: no Node or DOM globals.'),
   forbidGlobals(['renderer/**/*.ts', 'renderer/**/*.tsx'], NODE_GLOBALS, 'The renderer is a sandboxed web page: no Node globals.'),
 );

@@ -27,14 +27,14 @@ try {
   const stops = ids.map((id) => engine.streams['job.log']({ id, offset: 0 }, () => {}, () => {}));
   const poll = setInterval(() => void dispatchCommand(engine, 'listJobs', { limit: 100 }), 250);
   await sleep(1000); // warm-up: every job running
-  const done0 = ids.reduce((n, id) => n + engine.jobs.view(id).done, 0);
-  const bytes0 = ids.reduce((n, id) => n + engine.logs.logSize(id), 0);
+  const done0 = ids.reduce((n, id) => n + engine.services.jobs.view(id).done, 0);
+  const bytes0 = ids.reduce((n, id) => n + engine.services.logs.logSize(id), 0);
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   await sleep(SECONDS * 1000);
   h.disable();
-  const items = ids.reduce((n, id) => n + engine.jobs.view(id).done, 0) - done0;
-  const bytes = ids.reduce((n, id) => n + engine.logs.logSize(id), 0) - bytes0;
+  const items = ids.reduce((n, id) => n + engine.services.jobs.view(id).done, 0) - done0;
+  const bytes = ids.reduce((n, id) => n + engine.services.logs.logSize(id), 0) - bytes0;
   clearInterval(poll);
   stops.forEach((s) => s());
   await dispatchCommand(engine, 'bulkAction', { action: 'cancel' });

@@ -42,7 +42,7 @@ if (process.argv[2] === 'engine-child') {
     const job = await bench.dispatchCommand(engine, 'createUpload', { paths: [file], destinationId: dest.value.id, name: 'kill9' });
     console.log(JSON.stringify({ job: job.value.id }));
   }
-  engine.jobs.onFinished((j) => {
+  engine.onJobFinished((j) => {
     console.log(JSON.stringify({ finished: j.state }));
     void engine.stop().then(() => process.exit(0));
   });
@@ -219,7 +219,7 @@ if (want('small')) {
     const ms = (
       await timed(async () => {
         const job = await bench.dispatchCommand(engine, 'createUpload', { paths: [src], name: `many-${Date.now()}`, ...(destinationId ? { destinationId } : {}) });
-        const done = await new Promise((resolve) => engine.jobs.onFinished((j) => j.id === job.value.id && resolve(j)));
+        const done = await new Promise((resolve) => engine.onJobFinished((j) => j.id === job.value.id && resolve(j)));
         if (done.state !== 'completed') throw new Error(`small-file job ended ${done.state}: ${JSON.stringify(done.error)}`);
       })
     ).ms;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // A node-only leaf module: the engine's index would load the whole engine (and its SQLite addon)
 // into every CLI call, which only reads a file of a running instance.
-import { defaultDataDir } from '../engine/util/dataDir';
+import { defaultDataDir } from '../util/dataDir';
 import { CliError, EXIT } from './cliError';
 
 /** What a running instance wrote to `<dataDir>/instance.json`, and where it was found. */

@@ -1,6 +1,8 @@
-import type { NavigateRequest } from '../../shared/contract';
-import type { EngineStats } from '../../shared/model';
+import type { BulkAction, BulkResult, NavigateRequest } from '../../shared/contract';
+import type { EngineStats, JobView } from '../../shared/model';
+import type { Settings } from '../../shared/settings';
 import { buildCommands } from './api/commands';
+import { bulkAction } from './jobs/bulkActions';
 import type { CommandHandlers, EngineApi, StreamHandlers } from './api/engineServices';
 import { composeEngine, type ComposedEngine } from './composeEngine';
 import type { EngineOptions } from './engineOptions';
@@ -25,29 +27,11 @@ export class Engine implements EngineApi {
   readonly streams: StreamHandlers;
   /** Ferry's own files; jobs never write inside it (util/dataDirGuard.ts). */
   readonly dataDir: string;
-  readonly db: Services['db'];
-  readonly repo: Services['repo'];
-  readonly logs: Services['logs'];
-  readonly jobs: Services['jobs'];
-  readonly search: Services['search'];
-  readonly indexer: Services['indexer'];
-  readonly retention: Services['retention'];
-  readonly items: Services['items'];
-  readonly destinations: Services['destinations'];
-  readonly settings: Services['settings'];
-  /** Destination and receiver secrets (never sent to a client). */
-  readonly secrets: Services['secrets'];
-  /** The built-in receiver: where it listens, why it does not, its restarts. */
-  readonly receiver: Services['receiver'];
-  /** The receiver's remembered port, and the saved uploads that follow it when it moves. */
-  readonly receiverAddress: Services['receiverAddress'];
-  readonly watch: Services['watch'];
-  readonly webhooks: Services['webhooks'];
-  readonly pipelines: Services['pipelines'];
-  readonly uploads: Services['uploads'];
-  readonly host: Services['host'];
-  /** Whether command jobs may run: the user's decision at the host, never a setting of the API. */
-  readonly commandJobs: Services['commandJobs'];
+  /**
+   * The services the composition root built, for tests and benchmarks that look behind the
+   * contract. Hosts do not reach in: they use `commands`, `streams` and the methods below.
+   */
+  readonly services: Services;
   private readonly composed: ComposedEngine;
   private statsListeners = new Set<(s: EngineStats) => void>();
   private navigateListeners = new Set<(r: NavigateRequest) => void>();
@@ -60,26 +44,8 @@ export class Engine implements EngineApi {
   constructor(readonly options: EngineOptions) {
     this.composed = composeEngine(options, ENGINE_VERSION);
     const s = this.composed.services;
+    this.services = s;
     this.dataDir = s.dataDir;
-    this.db = s.db;
-    this.repo = s.repo;
-    this.logs = s.logs;
-    this.jobs = s.jobs;
-    this.search = s.search;
-    this.indexer = s.indexer;
-    this.retention = s.retention;
-    this.items = s.items;
-    this.destinations = s.destinations;
-    this.settings = s.settings;
-    this.secrets = s.secrets;
-    this.receiver = s.receiver;
-    this.receiverAddress = s.receiverAddress;
-    this.watch = s.watch;
-    this.webhooks = s.webhooks;
-    this.pipelines = s.pipelines;
-    this.uploads = s.uploads;
-    this.host = s.host;
-    this.commandJobs = s.commandJobs;
     this.commands = buildCommands(s);
     this.streams = this.buildStreams();
   }
@@ -95,7 +61,7 @@ export class Engine implements EngineApi {
    * find it). A receiver that cannot start is reported by health and getReceiver, not thrown.
    */
   startReceiver(): Promise<void> {
-    return this.receiver.start();
+    return this.services.receiver.start();
   }
 
   start(): void {
@@ -112,12 +78,37 @@ export class Engine implements EngineApi {
     log.info('engine stopped');
   }
 
+  /** Calls `listener` with each job that reaches a final state; answers the unsubscribe. */
+  onJobFinished(listener: (job: JobView) => void): () => void {
+    return this.services.jobs.onFinished(listener);
+  }
+
+  /** The settings as they are now. */
+  currentSettings(): Settings {
+    return this.services.settings.get();
+  }
+
+  /** Calls `listener` after each settings change with the new settings and the keys that changed. */
+  onSettingsChange(listener: (settings: Settings, changed: (keyof Settings)[]) => void): () => void {
+    return this.services.settings.onChange(listener);
+  }
+
+  /** One action on many jobs, as the `bulkAction` command does it (the tray's and the power policy's). */
+  bulk(action: BulkAction, ids?: number[]): BulkResult {
+    return bulkAction(this.services.jobs, this.services.repo, action, ids);
+  }
+
+  /** The jobs running now (the desktop pauses these when the computer sleeps). */
+  runningJobIds(): number[] {
+    return this.services.repo.idsByState(['running']);
+  }
+
   stats(): EngineStats {
     return this.composed.services.stats();
   }
 
   private buildStreams(): StreamHandlers {
-    const { jobs, logs } = this;
+    const { jobs, logs, watch, settings } = this.services;
     return {
       'jobs.changed': (_params, emit) => jobs.onChanged(emit),
       'job.log': ({ id, offset, epoch }, emit, fail) => {
@@ -128,8 +119,8 @@ export class Engine implements EngineApi {
         jobs.get(id);
         return followEvents(logs, id, since, () => jobs.isDone(id), emit, fail);
       },
-      'watch.changed': (_params, emit) => this.watch.subscribe(emit),
-      'settings.changed': (_params, emit) => this.settings.subscribe(emit),
+      'watch.changed': (_params, emit) => watch.subscribe(emit),
+      'settings.changed': (_params, emit) => settings.subscribe(emit),
       'app.navigate': (_params, emit) => {
         this.navigateListeners.add(emit);
         const pending = this.pendingNavigate;

@@ -16,5 +16,4 @@ export { HEADLESS_HOST, type HostServices, type StagingArea } from './hostServic
 export { FileSecretStore, type SecretCodec } from './secrets/secretStore';
 export { bulkAction } from './jobs/bulkActions';
 export { createLogger } from './util/logger';
-export { defaultDataDir } from './util/dataDir';
 export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './util/privateFiles';

@@ -23,7 +23,7 @@ export function startEngine(options: Partial<EngineOptions> = {}): { engine: Eng
 export function waitForJob(engine: Engine, id: number, predicate: (job: JobView) => boolean, timeoutMs = 20_000): Promise<JobView> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
-      const view = engine.jobs.view(id);
+      const view = engine.services.jobs.view(id);
       if (predicate(view)) {
         stop();
         clearTimeout(timer);
@@ -32,12 +32,12 @@ export function waitForJob(engine: Engine, id: number, predicate: (job: JobView)
       }
       return false;
     };
-    const stop = engine.jobs.onChanged((batch) => {
+    const stop = engine.services.jobs.onChanged((batch) => {
       if (batch.upserts.some((j) => j.id === id)) check();
     });
     const timer = setTimeout(() => {
       stop();
-      reject(new Error(`job ${id} did not reach the expected state in ${timeoutMs} ms (now ${engine.jobs.view(id).state})`));
+      reject(new Error(`job ${id} did not reach the expected state in ${timeoutMs} ms (now ${engine.services.jobs.view(id).state})`));
     }, timeoutMs);
     check();
   });

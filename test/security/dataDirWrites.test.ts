@@ -34,7 +34,7 @@ describe('no job writes into Ferry’s data directory', () => {
     const linked = await dispatchCommand(engine, 'createDownloadJob', { url: 'http://127.0.0.1:9/x', dest: join(link, LOCAL_CONFIG_FILE) });
     expect(linked).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(existsSync(join(dataDir, LOCAL_CONFIG_FILE))).toBe(false);
-    expect(engine.commandJobs.allowed()).toBe(false);
+    expect(engine.services.commandJobs.allowed()).toBe(false);
   });
 
   it('a folder destination beside the data directory cannot land a dataset named after it there', async () => {
@@ -52,6 +52,6 @@ describe('no job writes into Ferry’s data directory', () => {
       expect(ended.state).toBe('failed');
     }
     expect(existsSync(join(dataDir, LOCAL_CONFIG_FILE))).toBe(false);
-    expect(engine.commandJobs.allowed()).toBe(false);
+    expect(engine.services.commandJobs.allowed()).toBe(false);
   });
 });

@@ -84,13 +84,13 @@ describe('secrets do not leave by a side door', () => {
     expect(readFileSync(join(dir, 'data.bin')).equals(body)).toBe(true);
 
     const secrets = [SECRET, 'cookie-secret', 'marked-secret', signature];
-    const jobFiles = readdirSync(fixture.engine.logs.paths(id).dir).map((f) => join(fixture.engine.logs.paths(id).dir, f));
+    const jobFiles = readdirSync(fixture.engine.services.logs.paths(id).dir).map((f) => join(fixture.engine.services.logs.paths(id).dir, f));
     const dbFiles = readdirSync(fixture.dataDir).filter((f) => f.startsWith('ferry.db')).map((f) => join(fixture.dataDir, f));
     for (const file of [...jobFiles, ...dbFiles]) {
       const text = readFileSync(file).toString('latin1');
       for (const s of secrets.slice(0, 3)) expect(text.includes(s), `${s} in ${file}`).toBe(false);
     }
     for (const file of jobFiles) expect(readFileSync(file, 'utf8').includes(signature), `signature in ${file}`).toBe(false);
-    expect(readFileSync(fixture.engine.logs.paths(id).log, 'utf8')).toContain('X-Amz-Signature=%3Credacted%3E');
+    expect(readFileSync(fixture.engine.services.logs.paths(id).log, 'utf8')).toContain('X-Amz-Signature=%3Credacted%3E');
   });
 });

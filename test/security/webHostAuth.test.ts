@@ -57,7 +57,7 @@ describe('web host: only the token holder, from its own origin, may act', () => 
   let fixture: ReturnType<typeof startEngine>;
   let host: WebHost;
   let rendererDir: string;
-  const jobCount = () => fixture.engine.repo.idsByState(['queued', 'running', 'paused', 'completed', 'failed', 'canceled']).length;
+  const jobCount = () => fixture.engine.services.repo.idsByState(['queued', 'running', 'paused', 'completed', 'failed', 'canceled']).length;
   const call = (name: string, headers: Record<string, string>, body = '{"items":1,"itemDelayMs":0,"failRate":0}') => send(host.port, 'POST', `/api/call/${name}`, headers, body);
   const bearer = () => ({ authorization: `Bearer ${host.token}` });
   const own = () => `http://127.0.0.1:${host.port}`;

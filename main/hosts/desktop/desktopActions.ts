@@ -1,6 +1,5 @@
 import type { NavigateRequest } from '../../../shared/contract';
 import type { Engine } from '../../engine';
-import { bulkAction } from '../../engine';
 
 /** What the tray, the menu and the notifications do to the engine and the window. */
 export interface DesktopActions {
@@ -17,7 +16,7 @@ export interface DesktopActions {
 
 /** The actions, through the same bulk command the jobs screen uses. */
 export function desktopActions(engine: Engine, window: { show(): void; quit(): void }): DesktopActions {
-  const bulk = (action: 'pause' | 'resume') => bulkAction(engine.jobs, engine.repo, action).affected;
+  const bulk = (action: 'pause' | 'resume') => engine.bulk(action).affected;
   return {
     show: () => window.show(),
     open(request) {

@@ -37,8 +37,8 @@ export function noticeFor(job: JobView, settings: Pick<Settings, 'notifyOnComple
  * that job in the window. Answers the function that stops watching.
  */
 export function watchFinishedJobs(engine: Engine, open: (request: NavigateRequest) => void, show: (notice: JobNotice, click: () => void) => void): () => void {
-  return engine.jobs.onFinished((job) => {
-    const notice = noticeFor(job, engine.settings.get());
+  return engine.onJobFinished((job) => {
+    const notice = noticeFor(job, engine.currentSettings());
     if (notice) show(notice, () => open(notice.opens));
   });
 }

@@ -1,6 +1,5 @@
 import type { EngineStats } from '../../../shared/model';
 import type { Engine } from '../../engine';
-import { bulkAction } from '../../engine';
 import { createLogger } from '../../engine';
 
 const log = createLogger('power');
@@ -60,7 +59,7 @@ export class PowerPolicy {
   }
 
   private pause(reason: string): void {
-    const ids = bulkAction(this.engine.jobs, this.engine.repo, 'pause', this.engine.repo.idsByState(['running'])).affected;
+    const ids = this.engine.bulk('pause', this.engine.runningJobIds()).affected;
     if (ids.length) log.info(`paused ${ids.length} job(s): ${reason}`);
     for (const id of ids) this.pausedBySystem.add(id);
   }
@@ -70,6 +69,6 @@ export class PowerPolicy {
     this.pausedBySystem.clear();
     if (!ids.length) return;
     log.info(`resuming ${ids.length} job(s): ${reason}`);
-    bulkAction(this.engine.jobs, this.engine.repo, 'resume', ids);
+    this.engine.bulk('resume', ids);
   }
 }

@@ -96,7 +96,7 @@ if (!app.requestSingleInstanceLock()) {
     const power = watchPower(engine);
     const menuActions = { newUpload: () => actions.open({ view: 'newUpload' }), openDataFolder: () => void shell.openPath(dataDir) };
     Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu({ mac: process.platform === 'darwin', packaged: app.isPackaged }, menuActions)));
-    engine.settings.onChange((s, changed) => {
+    engine.onSettingsChange((s, changed) => {
       const loginItem = loginItemFor(s, changed, app.isPackaged);
       if (loginItem) app.setLoginItemSettings(loginItem);
     });

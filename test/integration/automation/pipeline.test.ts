@@ -15,16 +15,16 @@ const ok = <T>(res: unknown): T => {
 /** The job that follows `parent` in its pipeline, once it exists. */
 function nextStep(ferry: Ferry, parent: number): Promise<JobView> {
   return waitOn(
-    (changed) => ferry.engine.jobs.onChanged(changed),
+    (changed) => ferry.engine.services.jobs.onChanged(changed),
     () => {
-      const row = ferry.engine.db.prepare('SELECT id FROM jobs WHERE parent_id = ?').get(parent) as { id: number } | undefined;
-      return row ? ferry.engine.jobs.view(row.id) : undefined;
+      const row = ferry.engine.services.db.prepare('SELECT id FROM jobs WHERE parent_id = ?').get(parent) as { id: number } | undefined;
+      return row ? ferry.engine.services.jobs.view(row.id) : undefined;
     },
     `the step after job ${parent}`,
     10_000,
   );
 }
-const logOf = (ferry: Ferry, id: number) => readFileSync(ferry.engine.logs.paths(id).log, 'utf8');
+const logOf = (ferry: Ferry, id: number) => readFileSync(ferry.engine.services.logs.paths(id).log, 'utf8');
 
 describe('pipelines, approval gates, verify jobs and webhooks', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -68,7 +68,7 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
     await waitForJob(ferry.engine, up2.id, (j) => j.state === 'completed', 30_000);
     const second = await nextStep(ferry, up2.id);
     ok(await dispatchCommand(ferry.engine, 'rejectJob', { id: second.id }));
-    expect(ferry.engine.jobs.view(second.id)).toMatchObject({ state: 'canceled' });
+    expect(ferry.engine.services.jobs.view(second.id)).toMatchObject({ state: 'canceled' });
     expect(logOf(ferry, second.id)).toMatch(/Rejected by the user/);
     expect(await dispatchCommand(ferry.engine, 'approveJob', { id: second.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
@@ -116,7 +116,7 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
     const step = { kind: 'command', program: '/bin/sh', args: ['-c', 'echo "dataset=$0 team=$1"', '{name}', '{meta.team}'] };
     expect(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], then: [step] })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     // The user's decision, as the desktop's confirmation records it; no command can take it.
-    ferry.engine.commandJobs.allow();
+    ferry.engine.services.commandJobs.allow();
     const up = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], name: 'run42', metadata: { team: 'optics' }, then: [step] }));
     await waitForJob(ferry.engine, up.id, (j) => j.state === 'completed', 30_000);
     const cmd = await nextStep(ferry, up.id);
@@ -146,7 +146,7 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
       return /Webhook job\.completed: delivered/.test(all) ? all : undefined;
     };
     // The delivery is written to the job's events after the receiver answered: each flush of them is checked.
-    expect(await waitOn((changed) => ferry.engine.logs.onFlush(up.id, changed), delivered, 'the delivery in the job events', 5000)).toMatch(
+    expect(await waitOn((changed) => ferry.engine.services.logs.onFlush(up.id, changed), delivered, 'the delivery in the job events', 5000)).toMatch(
       /Webhook job\.completed: delivered \(HTTP 204\)/,
     );
     expect(logOf(ferry, up.id)).toMatch(/<\/footer_json>\n$/);

@@ -68,10 +68,10 @@ describe('ferry CLI against a running web host', () => {
 
   it('logs prints the log from offset 0, byte for byte as on disk', async () => {
     const job = await demo(fixture.engine, 3, 0);
-    await waitForJob(fixture.engine, job.id, (j) => j.state === 'completed' && fixture.engine.jobs.isDone(j.id));
+    await waitForJob(fixture.engine, job.id, (j) => j.state === 'completed' && fixture.engine.services.jobs.isDone(j.id));
     const r = await runCli(dataDir, ['logs', String(job.id)]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(readFileSync(fixture.engine.logs.paths(job.id).log, 'utf8'));
+    expect(r.stdout).toBe(readFileSync(fixture.engine.services.logs.paths(job.id).log, 'utf8'));
   });
 
   it('logs -f follows a running job to its end and exits 0 when it completed', async () => {
@@ -79,7 +79,7 @@ describe('ferry CLI against a running web host', () => {
     const r = await runCli(dataDir, ['logs', '-f', String(job.id)]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(readFileSync(fixture.engine.logs.paths(job.id).log, 'utf8'));
+    expect(r.stdout).toBe(readFileSync(fixture.engine.services.logs.paths(job.id).log, 'utf8'));
     expect(r.stdout).toContain('"result": "success"');
   });
 

@@ -52,7 +52,7 @@ describe('limits as settings, and what health reports', () => {
       const { engine } = services;
       expect(await engine.commands.health({ deep: false })).toMatchObject({ ok: true, receiver: { state: 'running' } });
       await engine.commands.updateSettings({ receiverPort: (squatter.address() as net.AddressInfo).port });
-      await engine.receiver.restart();
+      await engine.services.receiver.restart();
       const health = await engine.commands.health({ deep: false });
       expect(health.ok).toBe(false);
       expect(health.receiver).toMatchObject({ state: 'failed', url: null, error: expect.stringContaining('did not start') });

@@ -148,15 +148,15 @@ describe('command job kind', () => {
     engine.start();
     try {
       const params = { program: '/bin/sh', args: ['-c', 'echo hello; echo warn >&2; exit 2'] };
-      const job = engine.jobs.create({ kind: 'command', name: 'fails', priority: 'normal', params, maxAttempts: 1 }, params);
+      const job = engine.services.jobs.create({ kind: 'command', name: 'fails', priority: 'normal', params, maxAttempts: 1 }, params);
       const done = await waitForJob(engine, job.id, (j) => j.state === 'failed');
       expect(done.error).toBe(`command(job ${job.id}, /bin/sh): exit code 2`);
-      const log = readFileSync(engine.logs.paths(job.id).log, 'utf8');
+      const log = readFileSync(engine.services.logs.paths(job.id).log, 'utf8');
       expect(log).toContain('[out] hello');
       expect(log).toContain('[err] warn');
 
       const ticking = { program: NODE, args: ['-e', 'let i = 0; setInterval(() => console.log(`tick ${i++}`), 40)'] };
-      const long = engine.jobs.create({ kind: 'command', name: 'ticks', priority: 'normal', params: ticking, maxAttempts: 1 }, ticking);
+      const long = engine.services.jobs.create({ kind: 'command', name: 'ticks', priority: 'normal', params: ticking, maxAttempts: 1 }, ticking);
       // Follow the job's log as any client would, and act on what it says.
       let text = '';
       const seen = (pattern: RegExp) =>
@@ -172,13 +172,13 @@ describe('command job kind', () => {
           }, reject);
         }).finally(() => (text = ''));
       await seen(/\[out\] tick 1\n/);
-      engine.jobs.pause(long.id);
+      engine.services.jobs.pause(long.id);
       await seen(/Paused: process group \d+ stopped \(SIGSTOP\)/);
-      engine.jobs.resume(long.id);
+      engine.services.jobs.resume(long.id);
       await seen(/Resumed: process group \d+ continued \(SIGCONT\)/);
-      engine.jobs.cancel(long.id);
-      await waitForJob(engine, long.id, (j) => j.state === 'canceled' && engine.jobs.isDone(long.id));
-      expect(readFileSync(engine.logs.paths(long.id).log, 'utf8')).toContain('Canceled: stopping the process group');
+      engine.services.jobs.cancel(long.id);
+      await waitForJob(engine, long.id, (j) => j.state === 'canceled' && engine.services.jobs.isDone(long.id));
+      expect(readFileSync(engine.services.logs.paths(long.id).log, 'utf8')).toContain('Canceled: stopping the process group');
     } finally {
       await engine.stop();
     }

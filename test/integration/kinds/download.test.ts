@@ -226,7 +226,7 @@ describe('download job kind', () => {
     let running = true;
     engine.start();
     try {
-      const job = engine.jobs.create({ kind: 'download', name: 'data.bin', priority: 'normal', params: p, total: 0, unit: 'bytes' }, p);
+      const job = engine.services.jobs.create({ kind: 'download', name: 'data.bin', priority: 'normal', params: p, total: 0, unit: 'bytes' }, p);
       await waitForJob(engine, job.id, (j) => j.done >= 400_000);
       running = false;
       await engine.stop();
@@ -244,7 +244,7 @@ describe('download job kind', () => {
       const resumedFrom = Number(/bytes=(\d+)-/.exec(server.requests.at(-1)!.range ?? '')?.[1]);
       expect(resumedFrom).toBeGreaterThanOrEqual(400_000);
       expect(server.requests).toHaveLength(2);
-      expect(readFileSync(engine.logs.paths(job.id).log, 'utf8')).toContain(`Resuming at byte ${resumedFrom}`);
+      expect(readFileSync(engine.services.logs.paths(job.id).log, 'utf8')).toContain(`Resuming at byte ${resumedFrom}`);
     } finally {
       if (running) await engine.stop();
     }

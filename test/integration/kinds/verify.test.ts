@@ -64,7 +64,7 @@ describe('verify establishes the SHA-256 of what is stored', () => {
   async function verify(engine: Engine, upload: number): Promise<{ job: JobView; log: string }> {
     const job = await ok<JobView>(engine, 'createVerifyJob', { sourceJobId: upload });
     const done = await waitForJob(engine, job.id, finished, 60_000);
-    return { job: done, log: await readFile(engine.logs.paths(job.id).log, 'utf8') };
+    return { job: done, log: await readFile(engine.services.logs.paths(job.id).log, 'utf8') };
   }
 
   it('S3 without a full-object checksum: reads the objects back, and finds one damaged byte', async () => {
@@ -99,7 +99,7 @@ describe('verify establishes the SHA-256 of what is stored', () => {
     expect(first.job.state, first.log).toBe('completed');
     expect(first.log.match(/\(verified by read-back sha256\)/g)).toHaveLength(2);
 
-    const cube = engine.items.manifest(upload).find((f) => f.relative_path === 'cube.h5')!;
+    const cube = engine.services.items.manifest(upload).find((f) => f.relative_path === 'cube.h5')!;
     await damage(tus.fileFor(cube.location!));
     const second = await verify(engine, upload);
     expect(second.job.state).toBe('failed');
@@ -157,7 +157,7 @@ describe('verify establishes the SHA-256 of what is stored', () => {
     const second = startEngine({ dataDir: first.dataDir });
     cleanups.push(() => second.engine.stop());
     const done = await waitForJob(second.engine, job.id, finished, 60_000);
-    const log = await readFile(second.engine.logs.paths(job.id).log, 'utf8');
+    const log = await readFile(second.engine.services.logs.paths(job.id).log, 'utf8');
     expect(done.state, log).toBe('completed');
     expect(log).toMatch(/Resuming at file 2 of 3/);
     expect(log.match(/OK {8}a\.bin /g)).toHaveLength(1);

@@ -180,7 +180,7 @@ describe('webhooks', () => {
     const receiver = await startWebhookReceiver(SECRET);
     const dispatcher = new WebhookDispatcher({ webhooks: [hook(receiver, { events: ['job.started', 'job.completed'] })], backoff: FAST });
     const fixture = startEngine();
-    const stop = bridgeJobWebhooks(fixture.engine.jobs, (event, job) => dispatcher.notify(event, job));
+    const stop = bridgeJobWebhooks(fixture.engine.services.jobs, (event, job) => dispatcher.notify(event, job));
     cleanups.push(() => receiver.close(), () => dispatcher.close(), () => fixture.dispose(), stop);
     const job = await fixture.engine.commands.createDemoJob({ items: 3, failRate: 0, itemDelayMs: 150, linesPerItem: 1, priority: 'normal' });
     await waitForJob(fixture.engine, job.id, (j) => j.state === 'completed');

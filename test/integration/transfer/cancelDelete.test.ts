@@ -37,14 +37,14 @@ describe('cancel and delete at every kind of destination', () => {
       expect(await dest.partials()).not.toEqual([]);
       expect(await dispatchCommand(engine, 'cancelJob', { id })).toMatchObject({ ok: true });
       const done = await waitForJob(engine, id, settled(engine, id), 60_000);
-      const log = readFileSync(engine.logs.paths(id).log, 'utf8');
+      const log = readFileSync(engine.services.logs.paths(id).log, 'utf8');
       expect(done, log).toMatchObject({ state: 'canceled' });
       expect(await dest.partials(), log).toEqual([]);
       expect(log).toMatch(/Discarded 1 unfinished upload at /);
       // The discard is written before the attempt's footer, and there is one footer.
       expect(log.indexOf('Discarded 1 unfinished upload')).toBeLessThan(log.lastIndexOf('"result": "canceled"'));
       expect(log.match(/"result": "canceled"/g)).toHaveLength(1);
-      expect(engine.items.page(id, 0, 10).every((it) => it.session === null)).toBe(true);
+      expect(engine.services.items.page(id, 0, 10).every((it) => it.session === null)).toBe(true);
     });
   }
 
@@ -76,9 +76,9 @@ describe('cancel and delete at every kind of destination', () => {
     expect(await waitForJob(engine, id, settled(engine, id), 30_000)).toMatchObject({ state: 'completed', result: 'success' });
     expect(await dest.landed('ds')).toHaveLength(4);
     // @tus/server confirms sizes, not checksums: each file was read back and hashed, never "verified by size".
-    const log = readFileSync(engine.logs.paths(id).log, 'utf8');
+    const log = readFileSync(engine.services.logs.paths(id).log, 'utf8');
     expect(log.match(/^.*OK {4}[ab]\.bin .*$/gm)?.map((l) => /\((read-back|empty)/.test(l))).toEqual([true, true]);
-    expect(engine.items.page(id, 0, 10).map((it) => it.verified)).toEqual(['read-back', 'read-back']);
+    expect(engine.services.items.page(id, 0, 10).map((it) => it.verified)).toEqual(['read-back', 'read-back']);
     expect(await dispatchCommand(engine, 'deleteJob', { id, deleteFiles: true })).toEqual({ ok: true, value: { id, filesDeleted: 2 } });
     expect(await dest.partials()).toEqual([]);
   });
@@ -138,11 +138,11 @@ describe('cancel and delete at every kind of destination', () => {
 
     const second = startEngine({ dataDir });
     cleanups.push(second.dispose);
-    expect(second.engine.jobs.view(id), readFileSync(second.engine.logs.paths(id).log, 'utf8')).toMatchObject({ state: 'queued' });
-    expect(second.engine.jobs.runningCount()).toBe(0);
+    expect(second.engine.services.jobs.view(id), readFileSync(second.engine.services.logs.paths(id).log, 'utf8')).toMatchObject({ state: 'queued' });
+    expect(second.engine.services.jobs.runningCount()).toBe(0);
     expect(await dispatchCommand(second.engine, 'cancelJob', { id })).toMatchObject({ ok: true });
     const done = await waitForJob(second.engine, id, settled(second.engine, id), 30_000);
-    const log = readFileSync(second.engine.logs.paths(id).log, 'utf8');
+    const log = readFileSync(second.engine.services.logs.paths(id).log, 'utf8');
     expect(done, log).toMatchObject({ state: 'canceled' });
     expect(partials(), log).toEqual([]);
     expect(log).toMatch(/Discarded 1 unfinished upload at Share/);

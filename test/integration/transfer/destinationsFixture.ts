@@ -143,11 +143,11 @@ export async function createUpload(engine: Engine, body: Record<string, unknown>
 export const isFinished = (j: JobView): boolean => j.state === 'completed' || j.state === 'failed' || j.state === 'canceled';
 
 /** A finished job whose log is sealed and whose runner (and any discard) is over. */
-export const settled = (engine: Engine, id: number) => (j: JobView) => isFinished(j) && engine.jobs.isDone(id);
+export const settled = (engine: Engine, id: number) => (j: JobView) => isFinished(j) && engine.services.jobs.isDone(id);
 
 /** Resolves once some file of the job is part-way: its upload exists at the destination and bytes went out. */
 export function partWay(engine: Engine, id: number, timeoutMs = 30_000): Promise<JobView> {
-  return waitForJob(engine, id, (j) => j.state === 'running' && j.done > 0 && engine.items.page(id, 0, 1000).some((it) => it.state !== 'done' && it.session !== null), timeoutMs);
+  return waitForJob(engine, id, (j) => j.state === 'running' && j.done > 0 && engine.services.items.page(id, 0, 1000).some((it) => it.state !== 'done' && it.session !== null), timeoutMs);
 }
 
 /** Files of seeded bytes (each file its own seed from `firstSeed` on, so every block differs) in a fresh folder removed by `cleanups`. */

@@ -20,7 +20,7 @@ import { createUpload, isFinished, partWay, seededSource, settled, startDestinat
  */
 
 const MiB = 1024 * 1024;
-const logOf = (engine: Engine, id: number) => readFileSync(engine.logs.paths(id).log, 'utf8');
+const logOf = (engine: Engine, id: number) => readFileSync(engine.services.logs.paths(id).log, 'utf8');
 
 describe('job lifecycle', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -32,7 +32,7 @@ describe('job lifecycle', () => {
 
   async function folderDestination() {
     const dest = await startDestination('folder', cleanups);
-    const root = (dest.engine.destinations.get(dest.destinationId!).config as { path: string }).path;
+    const root = (dest.engine.services.destinations.get(dest.destinationId!).config as { path: string }).path;
     return { ...dest, root };
   }
 
@@ -44,11 +44,11 @@ describe('job lifecycle', () => {
       const src = source(files);
       const id = await createUpload(engine, { paths: [src], name: 'stopped', destinationId });
       // All three workers hold a file that is part-way.
-      await waitForJob(engine, id, (j) => j.state === 'running' && engine.items.page(id, 0, 10).filter((it) => it.session !== null && it.state !== 'done').length === 3, 30_000);
+      await waitForJob(engine, id, (j) => j.state === 'running' && engine.services.items.page(id, 0, 10).filter((it) => it.session !== null && it.state !== 'done').length === 3, 30_000);
       expect(await dispatchCommand(engine, 'stopAfterCurrent', { id })).toMatchObject({ ok: true, value: { stopAfterCurrent: true } });
       const paused = await waitForJob(engine, id, (j) => j.state === 'paused' || isFinished(j), 60_000);
       expect(paused, logOf(engine, id)).toMatchObject({ state: 'paused', counts: { processed: 3 } });
-      const items = engine.items.page(id, 0, 10);
+      const items = engine.services.items.page(id, 0, 10);
       expect(items.filter((it) => it.state === 'done')).toHaveLength(3);
       // The other three never started: no bytes, no session, nothing at the destination.
       expect(items.filter((it) => it.state === 'pending' && it.session === null && it.bytes_done === 0)).toHaveLength(3);
@@ -88,12 +88,12 @@ describe('job lifecycle', () => {
       const id = await createUpload(engine, { paths: [src], name: 'many', destinationId });
       // Asked the moment the landed count reaches 500 (as a user watching the count would).
       let landedCount = 0;
-      const doneAll = engine.items.doneAll.bind(engine.items);
-      engine.items.doneAll = (jobId, rows) => {
+      const doneAll = engine.services.items.doneAll.bind(engine.services.items);
+      engine.services.items.doneAll = (jobId, rows) => {
         doneAll(jobId, rows);
         const before = landedCount;
         landedCount += rows.length;
-        if (jobId === id && before < 500 && landedCount >= 500) engine.jobs.stopAfterCurrent(id);
+        if (jobId === id && before < 500 && landedCount >= 500) engine.services.jobs.stopAfterCurrent(id);
       };
       const paused = await waitForJob(engine, id, (j) => j.state === 'paused' || isFinished(j), 60_000);
       const processed = paused.counts.processed;
@@ -115,8 +115,8 @@ describe('job lifecycle', () => {
     const { engine, destinationId, root } = await folderDestination();
     const src = source({ 'a.bin': 4000, 'b.bin': 2 * MiB });
     // Both files vanish between the scan and their upload.
-    const insertAll = engine.items.insertAll.bind(engine.items);
-    engine.items.insertAll = (jobId, items) => {
+    const insertAll = engine.services.items.insertAll.bind(engine.services.items);
+    engine.services.items.insertAll = (jobId, items) => {
       insertAll(jobId, items);
       for (const it of items) rmSync(it.path);
     };
@@ -177,16 +177,16 @@ describe('job lifecycle', () => {
     expect(await dispatchCommand(first.engine, 'updateSettings', { bandwidthLimit: 4 * MiB })).toMatchObject({ ok: true });
     const src = source({ 'big.bin': 24 * MiB });
     const id = await createUpload(first.engine, { paths: [src], name: 'resumed', destinationId });
-    await waitForJob(first.engine, id, () => (first.engine.items.page(id, 0, 1)[0]?.bytes_done ?? 0) >= 2 * MiB, 30_000);
+    await waitForJob(first.engine, id, () => (first.engine.services.items.page(id, 0, 1)[0]?.bytes_done ?? 0) >= 2 * MiB, 30_000);
     await first.dispose();
 
     // From now on the destination never answers: whatever progress shows comes from the database.
     proxy.setFaults({ dropConnections: true });
     const engine = new Engine({ dataDir });
     cleanups.push(() => engine.stop());
-    const savedBytes = engine.items.page(id, 0, 1)[0]!.bytes_done;
+    const savedBytes = engine.services.items.page(id, 0, 1)[0]!.bytes_done;
     expect(savedBytes).toBeGreaterThanOrEqual(2 * MiB);
-    const before = (await engine.logs.readEvents(id, 0, 100_000)).at(-1)?.seq ?? 0;
+    const before = (await engine.services.logs.readEvents(id, 0, 100_000)).at(-1)?.seq ?? 0;
     // The runner names its stage right after publishing the progress it starts from.
     const uploading = new Promise<JobEvent>((resolve, reject) => {
       const stop = engine.streams['job.events'](
@@ -204,7 +204,7 @@ describe('job lifecycle', () => {
     });
     engine.start();
     await uploading;
-    const view: JobView = engine.jobs.view(id);
+    const view: JobView = engine.services.jobs.view(id);
     expect(view.state).toBe('running');
     expect(view.done).toBe(savedBytes);
     await dispatchCommand(engine, 'pauseJob', { id });

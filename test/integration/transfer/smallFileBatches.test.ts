@@ -47,7 +47,7 @@ async function upload(engine: Engine, body: Record<string, unknown>): Promise<nu
 }
 
 const finished = (j: JobView) => j.state === 'completed' || j.state === 'failed' || j.state === 'canceled';
-const logOf = (engine: Engine, id: number) => readFileSync(engine.logs.paths(id).log, 'utf8');
+const logOf = (engine: Engine, id: number) => readFileSync(engine.services.logs.paths(id).log, 'utf8');
 
 describe('small files in batches', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -117,7 +117,7 @@ describe('small files in batches', () => {
     const processedAtPause = paused.counts?.processed ?? 0;
     expect(processedAtPause).toBeLessThan(3000);
     await new Promise((r) => setTimeout(r, 300));
-    expect(engine.jobs.view(id).counts?.processed).toBe(processedAtPause);
+    expect(engine.services.jobs.view(id).counts?.processed).toBe(processedAtPause);
     expect(await dispatchCommand(engine, 'resumeJob', { id })).toMatchObject({ ok: true });
     const done = await waitForJob(engine, id, finished, 60_000);
     expect(done, logOf(engine, id)).toMatchObject({ state: 'completed', result: 'success', counts: { processed: 3000 } });
@@ -131,15 +131,15 @@ describe('small files in batches', () => {
     const files = manySmall(50, () => 100);
     const src = dataset(files);
     const grown = Buffer.alloc(2 * 1024 * 1024 + 3, 9);
-    engine.jobs.limits.concurrency = 0;
+    engine.services.jobs.limits.concurrency = 0;
     const id = await upload(engine, { paths: [src], name: 'grew' });
-    const insertAll = engine.items.insertAll.bind(engine.items);
-    engine.items.insertAll = (jobId, items) => {
+    const insertAll = engine.services.items.insertAll.bind(engine.services.items);
+    engine.services.items.insertAll = (jobId, items) => {
       insertAll(jobId, items);
       writeFileSync(join(src, 'part-1/f0001.bin'), grown);
     };
-    engine.jobs.limits.concurrency = 1;
-    engine.jobs.pump();
+    engine.services.jobs.limits.concurrency = 1;
+    engine.services.jobs.pump();
     const done = await waitForJob(engine, id, finished, 30_000);
     expect(done, logOf(engine, id)).toMatchObject({ state: 'completed', result: 'success', counts: { processed: 50 } });
     expect(sha256Of(join(storage, 'grew', 'part-1/f0001.bin'))).toBe(sha256Of(join(src, 'part-1/f0001.bin')));

@@ -33,7 +33,7 @@ describe('upload jobs to the built-in receiver', () => {
     expect(manifest).toContain(`${sha256Of(join(src, 'sub/c.bin'))}  sub/c.bin`);
     const items = await dispatchCommand(ferry.engine, 'listJobItems', { id: job.id });
     expect(items).toMatchObject({ ok: true, value: { total: 4 } });
-    const log = readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8');
+    const log = readFileSync(ferry.engine.services.logs.paths(job.id).log, 'utf8');
     expect(log).toMatch(/OK {4}sub\/c\.bin/);
     expect(log).toContain('"result": "success"');
   });
@@ -68,8 +68,8 @@ describe('upload jobs to the built-in receiver', () => {
     expect(preview).toMatchObject({ ok: true, value: { files: 1, bytes: 100 } });
     const job = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src] }) as { value: { id: number } }).value;
     const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
-    expect(done, readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatchObject({ state: 'completed', counts: { processed: 1 } });
-    expect(readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatch(/SKIP .*link\.bin: symbolic link/);
+    expect(done, readFileSync(ferry.engine.services.logs.paths(job.id).log, 'utf8')).toMatchObject({ state: 'completed', counts: { processed: 1 } });
+    expect(readFileSync(ferry.engine.services.logs.paths(job.id).log, 'utf8')).toMatch(/SKIP .*link\.bin: symbolic link/);
   });
 
   it('fails only the item whose file vanished, and finishes the rest as partial', async () => {
@@ -77,19 +77,19 @@ describe('upload jobs to the built-in receiver', () => {
     cleanups.push(ferry.dispose);
     const src = makeDataset({ 'keep.bin': 2048, 'gone.bin': 2048 });
     cleanups.push(() => rmSync(src, { recursive: true, force: true }));
-    ferry.engine.jobs.limits.concurrency = 0;
+    ferry.engine.services.jobs.limits.concurrency = 0;
     const job = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src] }) as { value: { id: number } }).value;
     // Scan first (concurrency back to 1), then pull the file away before it is read.
-    ferry.engine.jobs.limits.concurrency = 1;
-    const orig = ferry.engine.items.insertAll.bind(ferry.engine.items);
-    ferry.engine.items.insertAll = (id, items) => {
+    ferry.engine.services.jobs.limits.concurrency = 1;
+    const orig = ferry.engine.services.items.insertAll.bind(ferry.engine.services.items);
+    ferry.engine.services.items.insertAll = (id, items) => {
       orig(id, items);
       rmSync(join(src, 'gone.bin'));
     };
-    ferry.engine.jobs.pump();
+    ferry.engine.services.jobs.pump();
     const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
-    expect(done, readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatchObject({ state: 'completed', result: 'partial', counts: { processed: 1, failed: 1 } });
-    expect(readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatch(/FAIL {2}gone\.bin: .*vanished|FAIL {2}gone\.bin: .*no such file/);
+    expect(done, readFileSync(ferry.engine.services.logs.paths(job.id).log, 'utf8')).toMatchObject({ state: 'completed', result: 'partial', counts: { processed: 1, failed: 1 } });
+    expect(readFileSync(ferry.engine.services.logs.paths(job.id).log, 'utf8')).toMatch(/FAIL {2}gone\.bin: .*vanished|FAIL {2}gone\.bin: .*no such file/);
   });
 
   it('a name the receiver refuses (a line break, a tab) fails that file alone; the rest land; a folder destination takes it', async () => {
@@ -99,7 +99,7 @@ describe('upload jobs to the built-in receiver', () => {
     cleanups.push(() => rmSync(src, { recursive: true, force: true }));
     const job = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], name: 'odd' }) as { value: { id: number } }).value;
     const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
-    const log = readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8');
+    const log = readFileSync(ferry.engine.services.logs.paths(job.id).log, 'utf8');
     expect(done, log).toMatchObject({ state: 'completed', result: 'partial', counts: { processed: 1, failed: 2 } });
     // Names are shown on one log line, the line break escaped.
     expect(log).toMatch(/FAIL {2}line\\nbreak\.txt: This computer \(built-in receiver\) cannot store a file under this name: contains a control character/);

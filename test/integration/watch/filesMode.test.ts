@@ -28,7 +28,7 @@ describe('watched folders: files mode', () => {
     const rule = await saveRule(engine, { name: 'Burst', path: src, batchMs: 1000 });
     await waitForStatus(engine, rule.id, watching);
     const batches: number[] = [];
-    defer(engine.watch.subscribe(() => batches.push(Date.now())));
+    defer(engine.services.watch.subscribe(() => batches.push(Date.now())));
     mkdirSync(join(src, 'sub'));
     for (let i = 0; i < 40; i++) writeFileSync(join(src, `img-${String(i).padStart(3, '0')}.tif`), randomBytes(1000 + i));
     // Same name in a subfolder: it keeps its place there, so both share the job.

@@ -30,7 +30,7 @@ describe('watched folders across restarts', () => {
     writeFileSync(join(fx.src, 'late.bin'), randomBytes(10_000));
     const job = await fx.jobs.next();
     // The watcher stops listening before the job ends: the next start must settle it from the job table.
-    await fx.engine.watch.stop();
+    await fx.engine.services.watch.stop();
     await waitForJob(fx.engine, job.id, finished);
 
     await fx.restart();

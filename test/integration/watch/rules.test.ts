@@ -61,7 +61,7 @@ describe('watched-folder rules', () => {
     await waitForStatus(engine, control.id, watching);
 
     expect(await dispatchCommand(engine, 'deleteWatchRule', { id: doomed.id })).toEqual({ ok: true, value: { id: doomed.id } });
-    expect(engine.watch.isWatching(doomed.id)).toBe(false);
+    expect(engine.services.watch.isWatching(doomed.id)).toBe(false);
     writeFileSync(join(src, 'ignored.bin'), randomBytes(100));
     writeFileSync(join(other.dir, 'seen.bin'), randomBytes(100));
     // Both files become stable at the same pace; the control rule's job shows the deleted rule had its chance.
@@ -72,7 +72,7 @@ describe('watched-folder rules', () => {
 
     const off = await dispatchCommand(engine, 'setWatchRuleEnabled', { id: control.id, enabled: false });
     expect(off).toMatchObject({ ok: true, value: { enabled: false } });
-    expect(engine.watch.isWatching(control.id)).toBe(false);
+    expect(engine.services.watch.isWatching(control.id)).toBe(false);
     expect(await dispatchCommand(engine, 'watchStatus', { id: control.id })).toMatchObject({ ok: true, value: [{ state: 'disabled' }] });
     writeFileSync(join(other.dir, 'while-off.bin'), randomBytes(100));
     await dispatchCommand(engine, 'setWatchRuleEnabled', { id: control.id, enabled: true });
@@ -86,9 +86,9 @@ describe('watched-folder rules', () => {
     mkdirSync(gone);
     const rule = await saveRule(engine, { name: 'Unplugged', path: gone });
     await waitForStatus(engine, rule.id, watching);
-    await engine.watch.stop();
+    await engine.services.watch.stop();
     rmSync(gone, { recursive: true });
-    engine.watch.start();
+    engine.services.watch.start();
     const status = await waitForStatus(engine, rule.id, (s) => s.state === 'error');
     expect(status.lastError).toContain(gone);
   });
@@ -102,7 +102,7 @@ describe('watched-folder rules', () => {
     rmSync(gone, { recursive: true });
     const status = await waitForStatus(engine, rule.id, (s) => s.state === 'error');
     expect(status.lastError).toContain('was removed');
-    expect(engine.watch.isWatching(rule.id)).toBe(false);
+    expect(engine.services.watch.isWatching(rule.id)).toBe(false);
   });
 
   it('sends the rules and statuses first, then changes, on watch.changed', async () => {
@@ -111,7 +111,7 @@ describe('watched-folder rules', () => {
     const batches: { rules: string[]; removed: string[] }[] = [];
     let sawRemoval: () => void = () => undefined;
     const removal = new Promise<void>((resolve) => (sawRemoval = resolve));
-    const stop = engine.watch.subscribe((b) => {
+    const stop = engine.services.watch.subscribe((b) => {
       batches.push({ rules: b.rules.map((r) => r.name), removed: b.removed });
       if (b.removed.includes(rule.id)) sawRemoval();
     });

@@ -103,7 +103,7 @@ export function waitForStatus(engine: Engine, ruleId: string, predicate: (s: Wat
       stop();
       reject(new Error(`rule ${ruleId} did not reach the expected status in ${timeoutMs} ms; last: ${JSON.stringify(last)}`));
     }, timeoutMs);
-    stop = engine.watch.subscribe((batch) => {
+    stop = engine.services.watch.subscribe((batch) => {
       for (const s of batch.statuses) {
         if (s.id !== ruleId || done) continue;
         last = s;
@@ -138,7 +138,7 @@ export interface JobRecorder {
 export function recordUploadJobs(engine: Engine): JobRecorder {
   const seen = new Map<number, JobView>();
   const waiters: ((job: JobView) => void)[] = [];
-  const stop = engine.jobs.onChanged((batch) => {
+  const stop = engine.services.jobs.onChanged((batch) => {
     for (const job of batch.upserts) {
       if (job.kind !== 'upload' || seen.has(job.id)) continue;
       seen.set(job.id, job);
@@ -169,7 +169,7 @@ export function recordUploadJobs(engine: Engine): JobRecorder {
 
 /** The files a job was given, by relative path, with their hashes once sent. */
 export function jobFiles(engine: Engine, jobId: number): { relativePath: string; path: string; sha256: string | null; state: string }[] {
-  return engine.items.page(jobId, 0, 10_000).map((i) => ({ relativePath: i.relative_path, path: i.path, sha256: i.sha256, state: i.state }));
+  return engine.services.items.page(jobId, 0, 10_000).map((i) => ({ relativePath: i.relative_path, path: i.path, sha256: i.sha256, state: i.state }));
 }
 
 /** Every file under a folder whose SHA-256 is `sha` (the receiver may add a ` (n)` suffix). */

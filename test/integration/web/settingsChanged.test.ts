@@ -79,7 +79,7 @@ describe('settings.changed over the web host', () => {
   afterEach(() => {
     for (const f of open.splice(0)) f.close();
     // Each test starts from the defaults (a change no later follower sees).
-    fixture.engine.settings.update(DEFAULT_SETTINGS);
+    fixture.engine.services.settings.update(DEFAULT_SETTINGS);
   });
 
   afterAll(async () => {
@@ -157,18 +157,18 @@ describe('SettingsService listeners', () => {
     const { engine, dispose } = startEngine();
     try {
       const heard: Settings[] = [];
-      engine.settings.subscribe(() => {
+      engine.services.settings.subscribe(() => {
         throw new Error('listener broke');
       });
-      const stop = engine.settings.subscribe((s) => heard.push(s));
+      const stop = engine.services.settings.subscribe((s) => heard.push(s));
       expect(heard).toEqual([]);
-      const saved = engine.settings.update({ chunkSizeMiB: 32 });
+      const saved = engine.services.settings.update({ chunkSizeMiB: 32 });
       expect(saved.chunkSizeMiB).toBe(32);
       expect(heard).toEqual([saved]);
       stop();
-      engine.settings.update({ chunkSizeMiB: 64 });
+      engine.services.settings.update({ chunkSizeMiB: 64 });
       expect(heard).toHaveLength(1);
-      expect(engine.settings.get().chunkSizeMiB).toBe(64);
+      expect(engine.services.settings.get().chunkSizeMiB).toBe(64);
     } finally {
       await dispose();
     }

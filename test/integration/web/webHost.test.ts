@@ -81,7 +81,7 @@ describe('web host over a real WebSocket', () => {
         });
       });
     const [ta, tb] = await Promise.all([follow(a), follow(b)]);
-    const onDisk = readFileSync(fixture.engine.logs.paths(id).log, 'utf8');
+    const onDisk = readFileSync(fixture.engine.services.logs.paths(id).log, 'utf8');
     expect(ta).toBe(onDisk);
     expect(tb).toBe(onDisk);
     expect(onDisk).toContain('"result": "success"');

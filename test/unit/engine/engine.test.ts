@@ -17,7 +17,7 @@ describe('engine: demo jobs', () => {
     const done = await waitForJob(f.engine, job.id, (j) => j.state === 'completed');
     expect(done.result).toBe('success');
     expect(done.counts).toEqual({ processed: 5, failed: 0 });
-    const text = readFileSync(f.engine.logs.paths(job.id).log, 'utf8');
+    const text = readFileSync(f.engine.services.logs.paths(job.id).log, 'utf8');
     expect(text).toMatch(/^# Ferry job \d+/);
     expect(text).toContain('<header_json>');
     expect(text.match(/Processing 'item_\d'/g)).toHaveLength(5);
@@ -47,20 +47,20 @@ describe('engine: demo jobs', () => {
     dispose = f.dispose;
     const job = await f.engine.commands.createDemoJob({ items: 1000, failRate: 0, itemDelayMs: 10, linesPerItem: 1, priority: 'normal' });
     await waitForJob(f.engine, job.id, (j) => j.done >= 3);
-    f.engine.jobs.pause(job.id);
+    f.engine.services.jobs.pause(job.id);
     await new Promise((r) => setTimeout(r, 150));
-    const sizeAtPause = f.engine.logs.logSize(job.id);
-    const doneAtPause = f.engine.jobs.view(job.id).done;
+    const sizeAtPause = f.engine.services.logs.logSize(job.id);
+    const doneAtPause = f.engine.services.jobs.view(job.id).done;
     await new Promise((r) => setTimeout(r, 400));
-    f.engine.logs.flushAll();
-    expect(f.engine.logs.logSize(job.id)).toBe(sizeAtPause);
-    expect(f.engine.jobs.view(job.id).done).toBe(doneAtPause);
-    expect(f.engine.jobs.runningCount()).toBe(0);
-    f.engine.jobs.resume(job.id);
+    f.engine.services.logs.flushAll();
+    expect(f.engine.services.logs.logSize(job.id)).toBe(sizeAtPause);
+    expect(f.engine.services.jobs.view(job.id).done).toBe(doneAtPause);
+    expect(f.engine.services.jobs.runningCount()).toBe(0);
+    f.engine.services.jobs.resume(job.id);
     await waitForJob(f.engine, job.id, (j) => j.done >= doneAtPause + 3);
-    f.engine.jobs.cancel(job.id);
+    f.engine.services.jobs.cancel(job.id);
     await waitForJob(f.engine, job.id, (j) => j.state === 'canceled' && j.result === 'canceled');
-    const text = readFileSync(f.engine.logs.paths(job.id).log, 'utf8');
+    const text = readFileSync(f.engine.services.logs.paths(job.id).log, 'utf8');
     expect(text).toMatch(/"result": "canceled"/);
   });
 
@@ -71,7 +71,7 @@ describe('engine: demo jobs', () => {
     await waitForJob(f.engine, job.id, (j) => j.state === 'completed');
     const res = await dispatchCommand(f.engine, 'pauseJob', { id: job.id });
     expect(res).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    expect(f.engine.jobs.view(job.id).state).toBe('completed');
+    expect(f.engine.services.jobs.view(job.id).state).toBe('completed');
   });
 
   it('validates input and unknown ids with typed errors', async () => {

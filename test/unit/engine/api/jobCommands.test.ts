@@ -21,7 +21,7 @@ async function call<K extends CommandName>(engine: Engine, name: K, input: unkno
 
 /** A job in a given state as if it had run: rows are set directly, the engine's queue is held. */
 function seed(engine: Engine, spec: { name: string; kind?: JobKind; state?: JobState; priority?: Priority; dest?: string; createdAt?: number; finishedAt?: number; runMs?: number; bytes?: number; metadata?: unknown }): number {
-  const id = engine.jobs.create({
+  const id = engine.services.jobs.create({
     kind: spec.kind ?? 'verify',
     name: spec.name,
     priority: spec.priority ?? 'normal',
@@ -31,7 +31,7 @@ function seed(engine: Engine, spec: { name: string; kind?: JobKind; state?: JobS
     total: spec.bytes ?? 1,
     unit: spec.bytes ? 'bytes' : 'items',
   }).id;
-  engine.repo.update(id, {
+  engine.services.repo.update(id, {
     state: spec.state ?? 'queued',
     created_at: spec.createdAt ?? Date.now(),
     finished_at: spec.finishedAt ?? null,
@@ -53,7 +53,7 @@ describe('job commands', () => {
   it('lists with filters, sorts, pages and totals', async () => {
     f = startEngine({ runners: [stepRunner('verify'), stepRunner('command')] });
     const { engine } = f;
-    engine.jobs.setQueuePaused(true);
+    engine.services.jobs.setQueuePaused(true);
     const now = Date.now();
     const ids: Record<string, number> = {};
     for (let i = 0; i < 30; i++) {
@@ -98,7 +98,7 @@ describe('job commands', () => {
     const named = seed(engine, { name: 'Cryo run Zebrafish 7', metadata: { sensor: 'TIFF', team: 'Neuro' } });
     const demo = await call(engine, 'createDemoJob', { items: 60, failRate: 0, itemDelayMs: 0, name: 'plain demo' });
     await waitForJob(engine, demo.id, (j) => j.state === 'completed');
-    await engine.indexer.whenIdle();
+    await engine.services.indexer.whenIdle();
     const byName = await call(engine, 'searchJobs', { text: 'zebra' });
     expect(byName.hits).toEqual([expect.objectContaining({ jobId: named, where: 'name' })]);
     expect((await call(engine, 'searchJobs', { text: 'neuro' })).hits).toEqual([expect.objectContaining({ jobId: named, where: 'metadata' })]);
@@ -114,7 +114,7 @@ describe('job commands', () => {
   it('answers stats: success rate, duration percentiles by kind, bytes moved, hourly throughput', async () => {
     f = startEngine({ runners: [stepRunner('verify')] });
     const { engine } = f;
-    engine.jobs.setQueuePaused(true);
+    engine.services.jobs.setQueuePaused(true);
     const now = Date.now();
     for (let i = 1; i <= 100; i++) seed(engine, { name: `u${i}`, kind: 'upload', state: 'completed', finishedAt: now - (i % 5) * HOUR - 1000, runMs: i * 10, bytes: 1000 });
     for (let i = 0; i < 25; i++) seed(engine, { name: `f${i}`, state: 'failed', finishedAt: now - 1000, runMs: 5 });
@@ -133,7 +133,7 @@ describe('job commands', () => {
   it('exports the filtered jobs to CSV and JSON files, streamed', async () => {
     f = startEngine({ runners: [stepRunner('verify')] });
     const { engine } = f;
-    engine.jobs.setQueuePaused(true);
+    engine.services.jobs.setQueuePaused(true);
     for (let i = 0; i < 1200; i++) seed(engine, { name: i === 8 ? '=HYPERLINK("x"), "quoted"\nline' : `job ${i}`, state: i % 2 ? 'completed' : 'failed', finishedAt: Date.now() });
     const csv = await call(engine, 'exportJobs', { format: 'csv', state: ['failed'] });
     expect(csv.count).toBe(600);
@@ -155,29 +155,29 @@ describe('job commands', () => {
     f = startEngine({ runners: [stepRunner('verify')] });
     const { engine } = f;
     const batches: JobsChanged[] = [];
-    engine.jobs.onChanged((b) => batches.push(b));
-    const id = engine.jobs.create({ kind: 'verify', name: 'victim', priority: 'normal', params: { steps: 500, stepMs: 5 }, total: 500 }).id;
+    engine.services.jobs.onChanged((b) => batches.push(b));
+    const id = engine.services.jobs.create({ kind: 'verify', name: 'victim', priority: 'normal', params: { steps: 500, stepMs: 5 }, total: 500 }).id;
     await waitForJob(engine, id, (j) => j.done >= 1);
     expect(await dispatchCommand(engine, 'deleteJob', { id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    expect(engine.jobs.view(id).state).toBe('running');
-    engine.jobs.cancel(id);
-    await waitFor(engine, () => engine.jobs.isDone(id), 'the canceled job to stop');
-    await engine.indexer.whenIdle();
+    expect(engine.services.jobs.view(id).state).toBe('running');
+    engine.services.jobs.cancel(id);
+    await waitFor(engine, () => engine.services.jobs.isDone(id), 'the canceled job to stop');
+    await engine.services.indexer.whenIdle();
     expect(await call(engine, 'deleteJob', { id })).toEqual({ id, filesDeleted: 0 });
-    expect(existsSync(engine.logs.paths(id).dir)).toBe(false);
+    expect(existsSync(engine.services.logs.paths(id).dir)).toBe(false);
     expect(await dispatchCommand(engine, 'getJob', { id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(engine.db.prepare('SELECT COUNT(*) AS n FROM log_blocks WHERE job_id = ?').get(id)).toEqual({ n: 0 });
+    expect(engine.services.db.prepare('SELECT COUNT(*) AS n FROM log_blocks WHERE job_id = ?').get(id)).toEqual({ n: 0 });
     await waitFor(engine, () => batches.some((b) => b.removed.includes(id)), 'the removal to be announced');
   });
 
   it('applies bulk actions through the transition table and reports what it skipped', async () => {
     f = startEngine({ runners: [stepRunner('verify')], limits: { concurrency: 2 } });
     const { engine } = f;
-    const ids = Array.from({ length: 6 }, (_, i) => engine.jobs.create({ kind: 'verify', name: `b${i}`, priority: 'normal', params: { steps: 1000, stepMs: 5 }, total: 1000 }).id);
+    const ids = Array.from({ length: 6 }, (_, i) => engine.services.jobs.create({ kind: 'verify', name: `b${i}`, priority: 'normal', params: { steps: 1000, stepMs: 5 }, total: 1000 }).id);
     const failed = seed(engine, { name: 'broken', state: 'failed', finishedAt: Date.now() });
     const paused = await call(engine, 'bulkAction', { action: 'pause' });
     expect(paused.affected.sort()).toEqual(ids.sort());
-    await waitFor(engine, () => engine.jobs.runningCount() === 0, 'every runner to park');
+    await waitFor(engine, () => engine.services.jobs.runningCount() === 0, 'every runner to park');
     const resumed = await call(engine, 'bulkAction', { action: 'resume', ids: [...ids.slice(0, 3), failed] });
     expect(resumed.affected).toEqual(ids.slice(0, 3));
     expect(resumed.skipped).toEqual([{ id: failed, reason: expect.stringMatching(/CONFLICT|not allowed while failed/) }]);
@@ -186,7 +186,7 @@ describe('job commands', () => {
     expect(await dispatchCommand(engine, 'bulkAction', { action: 'delete' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     const retried = await call(engine, 'bulkAction', { action: 'retry' });
     expect(retried.affected).toEqual([failed]);
-    await waitFor(engine, () => ids.every((id) => engine.jobs.isDone(id)), 'the canceled jobs to stop');
+    await waitFor(engine, () => ids.every((id) => engine.services.jobs.isDone(id)), 'the canceled jobs to stop');
     const deleted = await call(engine, 'bulkAction', { action: 'delete', ids });
     expect(deleted.affected.sort()).toEqual(ids.sort());
   });
@@ -194,14 +194,14 @@ describe('job commands', () => {
   it('prunes finished jobs by age or beyond the newest N, on request', async () => {
     f = startEngine({ runners: [stepRunner('verify')], retention: { firstRunMs: 10_000_000 } });
     const { engine } = f;
-    engine.jobs.setQueuePaused(true);
+    engine.services.jobs.setQueuePaused(true);
     const day = 24 * HOUR;
     const old = Array.from({ length: 5 }, (_, i) => seed(engine, { name: `old${i}`, state: 'completed', finishedAt: Date.now() - 40 * day - i }));
     const recent = Array.from({ length: 5 }, (_, i) => seed(engine, { name: `new${i}`, state: 'failed', finishedAt: Date.now() - i * 1000 }));
     const waiting = seed(engine, { name: 'queued' });
     const dry = await call(engine, 'pruneJobs', { dryRun: true });
     expect(dry).toEqual({ dryRun: true, count: 5, ids: [...old].sort((a, b) => a - b) });
-    expect(engine.jobs.view(old[0]!).state).toBe('completed');
+    expect(engine.services.jobs.view(old[0]!).state).toBe('completed');
     expect(await call(engine, 'pruneJobs', {})).toMatchObject({ dryRun: false, count: 5 });
     expect(await call(engine, 'pruneJobs', { keepNewest: 2 })).toMatchObject({ count: 3 });
     const left = (await call(engine, 'listJobs', {})).jobs.map((j) => j.id).sort((a, b) => a - b);
@@ -212,18 +212,18 @@ describe('job commands', () => {
 
   it('prunes by itself on the retention timer, and says so in the job feed', async () => {
     const first = startEngine({ runners: [stepRunner('verify')] });
-    first.engine.jobs.setQueuePaused(true);
+    first.engine.services.jobs.setQueuePaused(true);
     const old = seed(first.engine, { name: 'ancient', state: 'completed', finishedAt: Date.now() - 31 * 24 * HOUR });
     const kept = seed(first.engine, { name: 'fresh', state: 'completed', finishedAt: Date.now() });
     await first.engine.stop();
     f = startEngine({ dataDir: first.dataDir, runners: [stepRunner('verify')], retention: { firstRunMs: 10 } });
     const { engine } = f;
     const removed = new Set<number>();
-    engine.jobs.onChanged((b) => b.removed.forEach((id) => removed.add(id)));
+    engine.services.jobs.onChanged((b) => b.removed.forEach((id) => removed.add(id)));
     await waitFor(engine, () => removed.has(old), 'the retention task to delete the old job');
-    expect(existsSync(engine.logs.paths(old).dir)).toBe(false);
-    expect(engine.jobs.view(kept).state).toBe('completed');
-    expect(engine.retention.lastDeleted).toBe(1);
+    expect(existsSync(engine.services.logs.paths(old).dir)).toBe(false);
+    expect(engine.services.jobs.view(kept).state).toBe('completed');
+    expect(engine.services.retention.lastDeleted).toBe(1);
     await f.dispose();
     f = undefined;
     await first.dispose();

@@ -39,11 +39,11 @@ describe('attempts: retries, timeouts, stalls', () => {
   it('retries a failing attempt after a backoff and completes, keeping the work already done', async () => {
     const runner = stepRunner('verify');
     f = startEngine({ runners: [runner], basePolicy: fast });
-    const id = f.engine.jobs.create({ kind: 'verify', name: 'r', priority: 'normal', params: { steps: 3, failTimes: 2 }, total: 3 }).id;
+    const id = f.engine.services.jobs.create({ kind: 'verify', name: 'r', priority: 'normal', params: { steps: 3, failTimes: 2 }, total: 3 }).id;
     const done = await waitForJob(f.engine, id, (j) => j.state === 'completed');
     expect(done.attempts).toBe(3);
     expect(done.error).toMatch(/retrying/);
-    const events = await f.engine.logs.readEvents(id, 0, 1000);
+    const events = await f.engine.services.logs.readEvents(id, 0, 1000);
     expect(events.filter((e) => e.type === 'retried')).toHaveLength(2);
     expect(runner.log.steps.get(id)).toEqual([0, 1, 2]);
   });
@@ -53,15 +53,15 @@ describe('attempts: retries, timeouts, stalls', () => {
     const runner = stepRunner('verify');
     const flaky = { ...runner, run: (ctx: Parameters<typeof runner.run>[0]) => (failing ? Promise.reject(new Error('disk on fire')) : runner.run(ctx)) };
     f = startEngine({ runners: [flaky], basePolicy: { ...fast, maxAttempts: 2 } });
-    const id = f.engine.jobs.create({ kind: 'verify', name: 'm', priority: 'normal', params: { steps: 2 }, total: 2 }).id;
+    const id = f.engine.services.jobs.create({ kind: 'verify', name: 'm', priority: 'normal', params: { steps: 2 }, total: 2 }).id;
     const failed = await waitForJob(f.engine, id, (j) => j.state === 'failed');
     expect(failed).toMatchObject({ attempts: 2, maxAttempts: 2, result: 'failed', error: 'disk on fire' });
     failing = false;
-    const retried = f.engine.jobs.retry(id);
+    const retried = f.engine.services.jobs.retry(id);
     // A free slot starts it at once.
     expect(retried).toMatchObject({ state: 'running', attempts: 3, error: null, result: null });
     await waitForJob(f.engine, id, (j) => j.state === 'completed');
-    const text = readFileSync(f.engine.logs.paths(id).log, 'utf8');
+    const text = readFileSync(f.engine.services.logs.paths(id).log, 'utf8');
     expect(text.match(/<footer_json>/g)).toHaveLength(2);
     expect(text).toContain('<log attempt="3">');
     expect(text.trimEnd().endsWith('</footer_json>')).toBe(true);
@@ -69,13 +69,13 @@ describe('attempts: retries, timeouts, stalls', () => {
 
   it('does not retry an error that says retrying cannot help', async () => {
     f = startEngine({ runners: [stepRunner('verify')], basePolicy: fast });
-    const id = f.engine.jobs.create({ kind: 'verify', name: 'fatal', priority: 'normal', params: { steps: 2, failTimes: 9, fatal: true }, total: 2 }).id;
+    const id = f.engine.services.jobs.create({ kind: 'verify', name: 'fatal', priority: 'normal', params: { steps: 2, failTimes: 9, fatal: true }, total: 2 }).id;
     expect(await waitForJob(f.engine, id, (j) => j.state === 'failed')).toMatchObject({ attempts: 1 });
   });
 
   it('times an attempt out by its kind, retries it, and fails with the timeout once attempts run out', async () => {
     f = startEngine({ runners: [stepRunner('verify')], basePolicy: { ...fast, maxAttempts: 2 }, policies: { verify: { timeoutMs: 150 } } });
-    const id = f.engine.jobs.create({ kind: 'verify', name: 'slow', priority: 'normal', params: { steps: 100, stepMs: 20 }, total: 100 }).id;
+    const id = f.engine.services.jobs.create({ kind: 'verify', name: 'slow', priority: 'normal', params: { steps: 100, stepMs: 20 }, total: 100 }).id;
     const failed = await waitForJob(f.engine, id, (j) => j.state === 'failed');
     expect(failed.error).toMatch(/ran longer than its 0\.1 s limit/);
     expect(failed.attempts).toBe(2);
@@ -83,12 +83,12 @@ describe('attempts: retries, timeouts, stalls', () => {
 
   it('reports a job that stops making progress as stalled, and when it picks up again', async () => {
     f = startEngine({ runners: [stepRunner('verify')], policies: { verify: { stallAfterMs: 100 } } });
-    const id = f.engine.jobs.create({ kind: 'verify', name: 'stall', priority: 'normal', params: { steps: 3, stallMs: 600 }, total: 3 }).id;
+    const id = f.engine.services.jobs.create({ kind: 'verify', name: 'stall', priority: 'normal', params: { steps: 3, stallMs: 600 }, total: 3 }).id;
     const stalled = await waitForJob(f.engine, id, (j) => j.stalled === true);
     expect(stalled.state).toBe('running');
     expect(f.engine.stats().stalled).toBe(1);
     await waitForJob(f.engine, id, (j) => j.state === 'completed');
-    const types = (await f.engine.logs.readEvents(id, 0, 100)).map((e) => e.type);
+    const types = (await f.engine.services.logs.readEvents(id, 0, 100)).map((e) => e.type);
     expect(types.indexOf('stalled')).toBeGreaterThan(-1);
     expect(types.indexOf('unstalled')).toBeGreaterThan(types.indexOf('stalled'));
   });
@@ -96,12 +96,12 @@ describe('attempts: retries, timeouts, stalls', () => {
   it('gives up on a runner that ignores cancel, so the job ends and the engine goes on', async () => {
     const runner = stepRunner('verify');
     f = startEngine({ runners: [runner], abandonAfterMs: 100, limits: { concurrency: 1 } });
-    const id = f.engine.jobs.create({ kind: 'verify', name: 'deaf', priority: 'normal', params: { steps: 1, deafMs: 2000 }, total: 1 }).id;
+    const id = f.engine.services.jobs.create({ kind: 'verify', name: 'deaf', priority: 'normal', params: { steps: 1, deafMs: 2000 }, total: 1 }).id;
     await waitForJob(f.engine, id, (j) => j.state === 'running');
-    f.engine.jobs.cancel(id);
-    const next = f.engine.jobs.create({ kind: 'verify', name: 'next', priority: 'normal', params: { steps: 1 }, total: 1 }).id;
+    f.engine.services.jobs.cancel(id);
+    const next = f.engine.services.jobs.create({ kind: 'verify', name: 'next', priority: 'normal', params: { steps: 1 }, total: 1 }).id;
     await waitForJob(f.engine, id, (j) => j.state === 'canceled' && j.result === 'canceled');
     await waitForJob(f.engine, next, (j) => j.state === 'completed');
-    expect(f.engine.jobs.isDone(id)).toBe(true);
+    expect(f.engine.services.jobs.isDone(id)).toBe(true);
   });
 });

@@ -24,12 +24,12 @@ describe('scheduler', () => {
       limits: { concurrency: 6, perKind: { verify: 4, command: 3 }, perDestination: 2 },
     });
     const { engine } = f;
-    engine.jobs.setQueuePaused(true);
+    engine.services.jobs.setQueuePaused(true);
     const ids: number[] = [];
     for (let i = 0; i < 1000; i++) {
       const kind: JobKind = i % 3 === 0 ? 'command' : 'verify';
       const dest = ['a', 'b', undefined][i % 3];
-      const view = engine.jobs.create({
+      const view = engine.services.jobs.create({
         kind,
         name: `j${i}`,
         priority: (['high', 'normal', 'low'] as Priority[])[i % 3]!,
@@ -39,22 +39,22 @@ describe('scheduler', () => {
       });
       ids.push(view.id);
     }
-    engine.jobs.setQueuePaused(false);
-    await waitFor(engine, () => (engine.repo.countByState().completed ?? 0) === 1000, '1000 completed jobs', 60_000);
+    engine.services.jobs.setQueuePaused(false);
+    await waitFor(engine, () => (engine.services.repo.countByState().completed ?? 0) === 1000, '1000 completed jobs', 60_000);
     expect(counters.max.get('all')).toBe(6);
     expect(counters.max.get('kind:verify')).toBeLessThanOrEqual(4);
     expect(counters.max.get('kind:command')).toBeLessThanOrEqual(3);
     expect(counters.max.get('dest:a')).toBeLessThanOrEqual(2);
     expect(counters.max.get('dest:b')).toBeLessThanOrEqual(2);
-    expect(engine.jobs.runningCount()).toBe(0);
+    expect(engine.services.jobs.runningCount()).toBe(0);
   }, 60_000);
 
   it('starts by priority, first in first out within one, and a changed priority moves a queued job', async () => {
     const runner = stepRunner('verify');
     f = startEngine({ runners: [runner], limits: { concurrency: 1 } });
     const { engine } = f;
-    engine.jobs.setQueuePaused(true);
-    const make = (name: string, priority: Priority) => engine.jobs.create({ kind: 'verify', name, priority, params: { steps: 1 }, total: 1 }).id;
+    engine.services.jobs.setQueuePaused(true);
+    const make = (name: string, priority: Priority) => engine.services.jobs.create({ kind: 'verify', name, priority, params: { steps: 1 }, total: 1 }).id;
     const n1 = make('n1', 'normal');
     const l1 = make('l1', 'low');
     const h1 = make('h1', 'high');
@@ -62,8 +62,8 @@ describe('scheduler', () => {
     const h2 = make('h2', 'high');
     const l2 = make('l2', 'low');
     expect((await dispatchCommand(engine, 'setPriority', { id: l2, priority: 'high' })).ok).toBe(true);
-    engine.jobs.setQueuePaused(false);
-    await waitFor(engine, () => (engine.repo.countByState().completed ?? 0) === 6, 'six completed jobs');
+    engine.services.jobs.setQueuePaused(false);
+    await waitFor(engine, () => (engine.services.repo.countByState().completed ?? 0) === 6, 'six completed jobs');
     const order = [...runner.log.starts.keys()];
     expect(order).toEqual([h1, h2, l2, n1, n2, l1]);
   });
@@ -72,19 +72,19 @@ describe('scheduler', () => {
     const runner = stepRunner('verify');
     f = startEngine({ runners: [runner], limits: { concurrency: 1 } });
     const { engine } = f;
-    const a = engine.jobs.create({ kind: 'verify', name: 'a', priority: 'normal', params: { steps: 200, stepMs: 5 }, total: 200 }).id;
+    const a = engine.services.jobs.create({ kind: 'verify', name: 'a', priority: 'normal', params: { steps: 200, stepMs: 5 }, total: 200 }).id;
     await waitForJob(engine, a, (j) => j.done >= 2);
-    const b = engine.jobs.create({ kind: 'verify', name: 'b', priority: 'normal', params: { steps: 30, stepMs: 5 }, total: 30 }).id;
-    engine.jobs.pause(a);
+    const b = engine.services.jobs.create({ kind: 'verify', name: 'b', priority: 'normal', params: { steps: 30, stepMs: 5 }, total: 30 }).id;
+    engine.services.jobs.pause(a);
     await waitForJob(engine, b, (j) => j.state === 'running');
-    expect(engine.jobs.runningCount()).toBe(1);
-    const c = engine.jobs.create({ kind: 'verify', name: 'c', priority: 'normal', params: { steps: 1 }, total: 1 }).id;
-    engine.jobs.resume(a);
-    expect(engine.jobs.view(a).state).toBe('queued');
+    expect(engine.services.jobs.runningCount()).toBe(1);
+    const c = engine.services.jobs.create({ kind: 'verify', name: 'c', priority: 'normal', params: { steps: 1 }, total: 1 }).id;
+    engine.services.jobs.resume(a);
+    expect(engine.services.jobs.view(a).state).toBe('queued');
     await waitForJob(engine, b, (j) => j.state === 'completed');
     // a was queued before c, so it runs next, from where it stopped.
     await waitForJob(engine, a, (j) => j.state === 'running' || j.state === 'completed');
-    expect(engine.jobs.view(c).state).toBe('queued');
+    expect(engine.services.jobs.view(c).state).toBe('queued');
     expect(runner.log.starts.get(a)).toEqual([0]);
     await waitForJob(engine, c, (j) => j.state === 'completed');
     expect(runner.log.steps.get(a)).toEqual(Array.from({ length: 200 }, (_, i) => i));
@@ -94,16 +94,16 @@ describe('scheduler', () => {
     const runner = stepRunner('verify');
     f = startEngine({ runners: [runner] });
     const { engine } = f;
-    const id = engine.jobs.create({ kind: 'verify', name: 's', priority: 'normal', params: { steps: 100, stepMs: 10 }, total: 100 }).id;
+    const id = engine.services.jobs.create({ kind: 'verify', name: 's', priority: 'normal', params: { steps: 100, stepMs: 10 }, total: 100 }).id;
     await waitForJob(engine, id, (j) => j.done >= 3);
-    const asked = engine.jobs.stopAfterCurrent(id);
+    const asked = engine.services.jobs.stopAfterCurrent(id);
     expect(asked.stopAfterCurrent).toBe(true);
     const stepsWhenAsked = runner.log.steps.get(id)!.length;
     const paused = await waitForJob(engine, id, (j) => j.state === 'paused');
     expect(paused.stopAfterCurrent).toBe(false);
-    await waitFor(engine, () => engine.jobs.runningCount() === 0, 'the slot to be free');
+    await waitFor(engine, () => engine.services.jobs.runningCount() === 0, 'the slot to be free');
     expect(runner.log.steps.get(id)!.length).toBeLessThanOrEqual(stepsWhenAsked + 1);
-    engine.jobs.resume(id);
+    engine.services.jobs.resume(id);
     await waitForJob(engine, id, (j) => j.state === 'completed');
     expect(runner.log.steps.get(id)).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
@@ -113,14 +113,14 @@ describe('scheduler', () => {
     f = startEngine({ runners: [runner] });
     const dataDir = f.dataDir;
     expect(await dispatchCommand(f.engine, 'setQueuePaused', { paused: true })).toMatchObject({ ok: true, value: { paused: true } });
-    const id = f.engine.jobs.create({ kind: 'verify', name: 'held', priority: 'high', params: { steps: 1 }, total: 1 }).id;
+    const id = f.engine.services.jobs.create({ kind: 'verify', name: 'held', priority: 'high', params: { steps: 1 }, total: 1 }).id;
     await f.engine.stop();
     const again = startEngine({ dataDir, runners: [runner] });
     f = { ...again, dispose: async () => again.dispose().then(() => import('node:fs').then((fs) => fs.rmSync(dataDir, { recursive: true, force: true }))) };
     const health = await dispatchCommand(again.engine, 'health', {});
     expect(health).toMatchObject({ ok: true, value: { scheduler: { paused: true, queued: 1 } } });
-    expect(again.engine.jobs.view(id).state).toBe('queued');
-    again.engine.jobs.setQueuePaused(false);
+    expect(again.engine.services.jobs.view(id).state).toBe('queued');
+    again.engine.services.jobs.setQueuePaused(false);
     await waitForJob(again.engine, id, (j) => j.state === 'completed');
   });
 });

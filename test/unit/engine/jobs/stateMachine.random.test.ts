@@ -46,7 +46,7 @@ describe('randomized state machine', () => {
       const restartAt = Math.floor(COMMANDS_PER_ROUND / 2 + random() * 1000);
 
       const check = (what: string) => {
-        const rows = engine!.db.prepare('SELECT id, state FROM jobs').all() as { id: number; state: JobState }[];
+        const rows = engine!.services.db.prepare('SELECT id, state FROM jobs').all() as { id: number; state: JobState }[];
         const ids = new Set(rows.map((r) => r.id));
         for (const r of rows) expect(JOB_STATES, `${what}: job ${r.id} ${context()}`).toContain(r.state);
         for (const id of alive) expect(ids.has(id), `${what}: job ${id} was lost, ${context()}`).toBe(true);
@@ -63,7 +63,7 @@ describe('randomized state machine', () => {
         }
         const roll = random();
         if (created < JOBS_PER_ROUND && (roll < 0.12 || alive.size === 0)) {
-          const view = engine!.jobs.create({
+          const view = engine!.services.jobs.create({
             kind: 'verify',
             name: `r${round}-${created}`,
             priority: pick(['high', 'normal', 'low'] as Priority[]),
@@ -75,7 +75,7 @@ describe('randomized state machine', () => {
         } else if (roll < 0.97 && alive.size > 0) {
           const id = random() < 0.03 && deleted.size ? pick([...deleted]) : pick([...alive]);
           const command = pick(['pauseJob', 'resumeJob', 'cancelJob', 'retryJob', 'stopAfterCurrent', 'setPriority', 'deleteJob', 'getJob'] as const);
-          const before = engine!.repo.get(id);
+          const before = engine!.services.repo.get(id);
           const input = command === 'setPriority' ? { id, priority: pick(['high', 'normal', 'low']) } : { id };
           try {
             // Called directly, so nothing runs between the call and the checks around it.
@@ -84,21 +84,21 @@ describe('randomized state machine', () => {
               alive.delete(id);
               deleted.add(id);
             }
-            if (command === 'pauseJob') expect(engine!.repo.get(id)!.state).toBe('paused');
-            if (command === 'cancelJob') expect(engine!.repo.get(id)!.state).toBe('canceled');
+            if (command === 'pauseJob') expect(engine!.services.repo.get(id)!.state).toBe('paused');
+            if (command === 'cancelJob') expect(engine!.services.repo.get(id)!.state).toBe('canceled');
           } catch (err) {
             expect(err, `${command}(${id}) threw ${String(err)}, ${context()}`).toBeInstanceOf(FerryError);
             const code = (err as FerryError).code;
             expect(['CONFLICT', 'NOT_FOUND'], `${command}(${id}) answered ${code}, ${context()}`).toContain(code);
             if (code === "NOT_FOUND") expect(deleted.has(id), `${command}(${id}): ${(err as Error).message}`).toBe(true);
             // A refused command changes nothing.
-            expect(engine!.repo.get(id)).toEqual(before);
+            expect(engine!.services.repo.get(id)).toEqual(before);
           }
         } else if (roll < 0.985) {
           const res = await dispatchCommand(engine!, 'bulkAction', { action: pick(['pause', 'resume', 'cancel', 'retry']) });
           expect(res.ok, context()).toBe(true);
         } else {
-          engine!.jobs.setQueuePaused(random() < 0.5);
+          engine!.services.jobs.setQueuePaused(random() < 0.5);
         }
         if (step % 10 === 0) check(`step ${step}`);
         // Let runners move on between some commands, so commands meet jobs in every state.
@@ -106,15 +106,15 @@ describe('randomized state machine', () => {
       }
 
       // Drain: release everything and let every job reach a final state.
-      engine!.jobs.setQueuePaused(false);
+      engine!.services.jobs.setQueuePaused(false);
       await dispatchCommand(engine!, 'bulkAction', { action: 'resume' });
-      await waitFor(engine!, () => [...alive].every((id) => engine!.jobs.isDone(id) || engine!.repo.get(id)!.state === 'paused'), 'every job to settle', 30_000);
+      await waitFor(engine!, () => [...alive].every((id) => engine!.services.jobs.isDone(id) || engine!.services.repo.get(id)!.state === 'paused'), 'every job to settle', 30_000);
       await dispatchCommand(engine!, 'bulkAction', { action: 'cancel' });
-      await waitFor(engine!, () => [...alive].every((id) => engine!.jobs.isDone(id)), 'every job to finish', 30_000);
+      await waitFor(engine!, () => [...alive].every((id) => engine!.services.jobs.isDone(id)), 'every job to finish', 30_000);
       check('at the end');
       // The per-state counts kept by triggers agree with the table.
-      const actual = Object.fromEntries((engine!.db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
-      expect(engine!.repo.countByState(), context()).toEqual(actual);
+      const actual = Object.fromEntries((engine!.services.db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
+      expect(engine!.services.repo.countByState(), context()).toEqual(actual);
       await verifyFiles(engine!, alive, runner.log.steps, context);
       await engine!.stop();
       engine = undefined;
@@ -125,8 +125,8 @@ describe('randomized state machine', () => {
 /** Every job's events follow the transition table, its footers match its ends, its work ran once. */
 async function verifyFiles(engine: Engine, ids: Set<number>, steps: Map<number, number[]>, context: () => string): Promise<void> {
   for (const id of ids) {
-    const row = engine.repo.get(id)!;
-    const events: JobEvent[] = await engine.logs.readEvents(id, 0, 1_000_000);
+    const row = engine.services.repo.get(id)!;
+    const events: JobEvent[] = await engine.services.logs.readEvents(id, 0, 1_000_000);
     expect(events.map((e) => e.seq), `job ${id} seq, ${context()}`).toEqual(events.map((_, i) => i + 1));
     let state: JobState = 'queued';
     let ends = 0;
@@ -137,7 +137,7 @@ async function verifyFiles(engine: Engine, ids: Set<number>, steps: Map<number, 
       if (isFinished(e.state)) ends++;
     }
     expect(state, `job ${id} last event vs row, ${context()}`).toBe(row.state);
-    const log = readFileSync(engine.logs.paths(id).log, 'utf8');
+    const log = readFileSync(engine.services.logs.paths(id).log, 'utf8');
     expect((log.match(/<footer_json>/g) ?? []).length, `job ${id} footers, ${context()}`).toBe(ends);
     if (row.state === 'completed') {
       const done = steps.get(id) ?? [];

@@ -17,7 +17,7 @@ export function waitFor(engine: Engine, predicate: () => boolean, what: string, 
       clearTimeout(timer);
       resolve();
     };
-    stop = engine.jobs.onChanged(check);
+    stop = engine.services.jobs.onChanged(check);
     check();
   });
 }

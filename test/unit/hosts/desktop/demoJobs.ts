@@ -19,4 +19,4 @@ export function navigations(engine: Engine): { seen: NavigateRequest[]; close: (
   return { seen, close };
 }
 
-export const stateOf = (engine: Engine, id: number): string => engine.jobs.view(id).state;
+export const stateOf = (engine: Engine, id: number): string => engine.services.jobs.view(id).state;

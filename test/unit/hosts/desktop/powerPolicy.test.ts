@@ -23,7 +23,7 @@ describe('sleep, wake and the network', () => {
     const policy = new PowerPolicy(f.engine, true, sleepBlocker());
     const ours = await runningDemo(f.engine, 'runs into the night');
     const users = await runningDemo(f.engine, 'paused by the user');
-    f.engine.jobs.pause(users);
+    f.engine.services.jobs.pause(users);
 
     policy.suspend();
     expect([stateOf(f.engine, ours), stateOf(f.engine, users)]).toEqual(['paused', 'paused']);
@@ -62,7 +62,7 @@ describe('sleep, wake and the network', () => {
     const policy = new PowerPolicy(f.engine, true, sleepBlocker());
     const id = await runningDemo(f.engine, 'canceled while asleep');
     policy.suspend();
-    f.engine.jobs.cancel(id);
+    f.engine.services.jobs.cancel(id);
     await waitForJob(f.engine, id, (j) => j.state === 'canceled');
     policy.wake(true);
     expect(stateOf(f.engine, id)).toBe('canceled');
@@ -79,11 +79,11 @@ describe('sleep, wake and the network', () => {
     policy.update(f.engine.stats());
     policy.update(f.engine.stats());
     expect(blocker.held.size).toBe(1);
-    f.engine.jobs.pause(id);
+    f.engine.services.jobs.pause(id);
     await vi.waitFor(() => expect(f.engine.stats().running).toBe(0), { timeout: 10_000 });
     policy.update(f.engine.stats());
     expect(blocker.held.size).toBe(0);
-    f.engine.jobs.resume(id);
+    f.engine.services.jobs.resume(id);
     await waitForJob(f.engine, id, (j) => j.state === 'running');
     policy.update(f.engine.stats());
     expect(blocker.held.size).toBe(1);
