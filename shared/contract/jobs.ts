@@ -13,6 +13,8 @@ export type JobSort = (typeof JOB_SORTS)[number];
 
 /** The filters shared by listJobs and exportJobs; all optional, combined with AND. */
 const jobFilter = {
+  /** These jobs only (batch status of many jobs at once). */
+  ids: z.array(jobId).max(1000).optional(),
   state: z.array(z.enum(JOB_STATES)).max(JOB_STATES.length).optional(),
   kind: z.array(z.enum(JOB_KINDS)).max(JOB_KINDS.length).optional(),
   priority: z.array(priority).max(PRIORITIES.length).optional(),

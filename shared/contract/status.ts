@@ -35,6 +35,29 @@ export interface Health {
   retention?: { days: number; keepNewest: number | null; lastRunAt: number | null; lastDeleted: number };
   /** Things a user should look at (low disk space, a failed check). */
   warnings?: string[];
+  /** The versioned HTTP API's use and limits (in `GET /api/v1/health` of the web host). */
+  api?: ApiUsage;
+}
+
+export interface ApiLimitOptions {
+  /** Streams (followed logs, event streams) one client may hold open at once. */
+  streamsPerClient: number;
+  /** Requests per second a token may make, on average. */
+  requestsPerSecond: number;
+  /** Requests a token may make at once above the average. */
+  burst: number;
+  /** A stream that has sent nothing but heartbeats this long is closed. */
+  idleStreamMs: number;
+}
+
+export interface ApiUsage {
+  requests: number;
+  openStreams: number;
+  streamsOpened: number;
+  refusedRate: number;
+  refusedStreams: number;
+  idleClosed: number;
+  limits: ApiLimitOptions;
 }
 
 export const statusCommands = {

@@ -6,6 +6,7 @@ export const PRIORITY_RANK: Record<Priority, number> = { high: 0, normal: 1, low
 
 /** What a job list or export selects; every field optional and combined with AND. */
 export interface JobFilter {
+  ids?: number[];
   state?: JobState[];
   kind?: JobKind[];
   priority?: Priority[];
@@ -88,6 +89,7 @@ export function jobQuery(filter: JobFilter, scanSortIndex = false): SqlParts {
   const args: Record<string, unknown> = {};
   const sort = filter.sort ?? 'created';
   const col = (name: string) => (scanSortIndex && name !== sortColumns[sort] ? `+${name}` : name);
+  if (filter.ids) where.push(filter.ids.length ? inList(col('id'), filter.ids, 'i', args) : '0');
   if (filter.state?.length) where.push(inList(col('state'), filter.state, 's', args));
   if (filter.kind?.length) where.push(inList(col('kind'), filter.kind, 'k', args));
   if (filter.priority?.length) where.push(inList(col('priority'), filter.priority.map((p) => PRIORITY_RANK[p]), 'p', args));

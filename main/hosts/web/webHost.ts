@@ -10,6 +10,8 @@ import { hostAllowed, isJsonBody, originAllowed, presentedToken, sameToken } fro
 import { readBody } from '../../util/readBody';
 import { WebStaging } from './staging';
 import { serveStatic } from './staticFiles';
+import { ApiLimits } from './apiLimits';
+import { handleRest, isRestPath, statusFor, type RestContext } from './restApi';
 
 const log = createLogger('web');
 const MAX_BODY = 1024 * 1024;
@@ -57,6 +59,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     'X-Frame-Options': 'DENY',
     'Cross-Origin-Opener-Policy': 'same-origin',
   };
+  const rest: RestContext = { engine: options.engine, limits: new ApiLimits(), headers: securityHeaders };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const data = JSON.stringify(body);
@@ -78,6 +81,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (url.pathname.startsWith(HTTP_ROUTES.apiPrefix)) {
       if (!originAllowed(req, port)) return refuse(res, 403, 'requests from another origin are refused');
       if (!authorized(req)) return refuse(res, 401, 'a valid token is required in the Authorization header (open the URL Ferry printed at start)');
+      if (isRestPath(url.pathname)) return handleRest(rest, req, res, url);
     }
     const staged = stageRoute(url.pathname);
     if (staged) {
@@ -194,19 +198,3 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     },
   };
 }
-
-function statusFor(code: string): number {
-  switch (code) {
-    case 'INVALID_INPUT':
-      return 400;
-    case 'NOT_FOUND':
-      return 404;
-    case 'CONFLICT':
-      return 409;
-    case 'UNAUTHORIZED':
-      return 401;
-    default:
-      return 500;
-  }
-}
-

@@ -1,0 +1,284 @@
+/**
+ * The versioned API (`/api/v1/`, shared/restApi.ts) on the web host: each route runs its contract
+ * command through the same dispatcher as the WebSocket, so validation and errors are the
+ * contract's; the followed log, the event stream and the export stream through the engine's own
+ * streams. Answers are the command's result as JSON, errors `{code, message}` with the HTTP status
+ * of their code. Authentication and origin are checked before a request gets here.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { ExportResult, EventBatch, Health } from '../../../shared/contract';
+import { invalidInput, toWireError, type Envelope, type WireError } from '../../../shared/errors';
+import type { LogChunk } from '../../../shared/model';
+import { openApiDocument } from '../../../shared/openApi';
+import { inputFromQuery, matchPath, matchRoute, REST_PREFIX, REST_ROUTES, REST_STREAMS } from '../../../shared/restApi';
+import { dispatchCommand, ENGINE_VERSION, openStream, type Engine } from '../../engine/index';
+import { readBody } from '../../util/readBody';
+import type { ApiLimits, Refusal } from './apiLimits';
+import { isJsonBody } from './requestGuard';
+
+const MAX_BODY = 1024 * 1024;
+/** A follower this far behind is dropped rather than buffered without bound. */
+const MAX_BUFFERED = 16 * 1024 * 1024;
+
+export interface RestContext {
+  engine: Engine;
+  limits: ApiLimits;
+  headers: Record<string, string>;
+}
+
+/** Whether a path belongs to the versioned API. */
+export function isRestPath(pathname: string): boolean {
+  return pathname === REST_PREFIX || pathname.startsWith(`${REST_PREFIX}/`);
+}
+
+export async function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const refusal = ctx.limits.admitRequest();
+  if (refusal) return refuse(ctx, res, refusal);
+  const path = url.pathname.slice(REST_PREFIX.length) || '/';
+  const method = req.method ?? 'GET';
+
+  if (path === '/openapi.json' && method === 'GET') return json(ctx, res, 200, openApiDocument(ENGINE_VERSION));
+  const logId = matchPath(REST_STREAMS.log, path);
+  if (typeof logId === 'number' && method === 'GET') return followLog(ctx, req, res, logId, url.searchParams);
+  const eventsId = matchPath(REST_STREAMS.jobEvents, path);
+  if (typeof eventsId === 'number' && method === 'GET') return jobEvents(ctx, req, res, eventsId, url.searchParams);
+  if (path === REST_STREAMS.export && method === 'GET') return exportJobs(ctx, res, url.searchParams);
+
+  const candidates = REST_ROUTES.filter((r) => matchPath(r.path, path) !== null);
+  const match = matchRoute(
+    candidates.filter((r) => r.method === method),
+    path,
+  );
+  if (!match) {
+    if (candidates.length) {
+      res.setHeader('Allow', [...new Set(candidates.map((r) => r.method))].join(', '));
+      return error(ctx, res, 405, { code: 'INVALID_INPUT', message: `${method} ${url.pathname}: use ${res.getHeader('Allow')}` });
+    }
+    return error(ctx, res, 404, { code: 'NOT_FOUND', message: `no such API route: ${method} ${url.pathname} (see ${REST_PREFIX}/openapi.json)` });
+  }
+  const { route, id } = match;
+  let input: Record<string, unknown>;
+  try {
+    input = route.from === 'query' ? inputFromQuery(route.command, url.searchParams) : await bodyInput(req, route.command);
+  } catch (err) {
+    return error(ctx, res, 400, toWireError(err));
+  }
+  if (id !== undefined) input.id = id;
+  const envelope = await dispatchCommand(ctx.engine, route.command, input);
+  if (!envelope.ok) return error(ctx, res, statusFor(envelope.error.code), envelope.error);
+  let value = envelope.value;
+  if (route.command === 'health') value = { ...(value as Health), api: ctx.limits.report() };
+  const created = route.method === 'POST' && route.path.startsWith('/jobs/') && !route.path.includes('{id}');
+  return json(ctx, res, created ? 201 : 200, value);
+}
+
+async function bodyInput(req: IncomingMessage, command: string): Promise<Record<string, unknown>> {
+  const body = await readBody(req, { maxBytes: MAX_BODY, tooLarge: (max) => invalidInput(`${command}: body larger than ${max} bytes`) });
+  if (body.length === 0) return {};
+  // Only JSON: a form post or text/plain fetch is what a page of another origin could send.
+  if (!isJsonBody(req)) throw invalidInput(`${command}: send the body as Content-Type: application/json`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw invalidInput(`${command}: body is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidInput(`${command}: the body must be a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+/** `GET /jobs/{id}/log`: the bytes of the file from `offset`; with `follow`, until the job ends. */
+async function followLog(ctx: RestContext, req: IncomingMessage, res: ServerResponse, id: number, query: URLSearchParams): Promise<void> {
+  const offset = Number(query.get('offset') ?? 0);
+  const epoch = query.has('epoch') ? Number(query.get('epoch')) : undefined;
+  const follow = ['1', 'true'].includes(query.get('follow') ?? '');
+  if (!follow) {
+    // What the file holds now, read in pieces the size readLog allows.
+    let at = offset;
+    let first = true;
+    for (;;) {
+      const envelope = (await dispatchCommand(ctx.engine, 'readLog', { id, offset: at, maxBytes: 4 * 1024 * 1024, epoch })) as Envelope<LogChunk>;
+      if (!envelope.ok) {
+        if (first) return error(ctx, res, statusFor(envelope.error.code), envelope.error);
+        res.destroy();
+        return;
+      }
+      if (first) res.writeHead(200, { ...ctx.headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Ferry-Log-Epoch': String(envelope.value.epoch ?? 0) });
+      first = false;
+      const chunk = envelope.value;
+      if (chunk.text) res.write(chunk.text);
+      if (chunk.nextOffset === at || chunk.eof) break;
+      at = chunk.nextOffset;
+    }
+    res.end();
+    return;
+  }
+  const lease = ctx.limits.admitStream(req);
+  if ('status' in lease) return refuse(ctx, res, lease);
+  let started = false;
+  await new Promise<void>((resolve) => {
+    // Messages may come before openStream returns: finish closes the stream once it is there.
+    let finished = false;
+    const stream: { close?: () => void } = {};
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      stream.close?.();
+      lease.release();
+      resolve();
+    };
+    res.once('close', finish);
+    stream.close = openStream(ctx.engine, 'job.log', { id, offset, epoch }, (msg) => {
+      if ('error' in msg) {
+        if (!started) error(ctx, res, statusFor(msg.error.code), msg.error);
+        else res.destroy();
+        return finish();
+      }
+      const chunk = msg.payload as LogChunk;
+      if (!started) {
+        started = true;
+        res.writeHead(200, { ...ctx.headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Ferry-Log-Epoch': String(chunk.epoch ?? 0) });
+      }
+      if (chunk.text) res.write(chunk.text);
+      if (res.writableLength > MAX_BUFFERED) {
+        res.destroy();
+        return finish();
+      }
+      if (chunk.eof) {
+        res.end();
+        finish();
+      }
+    });
+    if (finished) stream.close();
+  });
+}
+
+/** `GET /jobs/{id}/events`: server-sent events, resumable by Last-Event-ID or `since`. */
+async function jobEvents(ctx: RestContext, req: IncomingMessage, res: ServerResponse, id: number, query: URLSearchParams): Promise<void> {
+  const lastId = req.headers['last-event-id'];
+  const since = typeof lastId === 'string' && /^[0-9]+$/.test(lastId.trim()) ? Number(lastId.trim()) : Number(query.get('since') ?? 0);
+  const types = new Set(query.getAll('types').flatMap((t) => t.split(',')).filter(Boolean));
+  const lease = ctx.limits.admitStream(req);
+  if ('status' in lease) return refuse(ctx, res, lease);
+  let started = false;
+  let lastEventAt = Date.now();
+  await new Promise<void>((resolve) => {
+    const start = () => {
+      if (started) return;
+      started = true;
+      res.writeHead(200, { ...ctx.headers, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+      // Clients that reconnect by themselves (EventSource) wait this long first.
+      res.write('retry: 2000\n\n');
+    };
+    // Messages may come before openStream returns: finish closes the stream once it is there.
+    let finished = false;
+    const stream: { close?: () => void } = {};
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      stream.close?.();
+      lease.release();
+      resolve();
+    };
+    res.once('close', finish);
+    stream.close = openStream(ctx.engine, 'job.events', { id, since }, (msg) => {
+      if ('error' in msg) {
+        if (!started) error(ctx, res, statusFor(msg.error.code), msg.error);
+        else res.destroy();
+        return finish();
+      }
+      start();
+      const batch = msg.payload as EventBatch;
+      for (const event of batch.events) {
+        lastEventAt = Date.now();
+        if (types.size && !types.has(event.type)) continue;
+        res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ jobId: id, ...event })}\n\n`);
+      }
+      if (batch.heartbeat) {
+        if (Date.now() - lastEventAt >= ctx.limits.options.idleStreamMs) {
+          ctx.limits.idleClosed();
+          res.end(`event: idle\ndata: ${JSON.stringify({ jobId: id, idleMs: ctx.limits.options.idleStreamMs })}\n\n`);
+          return finish();
+        }
+        res.write(`event: heartbeat\ndata: ${JSON.stringify({ ts: Date.now() })}\n\n`);
+      }
+      if (res.writableLength > MAX_BUFFERED) {
+        res.destroy();
+        return finish();
+      }
+      if (batch.end) {
+        res.end(`event: end\ndata: ${JSON.stringify({ jobId: id })}\n\n`);
+        finish();
+      }
+    });
+    if (finished) stream.close();
+  });
+}
+
+/** `GET /jobs/export?format=csv|json&<listJobs filters>`: written by the engine, streamed, removed. */
+async function exportJobs(ctx: RestContext, res: ServerResponse, query: URLSearchParams): Promise<void> {
+  let input: Record<string, unknown>;
+  try {
+    input = inputFromQuery('exportJobs', query);
+    if ('path' in input) throw invalidInput('exportJobs: the HTTP export streams the file; it takes no path');
+  } catch (err) {
+    return error(ctx, res, 400, toWireError(err));
+  }
+  // Each export in a folder of its own, so two at once cannot meet; removed once sent.
+  const dir = await mkdtemp(join(tmpdir(), 'ferry-export-'));
+  try {
+    const format = input.format === 'json' ? 'json' : 'csv';
+    const envelope = (await dispatchCommand(ctx.engine, 'exportJobs', { ...input, path: join(dir, `jobs.${format}`) })) as Envelope<ExportResult>;
+    if (!envelope.ok) return error(ctx, res, statusFor(envelope.error.code), envelope.error);
+    const { path, count } = envelope.value;
+    res.writeHead(200, {
+      ...ctx.headers,
+      'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="ferry-jobs.${format}"`,
+      'Cache-Control': 'no-store',
+      'X-Ferry-Count': String(count),
+    });
+    await pipeline(createReadStream(path), res).catch(() => undefined);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function json(ctx: RestContext, res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { ...ctx.headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function error(ctx: RestContext, res: ServerResponse, status: number, wire: WireError): void {
+  json(ctx, res, status, { code: wire.code, message: wire.message, ...(wire.details === undefined ? {} : { details: wire.details }) });
+}
+
+function refuse(ctx: RestContext, res: ServerResponse, refusal: Refusal): void {
+  res.setHeader('Retry-After', String(refusal.retryAfterS));
+  error(ctx, res, refusal.status, { code: 'UNAVAILABLE', message: refusal.message });
+}
+
+/** The HTTP status of an error code, the one table both API routes use. */
+export function statusFor(code: string): number {
+  switch (code) {
+    case 'INVALID_INPUT':
+      return 400;
+    case 'UNAUTHORIZED':
+      return 401;
+    case 'NOT_FOUND':
+      return 404;
+    case 'CONFLICT':
+      return 409;
+    case 'UNAVAILABLE':
+      return 503;
+    case 'REMOTE':
+      return 502;
+    default:
+      return 500;
+  }
+}
