@@ -89,6 +89,49 @@ describe('re-sending the failed files of an upload', () => {
     expect(await dispatchCommand(ferry.engine, 'resendFailed', { id: job.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/no file of it failed/) } });
   });
 
+  it('to a folder destination: the failed files land beside the others, the manifest is replaced, and Reveal shows where the bytes are', async () => {
+    // The desktop host's file manager is the OS's; here it records what it was asked to show.
+    const revealed: string[] = [];
+    const ferry = await startFerryServices({ host: { kind: 'desktop', dropPaths: true, reveal: (path) => void revealed.push(path) } });
+    cleanups.push(ferry.dispose);
+    const src = makeDataset({ 'a.bin': 2000, 'big.bin': 5 * 1024 * 1024, 'b/c.bin': 10 });
+    const folder = makeDataset({});
+    cleanups.push(() => rmSync(src, { recursive: true, force: true }));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    const dest = await call<{ id: string }>(ferry, 'saveDestination', { name: 'Lab share', kind: 'folder', config: { path: folder } });
+
+    ferry.engine.jobs.limits.concurrency = 0;
+    const job = await call<JobView>(ferry, 'createUpload', { paths: [src], name: 'run7', destinationId: dest.id });
+    const scanned = ferry.engine.items.insertAll.bind(ferry.engine.items);
+    ferry.engine.items.insertAll = (id, items) => {
+      scanned(id, items);
+      renameSync(join(src, 'big.bin'), `${src}-big.bin`);
+    };
+    ferry.engine.jobs.limits.concurrency = 1;
+    ferry.engine.jobs.pump();
+    expect(await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000)).toMatchObject({ result: 'partial', counts: { failed: 1 } });
+    const landed = join(folder, 'run7');
+
+    // Reveal: the dataset's folder, and a landed file; not a file that has not landed.
+    expect(await call(ferry, 'revealPath', { id: job.id, what: 'destination' })).toEqual({ path: landed });
+    const items = await call<JobItemPage>(ferry, 'listJobItems', { id: job.id });
+    expect(items.place).toEqual({ kind: 'folder', destination: 'Lab share', where: landed, local: true });
+    const small = items.items.find((i) => i.relativePath === 'b/c.bin')!;
+    expect(await call(ferry, 'revealPath', { id: job.id, what: 'destination', seq: small.seq })).toEqual({ path: join(landed, 'b', 'c.bin') });
+    expect(revealed).toEqual([landed, join(landed, 'b', 'c.bin')]);
+    const big = items.items.find((i) => i.relativePath === 'big.bin')!;
+    expect(await dispatchCommand(ferry.engine, 'revealPath', { id: job.id, what: 'destination', seq: big.seq })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/has not landed/) } });
+
+    renameSync(`${src}-big.bin`, join(src, 'big.bin'));
+    await call(ferry, 'resendFailed', { id: job.id });
+    const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
+    expect(done, readFileSync(ferry.engine.logs.paths(job.id).log, 'utf8')).toMatchObject({ state: 'completed', result: 'success' });
+    for (const rel of ['a.bin', 'big.bin', 'b/c.bin']) expect(sha256Of(join(landed, rel))).toBe(sha256Of(join(src, rel)));
+    expect(readFileSync(join(landed, 'manifest-sha256.txt'), 'utf8').trim().split('\n')).toHaveLength(3);
+    const page = await call<JobItemPage>(ferry, 'listJobItems', { id: job.id });
+    for (const item of page.items) expect(sha256Of(item.where!)).toBe(sha256Of(join(src, item.relativePath)));
+  });
+
   it('is refused for a job that is not a completed upload', async () => {
     const ferry = await startFerryServices();
     cleanups.push(ferry.dispose);
