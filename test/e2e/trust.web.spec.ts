@@ -50,7 +50,7 @@ test.describe('a window that does not lie', () => {
   });
 
   test('an upload with failed files lists them with their reasons, says where the data went, and re-sends only those files', async ({ page, ferry, temp }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(240_000);
     const jobs = new JobsPage(page);
     const source = temp.make();
     const names = Array.from({ length: 12 }, (_, i) => `plate-${String(i + 1).padStart(2, '0')}.tif`);
