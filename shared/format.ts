@@ -92,5 +92,7 @@ export function formatFullTimestamp(ts: number | null): string {
 
 /** `awaiting_approval` → `awaiting approval`. */
 export function formatState(state: string): string {
+  // The jobs filter's `partial`: a completed job with failed items.
+  if (state === 'partial') return 'completed with failures';
   return state.replace(/_/g, ' ');
 }

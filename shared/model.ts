@@ -13,20 +13,28 @@ export type JobState = (typeof JOB_STATES)[number];
 export const FINISHED_STATES: readonly JobState[] = ['completed', 'failed', 'canceled'];
 export const isFinished = (state: JobState): boolean => FINISHED_STATES.includes(state);
 
+/**
+ * What a job list can be filtered by: a state, or `partial`, the jobs that completed with failed
+ * items (a subset of `completed`, which keeps meaning every completed job).
+ */
+export const JOB_FILTER_STATES = [...JOB_STATES, 'partial'] as const;
+export type JobStateFilter = (typeof JOB_FILTER_STATES)[number];
+
 /** User (and system) actions that move a job between states. */
-export type JobAction = 'start' | 'pause' | 'resume' | 'cancel' | 'complete' | 'fail' | 'retry' | 'approve' | 'reject' | 'requeue';
+export type JobAction = 'start' | 'pause' | 'resume' | 'cancel' | 'complete' | 'fail' | 'retry' | 'approve' | 'reject' | 'requeue' | 'resend';
 
 /**
  * The one table of allowed transitions. Anything missing is illegal and answers CONFLICT.
  * `start`, `complete`, `fail` and `requeue` (an automatic retry after backoff) are the scheduler's
  * own moves; a paused job can still complete or fail when the item in hand was its last.
+ * `resend` queues a new attempt of a completed upload's failed files (only one that has some).
  */
 export const TRANSITIONS: Readonly<Record<JobState, Partial<Record<JobAction, JobState>>>> = {
   queued: { start: 'running', pause: 'paused', cancel: 'canceled' },
   running: { pause: 'paused', cancel: 'canceled', complete: 'completed', fail: 'failed', requeue: 'queued' },
   paused: { resume: 'queued', cancel: 'canceled', complete: 'completed', fail: 'failed' },
   awaiting_approval: { approve: 'queued', reject: 'canceled', cancel: 'canceled' },
-  completed: {},
+  completed: { resend: 'queued' },
   failed: { retry: 'queued' },
   canceled: { retry: 'queued' },
 };
@@ -145,6 +153,8 @@ export interface EngineStats {
   queuePaused?: boolean;
   /** Running jobs that made no progress for longer than their stall time. */
   stalled?: number;
+  /** Completed jobs with failed items (they are counted in `counts.completed` too). */
+  partial?: number;
 }
 
 /** Duration figures of finished jobs of one kind, in milliseconds of running time. */
@@ -172,7 +182,12 @@ export interface JobStats {
   to: number;
   counts: Record<JobState, number>;
   finished: number;
-  /** completed / (completed + failed), 0..1, or null when nothing finished. */
+  /** Of the completed jobs that finished in the window, those with failed items. */
+  partial: number;
+  /**
+   * Jobs that completed without a failed item over jobs that completed or failed, 0..1, or null
+   * when nothing finished: a job with failed items is not a success.
+   */
   successRate: number | null;
   durations: Partial<Record<JobKind, DurationStats>>;
   /** Bytes moved by transfer jobs that finished in the window. */

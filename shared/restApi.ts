@@ -44,6 +44,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   b('POST', '/jobs/{id}/cancel', 'cancelJob', 'Cancels a job'),
   b('POST', '/jobs/{id}/retry', 'retryJob', 'Queues a failed or canceled job again'),
   b('POST', '/jobs/{id}/stop-after-current', 'stopAfterCurrent', 'Lets a running job finish the item in hand, then pause'),
+  b('POST', '/jobs/{id}/resend-failed', 'resendFailed', 'Sends the failed files of a job that completed with failures again, as a new attempt'),
   b('POST', '/jobs/{id}/approve', 'approveJob', 'Approves a job waiting at an approval gate'),
   b('POST', '/jobs/{id}/reject', 'rejectJob', 'Rejects a job waiting at an approval gate'),
   b('PUT', '/jobs/{id}/priority', 'setPriority', 'Changes the priority of a job'),

@@ -93,7 +93,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
   const commandJobs = new CommandJobsGate(dataDir, options.allowCommandJobs === true);
   const builtIn = [
     demoRunner,
-    createUploadRunner({ destinations, items, jobDir: (id) => logs.paths(id).dir }),
+    createUploadRunner({ destinations, items, jobDir: (id) => logs.paths(id).dir, receiverDir }),
     createDownloadRunner({ secretHeaders: (ref) => loadSecretHeaders(secrets, ref), destProblem: (dest) => dataDirProblem(dataDir, dest) }),
     createCommandRunner(commandJobs),
     createVerifyRunner({ destinations, items, receiverDir }),
@@ -169,7 +169,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
     },
   });
   const pipelines = new PipelineService(repo, jobs, () => commandJobs.allowed());
-  const uploads = new UploadService({ jobs, destinations, settings, pipelines });
+  const uploads = new UploadService({ jobs, destinations, settings, pipelines, items });
   const watch = new WatchService({
     db,
     items,
@@ -190,6 +190,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
       activeProgress: rates.total > 0 ? rates.done / rates.total : null,
       queuePaused: jobs.queuePaused,
       stalled: jobs.stalledCount(),
+      partial: repo.countPartial(),
     };
   };
 

@@ -25,9 +25,13 @@ export const hostCommands = {
   capabilities: command<Capabilities>()(noInput),
   /** Opens the OS file dialog (desktop only) and answers the chosen paths, or [] if dismissed. */
   pickPaths: command<string[]>()(z.strictObject({ kind: z.enum(['files', 'folders']) })),
-  /** Shows a job's log file, or a dataset file's source, in the OS file manager (desktop only). */
+  /**
+   * Shows a job's log file, a dataset file's source, or where a dataset (`destination`; with `seq`,
+   * one of its files) landed in the OS file manager (desktop only; `destination` only for a folder
+   * destination or the built-in receiver).
+   */
   revealPath: command<{ path: string }>()(
-    z.strictObject({ id: jobId, what: z.enum(['log', 'source', 'folder']), seq: z.number().int().min(0).optional() }),
+    z.strictObject({ id: jobId, what: z.enum(['log', 'source', 'folder', 'destination']), seq: z.number().int().min(0).optional() }),
   ),
 } as const;
 

@@ -1,6 +1,6 @@
 /** Jobs: creating a demo job, listing, searching and exporting jobs, and acting on them one by one or in bulk. */
 import { z } from 'zod';
-import { JOB_KINDS, JOB_STATES, PRIORITIES } from '../model';
+import { JOB_FILTER_STATES, JOB_KINDS, PRIORITIES } from '../model';
 import type { JobState, JobStats, JobView } from '../model';
 import { command, destinationId, idInput, jobId, localPath, MAX_NAME, noInput, priority, stream } from './define';
 
@@ -15,7 +15,8 @@ export type JobSort = (typeof JOB_SORTS)[number];
 const jobFilter = {
   /** These jobs only (batch status of many jobs at once). */
   ids: z.array(jobId).max(1000).optional(),
-  state: z.array(z.enum(JOB_STATES)).max(JOB_STATES.length).optional(),
+  /** Any of these states; `partial` is a completed job with failed items. */
+  state: z.array(z.enum(JOB_FILTER_STATES)).max(JOB_FILTER_STATES.length).optional(),
   kind: z.array(z.enum(JOB_KINDS)).max(JOB_KINDS.length).optional(),
   priority: z.array(priority).max(PRIORITIES.length).optional(),
   destinationId: z.array(destinationId).max(100).optional(),

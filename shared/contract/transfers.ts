@@ -4,7 +4,7 @@ import type { JobView } from '../model';
 import { datasetMetadata } from '../destinations';
 import type { UploadPreview } from '../files';
 import { pipelineSteps } from '../automation';
-import { command, destinationId, jobId, localPath, MAX_NAME, noInput, priority } from './define';
+import { command, destinationId, idInput, jobId, localPath, MAX_NAME, noInput, priority } from './define';
 
 const localPaths = z.array(localPath).min(1).max(10_000);
 
@@ -16,13 +16,32 @@ export interface JobItemView {
   bytesDone: number;
   sha256: string | null;
   verified: string | null;
+  /** What the destination answered for the file (a URL, an object, a place in the receiver's storage). */
   location: string | null;
+  /**
+   * Where the file's bytes are, in full, once it landed: a path on this computer (a folder
+   * destination, the built-in receiver), an `s3://bucket/key` or a tus upload URL.
+   */
+  where: string | null;
   error: string | null;
+}
+
+/** Where a dataset goes: the folder, URL or bucket and key prefix its files land under. */
+export interface DatasetPlace {
+  kind: 'receiver' | 'tus' | 's3' | 'folder';
+  /** The destination's name. */
+  destination: string;
+  /** A folder path on this computer, an `s3://bucket/prefix/` or the tus server's URL. */
+  where: string;
+  /** On this computer's file system (a folder destination, the built-in receiver): it can be shown in the file manager. */
+  local: boolean;
 }
 
 export interface JobItemPage {
   items: JobItemView[];
   total: number;
+  /** Where the dataset goes, or null when its destination is gone. */
+  place?: DatasetPlace | null;
 }
 
 export const transferCommands = {
@@ -55,6 +74,12 @@ export const transferCommands = {
       state: z.enum(['pending', 'uploading', 'done', 'failed']).optional(),
     }),
   ),
+  /**
+   * Queues a new attempt of a completed upload that has failed files: only those are sent again,
+   * to the same destination with the same options and places in the dataset; the files that
+   * landed are left as they are, and the manifest is sent again to cover every file.
+   */
+  resendFailed: command<JobView>()(idInput),
   /** Reserves a staging area for files a browser streams to the engine (web host drops). */
   beginStaging: command<{ stagingId: string; path: string; uploadUrl: string }>()(noInput),
   /** Downloads one http(s) URL to a local file: resumable, retried, checked against an optional SHA-256. */

@@ -21,7 +21,7 @@ test.describe('notifications (Electron)', () => {
       const partial = await callFerry(page, 'createDemoJob', { name: 'notify partial', items: 2, itemDelayMs: 10, failRate: 1 });
       await expect
         .poll(notes)
-        .toContainEqual(expect.objectContaining({ jobId: partial.id, title: 'Finished with 2 failed: notify partial', body: `Job #${partial.id}: 0 done, 2 failed.` }));
+        .toContainEqual(expect.objectContaining({ jobId: partial.id, title: 'Completed with failures: notify partial', body: `Job #${partial.id}: 2 of 2 items failed.` }));
 
       // The user's own decision, as the desktop's confirmation dialog records it (no API can).
       writeFileSync(join(dataDir, 'local-config.json'), JSON.stringify({ allowCommandJobs: true }));

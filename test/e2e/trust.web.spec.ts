@@ -2,12 +2,18 @@
  * What happened must be visible: a job with failed items does not look like a success, the status
  * bar does not show figures it no longer has, and a job waiting for the user says so.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { JobsPage } from './pages/jobsPage';
+import { StatsPage } from './pages/statsPage';
+import { axeBothThemes } from './support/axe';
 import { bytesOf, writeTree } from './support/files';
 import { waitForState } from './support/jobs';
 import { shootBothThemes } from './support/screens';
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 test.describe('a window that does not lie', () => {
   test('a job that completed with failed items has its own look in the table, the detail and the footer', async ({ page, ferry }) => {
@@ -41,6 +47,78 @@ test.describe('a window that does not lie', () => {
     await expect(jobs.panel.footer).toContainText(/Processed 4 items/);
     await expect(page.getByTestId('count-jobs:all')).toHaveAttribute('aria-label', '2 jobs');
     await expect(page.getByTestId('count-jobs:running')).toHaveAttribute('aria-label', '0 jobs');
+  });
+
+  test('an upload with failed files lists them with their reasons, says where the data went, and re-sends only those files', async ({ page, ferry, temp }) => {
+    test.setTimeout(240_000);
+    const jobs = new JobsPage(page);
+    const source = temp.make();
+    const names = Array.from({ length: 12 }, (_, i) => `plate-${String(i + 1).padStart(2, '0')}.tif`);
+    const files = writeTree(join(source, 'plates'), Object.fromEntries(names.map((n) => [n, bytesOf(64 * 1024)])));
+    // About a file a second: the last two are moved away while the first ones are sent, so they fail.
+    await ferry.call('updateSettings', { bandwidthLimit: 64 * 1024 });
+    const upload = await ferry.call<{ id: number }>('createUpload', { paths: [join(source, 'plates')] });
+    await expect.poll(async () => (await ferry.call<{ done: number }>('getJob', { id: upload.id })).done, { timeout: 20_000 }).toBeGreaterThan(0);
+    const aside = temp.make();
+    for (const n of names.slice(10)) renameSync(join(source, 'plates', n), join(aside, n));
+    const partial = await waitForState(ferry, upload.id, ['completed', 'failed'], 60_000);
+    expect(partial).toMatchObject({ state: 'completed', result: 'partial', counts: { processed: 10, failed: 2 } });
+    await ferry.call('updateSettings', { bandwidthLimit: 0 });
+
+    await jobs.open(ferry.url);
+    await jobs.select(upload.id);
+    const panel = jobs.panel;
+    await expect(panel.failedNotice).toContainText('2 files failed.');
+    await expect(panel.failedFiles).toHaveCount(2);
+    for (const [i, n] of names.slice(10).entries()) {
+      await expect(panel.failedFiles.nth(i)).toContainText(n);
+      // In plain words beside the name, without the engine's "read(/the/path): " before them.
+      await expect(panel.failedFiles.nth(i).getByTestId('failed-reason')).toHaveText(/^File vanished /);
+    }
+    // Where the dataset went: the receiver's folder, and each landed file in it with its bytes.
+    const landed = join(ferry.dataDir, 'received', 'plates');
+    await expect(panel.datasetWhere).toHaveText(landed);
+    await panel.tab('Files');
+    const where = panel.fileRows().filter({ hasText: names[0]! }).getByTestId('file-where');
+    await expect(where).toContainText(join(landed, names[0]!));
+    expect(sha256(readFileSync((await where.locator('code').textContent())!))).toBe(sha256(files[names[0]!]!));
+    await expect(where.getByRole('button', { name: `Copy the location of ${names[0]}` })).toBeVisible();
+    // The web host cannot open a file manager: no Reveal.
+    await expect(page.getByRole('button', { name: /in the file manager/ })).toHaveCount(0);
+    await shootBothThemes(page, 'upload-file-locations');
+    expect(await axeBothThemes(page, 'files of a partial upload')).toEqual([]);
+    await panel.tab('Log');
+    await shootBothThemes(page, 'upload-partial-failed-files');
+    expect(await axeBothThemes(page, 'a partial upload')).toEqual([]);
+    await page.setViewportSize({ width: 800, height: 860 });
+    await expect(panel.resendFailed).toBeVisible();
+    await shootBothThemes(page, 'upload-partial-failed-files-800');
+    await page.setViewportSize({ width: 1360, height: 860 });
+
+    // The filter and the sidebar find it as "completed with failures"; Stats does not call it a success.
+    await jobs.filterState('partial');
+    await expect(jobs.rows).toHaveCount(1);
+    await expect(page.getByTestId('count-jobs:partial')).toHaveAttribute('aria-label', '1 job');
+    await jobs.filterState('partial');
+    const stats = new StatsPage(page);
+    await stats.open();
+    await expect(stats.stateCount('partial')).toContainText('1');
+    await expect(stats.tile('success')).toHaveText('0%');
+    await shootBothThemes(page, 'stats-partial');
+    expect(await axeBothThemes(page, 'stats with a partial job')).toEqual([]);
+
+    // Put the files back and send the failed ones again: the job becomes a plain success.
+    for (const n of names.slice(10)) renameSync(join(aside, n), join(source, 'plates', n));
+    await jobs.shell.go('jobs:all');
+    await jobs.select(upload.id);
+    await panel.resendFailed.click();
+    await expect(jobs.detail.locator('.job-detail-title-row .state-badge')).toHaveText('completed', { timeout: 30_000 });
+    await expect(panel.failedNotice).toHaveCount(0);
+    await expect(panel.footer.getByTestId('job-result')).toHaveText('success');
+    for (const n of names) expect(sha256(readFileSync(join(landed, n))), n).toBe(sha256(files[n]!));
+    expect(readFileSync(join(landed, 'manifest-sha256.txt'), 'utf8').trim().split('\n')).toHaveLength(12);
+    expect(existsSync(join(landed, 'manifest-sha256 (1).txt'))).toBe(false);
+    await expect(page.getByTestId('count-jobs:partial')).toHaveCount(0);
   });
 
   test('while Ferry is unreachable the status bar says Disconnected and shows no stale figures', async ({ page, ferry }) => {

@@ -1,5 +1,5 @@
 import type { JobSort } from '../../../shared/contract';
-import type { JobKind, JobState, Priority } from '../../../shared/model';
+import type { JobKind, JobState, JobStateFilter, Priority } from '../../../shared/model';
 import { ftsQuery, trigramQuery } from './ftsQuery';
 
 export const PRIORITY_RANK: Record<Priority, number> = { high: 0, normal: 1, low: 2 };
@@ -7,7 +7,8 @@ export const PRIORITY_RANK: Record<Priority, number> = { high: 0, normal: 1, low
 /** What a job list or export selects; every field optional and combined with AND. */
 export interface JobFilter {
   ids?: number[];
-  state?: JobState[];
+  /** Any of these states; `partial` is a completed job with failed items. */
+  state?: JobStateFilter[];
   kind?: JobKind[];
   priority?: Priority[];
   destinationId?: string[];
@@ -28,7 +29,7 @@ export interface SqlParts {
   args: Record<string, unknown>;
   /** The sort has an index that gives rows in order (a scan of it can stop after one page). */
   sortIndexed: boolean;
-  /** The filter is by state alone (or nothing): its total is a sum of the kept per-state counts. */
+  /** The filter is by plain states alone (or nothing): its total is a sum of the kept per-state counts. */
   statesOnly: boolean;
 }
 
@@ -90,7 +91,12 @@ export function jobQuery(filter: JobFilter, scanSortIndex = false): SqlParts {
   const sort = filter.sort ?? 'created';
   const col = (name: string) => (scanSortIndex && name !== sortColumns[sort] ? `+${name}` : name);
   if (filter.ids) where.push(filter.ids.length ? inList(col('id'), filter.ids, 'i', args) : '0');
-  if (filter.state?.length) where.push(inList(col('state'), filter.state, 's', args));
+  const states = (filter.state ?? []).filter((s): s is JobState => s !== 'partial');
+  const partial = filter.state?.includes('partial') ?? false;
+  // A completed job with failed items, by the partial index jobs_partial.
+  const partialClause = `(${col('state')} = 'completed' AND result = 'partial')`;
+  if (partial) where.push(states.length ? `(${inList(col('state'), states, 's', args)} OR ${partialClause})` : partialClause);
+  else if (states.length) where.push(inList(col('state'), states, 's', args));
   if (filter.kind?.length) where.push(inList(col('kind'), filter.kind, 'k', args));
   if (filter.priority?.length) where.push(inList(col('priority'), filter.priority.map((p) => PRIORITY_RANK[p]), 'p', args));
   if (filter.destinationId?.length) where.push(inList(col('destination_id'), filter.destinationId, 'd', args));
@@ -114,7 +120,7 @@ export function jobQuery(filter: JobFilter, scanSortIndex = false): SqlParts {
     orderBy: `ORDER BY ${orderBy(sort, filter.order ?? 'desc')}`,
     args,
     sortIndexed: INDEXED_SORTS.has(sort),
-    statesOnly: where.length === (filter.state?.length ? 1 : 0),
+    statesOnly: !partial && where.length === (states.length ? 1 : 0),
   };
 }
 

@@ -94,6 +94,8 @@ export interface PipelineLink {
 export interface FinishedRow {
   kind: JobKind;
   state: JobState;
+  /** How it ended (`partial`: completed with failed items). */
+  result: JobResult | null;
   /** Running time; falls back to wall time for jobs from before it was measured. */
   durationMs: number;
   finishedAt: number;
@@ -120,6 +122,8 @@ export interface JobsTable {
   /** Ids only, for bulk actions over many jobs. */
   idsByState(states: readonly JobState[]): number[];
   countByState(): Partial<Record<JobState, number>>;
+  /** Completed jobs with failed items (by the partial index jobs_partial). */
+  countPartial(): number;
   /** Jobs not yet finished that still point at a destination. */
   unfinishedFor(destinationId: string): number;
   /** Jobs whose logs may still need indexing: unfinished ones and those finished since `since`. */
@@ -263,6 +267,10 @@ export class JobsRepo implements JobsTable {
     return out;
   }
 
+  countPartial(): number {
+    return (this.stmt(`SELECT COUNT(*) AS n FROM jobs WHERE state = 'completed' AND result = 'partial'`).get() as { n: number }).n;
+  }
+
   unfinishedFor(destinationId: string): number {
     return (this.stmt(`SELECT COUNT(*) AS n FROM jobs WHERE destination_id = ? AND state NOT IN ('completed', 'failed', 'canceled')`).get(destinationId) as { n: number }).n;
   }
@@ -293,7 +301,7 @@ export class JobsRepo implements JobsTable {
   /** A page of a filtered, sorted list with the number of jobs that match. */
   list(filter: JobFilter & { limit: number; offset: number }): { rows: JobSummaryRow[]; total: number } {
     const q = jobQuery(filter);
-    const total = q.statesOnly ? this.countStates(filter.state) : (this.stmt(`SELECT COUNT(*) AS n FROM jobs ${q.where}`).get(q.args) as { n: number }).n;
+    const total = q.statesOnly ? this.countStates(filter.state as JobState[] | undefined) : (this.stmt(`SELECT COUNT(*) AS n FROM jobs ${q.where}`).get(q.args) as { n: number }).n;
     return { rows: this.pageOf(filter, q, total, filter.limit, filter.offset), total };
   }
 
@@ -354,7 +362,7 @@ export class JobsRepo implements JobsTable {
 
   eachFinished(from: number, to: number, visit: (row: FinishedRow) => void): void {
     const rows = this.stmt(
-      `SELECT kind, state,
+      `SELECT kind, state, result,
               CASE WHEN run_ms > 0 THEN run_ms ELSE MAX(0, COALESCE(finished_at - started_at, 0)) END AS durationMs,
               finished_at AS finishedAt,
               CASE WHEN unit = 'bytes' THEN done ELSE 0 END AS bytes

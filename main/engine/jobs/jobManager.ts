@@ -224,11 +224,27 @@ export class JobManager {
   retry(id: number): JobView {
     const row = this.get(id);
     if (!nextState(row.state, 'retry')) throw conflict(`retry(job ${id}): only a failed or canceled job can be retried (it is ${row.state})`);
-    if (this.active.has(id) || this.attempts.isDiscarding(id)) throw conflict(`retry(job ${id}): its last attempt is still stopping; try again in a moment`);
+    return this.newAttempt(row, 'retry', (attempt, max) => `Retry requested (attempt ${attempt} of ${max})`);
+  }
+
+  /**
+   * Queues a new attempt of a completed job whose runner picks up what is left (an upload's failed
+   * files). Whether there is anything to pick up is the caller's rule (UploadService.resendFailed).
+   */
+  resend(id: number, message: (attempt: number, max: number) => string): JobView {
+    const row = this.get(id);
+    if (!nextState(row.state, 'resend')) throw conflict(`resendFailed(job ${id}): only a completed job can send its failed files again (it is ${row.state})`);
+    return this.newAttempt(row, 'resend', message);
+  }
+
+  private newAttempt(row: JobRow, action: 'retry' | 'resend', message: (attempt: number, max: number) => string): JobView {
+    const id = row.id;
+    const op = action === 'retry' ? 'retry' : 'resendFailed';
+    if (this.active.has(id) || this.attempts.isDiscarding(id)) throw conflict(`${op}(job ${id}): its last attempt is still stopping; try again in a moment`);
     const attempt = row.attempts + 1;
     const max = Math.max(row.max_attempts, attempt);
     reopenLog(this.logs.writer(id), attempt);
-    this.recorder.transition(row, 'retry', 'retried', `Retry requested (attempt ${attempt} of ${max})`, {
+    this.recorder.transition(row, action, 'retried', message(attempt, max), {
       attempts: attempt,
       max_attempts: max,
       result: null,

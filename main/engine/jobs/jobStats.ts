@@ -13,7 +13,8 @@ export function quantile(sorted: readonly number[], q: number): number {
 }
 
 /**
- * History figures over jobs that finished in [from, to): success rate, running-time percentiles
+ * History figures over jobs that finished in [from, to): success rate (a job with failed items is
+ * not a success), running-time percentiles
  * per kind (completed jobs), bytes moved and an hourly series; counts are of all jobs now.
  */
 export function computeJobStats(repo: Pick<JobsTable, 'eachFinished'>, counts: Partial<Record<JobState, number>>, from: number, to: number): JobStats {
@@ -25,6 +26,7 @@ export function computeJobStats(repo: Pick<JobsTable, 'eachFinished'>, counts: P
   for (let i = 0; i < count; i++) buckets.push({ hour: firstHour + i * HOUR_MS, completed: 0, failed: 0, canceled: 0, bytes: 0 });
   const durations = new Map<JobKind, number[]>();
   let completed = 0;
+  let partial = 0;
   let failed = 0;
   let finished = 0;
   let bytesMoved = 0;
@@ -33,6 +35,7 @@ export function computeJobStats(repo: Pick<JobsTable, 'eachFinished'>, counts: P
     bytesMoved += r.bytes;
     if (r.state === 'completed') {
       completed++;
+      if (r.result === 'partial') partial++;
       let list = durations.get(r.kind);
       if (!list) durations.set(r.kind, (list = []));
       list.push(r.durationMs);
@@ -55,7 +58,8 @@ export function computeJobStats(repo: Pick<JobsTable, 'eachFinished'>, counts: P
     to,
     counts: Object.fromEntries(JOB_STATES.map((s) => [s, counts[s] ?? 0])) as Record<JobState, number>,
     finished,
-    successRate: completed + failed > 0 ? completed / (completed + failed) : null,
+    partial,
+    successRate: completed + failed > 0 ? (completed - partial) / (completed + failed) : null,
     durations: byKind,
     bytesMoved,
     perHour: buckets,

@@ -8,6 +8,7 @@ import type { ItemRow } from '../db/itemsRepo';
 import type { ResolvedDestination } from '../destinations/protocolFactory';
 import type { RunnerContext, RunnerOutcome } from '../jobs/runner';
 import type { BatchSender, UploadProtocol } from '../upload/protocol';
+import { FolderProtocol } from '../upload/folderProtocol';
 import { batchable, sendInBatches, type SentFile } from '../upload/smallFiles';
 import { uploadFile, type UploadResult, type UploadState } from '../upload/uploadFile';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../util/privateFiles';
@@ -383,10 +384,12 @@ export class UploadAttempt {
   }
 
   /** Sends a file Ferry writes beside the data (from the job's own folder), resuming the session a crash left. */
-  private sendOwn(dir: string, runState: UploadRunState, name: string, content: string): Promise<UploadResult> {
+  private async sendOwn(dir: string, runState: UploadRunState, name: string, content: string): Promise<UploadResult> {
     const path = join(dir, name);
     const sha256 = createHash('sha256').update(content).digest('hex');
     const own = (runState.own ??= {});
+    // Sent before with other content: an earlier attempt's manifest, before failed files were sent again.
+    if (own[name] && own[name].sha256 !== sha256) await this.removeEarlierOwn(name, own[name].state);
     const saved = own[name]?.sha256 === sha256 && existsSync(path) ? own[name]!.state : undefined;
     // A session under way reads the file it began with: rewriting it (same bytes, new mtime)
     // would look like a source that changed while it was sent.
@@ -404,5 +407,29 @@ export class UploadAttempt {
         this.ctx.persist(runState, { durable: true });
       },
     });
+  }
+
+  /**
+   * Removes the copy of one of Ferry's own files that an earlier attempt sent with other content,
+   * so that the new one takes its place instead of landing beside it (the receiver files a taken
+   * name as `name (1).txt`, a folder refuses it). A tus server gives the new copy its own URL: the
+   * old one is deleted where the server allows it, else left.
+   */
+  private async removeEarlierOwn(name: string, earlier: UploadState): Promise<void> {
+    const receiverDir = this.deps.receiverDir?.();
+    // The built-in receiver takes no deletes over HTTP; its files are on this computer.
+    const standIn = this.dest.kind === 'receiver' && receiverDir ? new FolderProtocol({ root: receiverDir }) : undefined;
+    const files = standIn ?? this.protocol;
+    const url = (earlier.session as { url?: string | null } | undefined)?.url ?? null;
+    try {
+      if (!files.remove) return;
+      await files.remove(standIn ? `${this.params.dataset}/${name}` : remotePath(this.protocol, this.params, name), this.ctx.signal, url);
+      this.ctx.log(`Replacing ${name} of an earlier attempt`);
+    } catch (err) {
+      if (this.protocol.kind !== 'tus' || standIn) throw err;
+      this.ctx.log(`  could not delete the earlier ${name} at ${this.destinationName}: ${(err as Error).message}`);
+    } finally {
+      standIn?.close();
+    }
   }
 }

@@ -26,6 +26,8 @@ export interface UploadRunnerDeps {
   items: ItemsRepo;
   /** Where the job's own files live (the manifest is written there before it is sent). */
   jobDir: (jobId: number) => string;
+  /** Where the built-in receiver files datasets on this computer (undefined while it does not run here). */
+  receiverDir?: () => string | undefined;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { CommandParsed } from '../../../shared/contract';
-import { invalidInput } from '../../../shared/errors';
+import { conflict, invalidInput } from '../../../shared/errors';
 import type { JobView } from '../../../shared/model';
 import { reservedNameProblem, storedPathProblem } from '../../../shared/storedPath';
+import type { ItemsTable } from '../db/itemsRepo';
 import type { DestinationService } from '../destinations/destinationService';
 import { localPath } from '../files/pathGuard';
 import { datasetNameFor } from '../files/scan';
@@ -20,6 +21,7 @@ export interface UploadServiceDeps {
   destinations: DestinationService;
   settings: SettingsService;
   pipelines: PipelineService;
+  items: Pick<ItemsTable, 'totals'>;
 }
 
 /**
@@ -72,5 +74,25 @@ export class UploadService {
     );
     pipelines.attach(job.id, params, steps);
     return job;
+  }
+
+  /**
+   * A new attempt of a completed upload that has failed files: the job is queued again and its
+   * runner sends only the files not done, with the job's own destination, options and dataset;
+   * the files that landed stay as they are. Refused (CONFLICT) for anything else, and while the
+   * destination is gone.
+   */
+  resendFailed(id: number): JobView {
+    const op = `resendFailed(job ${id})`;
+    const { jobs, destinations, items } = this.deps;
+    const row = jobs.get(id);
+    if (row.kind !== 'upload') throw conflict(`${op}: only an upload has files to send again (it is a ${row.kind} job)`, { id, kind: row.kind });
+    if (row.state !== 'completed') throw conflict(`${op}: only a completed upload can send its failed files again (it is ${row.state})`, { id, state: row.state });
+    const failed = items.totals(id).failedFiles;
+    if (failed === 0) throw conflict(`${op}: no file of it failed`, { id });
+    const params = JSON.parse(row.params) as UploadParams;
+    // Throws NOT_FOUND while the destination was deleted: the files would have nowhere to go.
+    const destination = destinations.get(params.destinationId);
+    return jobs.resend(id, (attempt) => `Sending the ${failed === 1 ? 'file that failed' : `${failed} files that failed`} again to ${destination.name} (attempt ${attempt})`);
   }
 }

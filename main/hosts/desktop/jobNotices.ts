@@ -16,15 +16,23 @@ export interface JobNotice {
 /** The notice a finished job earns under the user's settings, or null when none is due. */
 export function noticeFor(job: JobView, settings: Pick<Settings, 'notifyOnComplete' | 'notifyOnFailure'>): JobNotice | null {
   const opens: NavigateRequest = { view: 'job', jobId: job.id };
-  if (job.state === 'completed' && settings.notifyOnComplete) {
-    const failed = job.counts.failed;
+  const failed = job.counts.failed;
+  // Completed with failed items: a failure as much as a completion, so either setting shows it, with a sound.
+  if (job.state === 'completed' && (job.result === 'partial' || failed > 0)) {
+    if (!settings.notifyOnComplete && !settings.notifyOnFailure) return null;
+    const what = job.kind === 'upload' ? 'file' : 'item';
+    const of = failed + job.counts.processed;
+    const next = job.kind === 'upload' ? ' Open the job to see why and send them again.' : '';
     return {
       jobId: job.id,
-      title: failed > 0 ? `Finished with ${failed} failed: ${job.name}` : `Done: ${job.name}`,
-      body: failed > 0 ? `Job #${job.id}: ${job.counts.processed} done, ${failed} failed.` : `Job #${job.id} completed.`,
-      silent: true,
+      title: `Completed with failures: ${job.name}`,
+      body: `Job #${job.id}: ${failed} of ${of} ${of === 1 ? what : `${what}s`} failed.${next}`,
+      silent: false,
       opens,
     };
+  }
+  if (job.state === 'completed' && settings.notifyOnComplete) {
+    return { jobId: job.id, title: `Done: ${job.name}`, body: `Job #${job.id} completed.`, silent: true, opens };
   }
   if (job.state === 'failed' && settings.notifyOnFailure) {
     return { jobId: job.id, title: `Failed: ${job.name}`, body: `Job #${job.id}: ${job.error ?? 'see the log for details'}`, silent: false, opens };

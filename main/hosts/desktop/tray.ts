@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import type { EngineStats } from '../../../shared/model';
 import { formatRate } from '../../../shared/format';
 
-/** The tray's tooltip, the aggregate of every job: "Ferry: 2 running, 45% · 12.3 MB/s · 5 queued" (or idle). */
+/**
+ * The tray's tooltip, the aggregate of every job: "Ferry: 2 running, 45% · 12.3 MB/s · 5 queued"
+ * (or idle), and the jobs that completed with failed items, which wait for the user to look.
+ */
 export function trayTooltip(stats: EngineStats): string {
   const parts: string[] = [];
   if (stats.running > 0) {
@@ -12,6 +15,7 @@ export function trayTooltip(stats: EngineStats): string {
   }
   if (stats.counts.queued > 0) parts.push(`${stats.counts.queued} queued`);
   if (stats.counts.paused > 0) parts.push(`${stats.counts.paused} paused`);
+  if ((stats.partial ?? 0) > 0) parts.push(`${stats.partial} completed with failures`);
   return parts.length ? `Ferry: ${parts.join(' · ')}` : 'Ferry: idle';
 }
 

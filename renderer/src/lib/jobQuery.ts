@@ -3,11 +3,13 @@
  * placed without a round trip) and the client-side sort.
  */
 import type { JobSort as ServerSort } from '../../../shared/contract';
-import type { JobKind, JobState, JobView } from '../../../shared/model';
+import type { JobKind, JobState, JobStateFilter, JobView } from '../../../shared/model';
+import { jobTone } from './jobTone';
 import { progressFraction } from '../../../shared/format';
 
 export interface JobQuery {
-  states: JobState[];
+  /** Any of these states; `partial` is a completed job with failed items. */
+  states: JobStateFilter[];
   kinds: JobKind[];
   text: string;
 }
@@ -36,7 +38,7 @@ export const isServerSort = (sort: JobSort): boolean => SERVER_SORTS[sort.key] !
 export function listInput(
   query: JobQuery,
   sort: JobSort,
-): { state?: JobState[]; kind?: JobKind[]; text?: string; sort?: ServerSort; order?: 'asc' | 'desc' } {
+): { state?: JobStateFilter[]; kind?: JobKind[]; text?: string; sort?: ServerSort; order?: 'asc' | 'desc' } {
   const text = query.text.trim();
   const server = SERVER_SORTS[sort.key];
   return {
@@ -49,7 +51,7 @@ export function listInput(
 
 /** The state and kind filters: a row that fails them leaves the table at once. */
 export function matchesFilters(job: JobView, query: JobQuery): boolean {
-  if (query.states.length && !query.states.includes(job.state)) return false;
+  if (query.states.length && !query.states.includes(job.state) && !(query.states.includes('partial') && jobTone(job) === 'partial')) return false;
   return !(query.kinds.length && !query.kinds.includes(job.kind));
 }
 

@@ -26,7 +26,10 @@ export interface StatsSummary {
   source: 'engine' | 'sample';
   /** Finished jobs the figures are based on (sample) or null (engine-wide). */
   sampled: number | null;
+  /** Jobs that completed without a failed item over those that completed or failed. */
   successRate: number | null;
+  /** Completed jobs with failed items among the figures, or null when not known. */
+  partial: number | null;
   bytesMoved: number | null;
   durations: Partial<Record<JobKind, Percentiles>>;
   hourly: HourlyPoint[];
@@ -62,8 +65,8 @@ export function hourlyBuckets(jobs: JobView[], now: number, hours = 24): HourlyP
 }
 
 /** From finished jobs (newest first) and engine-wide counts. */
-export function summarizeJobs(finished: JobView[], counts: { completed: number; failed: number; canceled: number }, now: number): StatsSummary {
-  const ended = counts.completed + counts.failed + counts.canceled;
+export function summarizeJobs(finished: JobView[], counts: { completed: number; failed: number; canceled: number }, now: number, partial = 0): StatsSummary {
+  const ended = counts.completed + counts.failed;
   const byKind = new Map<JobKind, number[]>();
   let bytes = 0;
   for (const job of finished) {
@@ -78,7 +81,8 @@ export function summarizeJobs(finished: JobView[], counts: { completed: number; 
   return {
     source: 'sample',
     sampled: finished.length,
-    successRate: ended > 0 ? counts.completed / ended : null,
+    successRate: ended > 0 ? (counts.completed - partial) / ended : null,
+    partial,
     bytesMoved: bytes,
     durations,
     hourly: hourlyBuckets(finished, now),
@@ -95,6 +99,7 @@ export function fromJobStats(stats: JobStats): StatsSummary {
     source: 'engine',
     sampled: null,
     successRate: stats.successRate,
+    partial: stats.partial ?? null,
     bytesMoved: stats.bytesMoved,
     durations,
     hourly: stats.perHour.map((h) => ({ at: h.hour, bytes: h.bytes, jobs: h.completed + h.failed + h.canceled, failed: h.failed })),

@@ -3,7 +3,7 @@
  * its files and the metadata read from its log header.
  */
 import type { StateCreator } from 'zustand';
-import type { JobItemView } from '../../../shared/contract';
+import type { DatasetPlace, JobItemView } from '../../../shared/contract';
 import type { JobEvent } from '../../../shared/model';
 import type { FerryState } from './store';
 
@@ -42,11 +42,20 @@ export interface JobHeader {
   status: LoadStatus;
 }
 
+/** Where an upload's dataset lands, and the first of its failed files with their reasons. */
+export interface Landing {
+  jobId: number;
+  place: DatasetPlace | null;
+  failed: JobItemView[];
+  status: LoadStatus;
+}
+
 export interface DetailState {
   tab: DetailTab;
   events: EventsState;
   items: ItemsState;
   header: JobHeader | null;
+  landing: Landing | null;
 }
 
 export interface DetailSlice {
@@ -59,6 +68,7 @@ export interface DetailSlice {
   applyItems(jobId: number, offset: number, filter: ItemStateFilter, items: JobItemView[], total: number, matching: number): void;
   failItems(jobId: number, message: string): void;
   setHeader(header: JobHeader | null): void;
+  setLanding(landing: Landing | null): void;
 }
 
 export const ITEMS_PAGE = 200;
@@ -81,6 +91,7 @@ export const createDetailSlice: StateCreator<FerryState, [], [], DetailSlice> = 
     events: { jobId: null, list: [], status: 'idle', error: null, ended: false },
     items: emptyItems(null),
     header: null,
+    landing: null,
   },
   setDetailTab: (tab) => set((s) => (s.detail.tab === tab ? s : { detail: { ...s.detail, tab } })),
   resetEvents: (jobId) =>
@@ -113,4 +124,5 @@ export const createDetailSlice: StateCreator<FerryState, [], [], DetailSlice> = 
   failItems: (jobId, message) =>
     set((s) => (s.detail.items.jobId !== jobId ? s : { detail: { ...s.detail, items: { ...s.detail.items, status: 'error', error: message } } })),
   setHeader: (header) => set((s) => ({ detail: { ...s.detail, header } })),
+  setLanding: (landing) => set((s) => ({ detail: { ...s.detail, landing } })),
 });

@@ -15,6 +15,8 @@ const store = useFerryStore.getState;
 const EVENTS_PAGE = 1000;
 const ITEMS_POLL_MS = 1000;
 const HEADER_BYTES = 64 * 1024;
+/** Failed files listed in the detail's notice (the Files tab has them all). */
+export const FAILED_SHOWN = 5;
 
 export function followActiveJob(): () => void {
   let stopLog: (() => void) | null = null;
@@ -90,6 +92,16 @@ export function followActiveJob(): () => void {
     }
   }
 
+  async function loadLanding(id: number): Promise<void> {
+    store().setLanding({ jobId: id, place: store().detail.landing?.jobId === id ? store().detail.landing!.place : null, failed: [], status: 'loading' });
+    try {
+      const page = await ferry.listJobItems({ id, offset: 0, limit: FAILED_SHOWN, state: 'failed' });
+      if (store().selection.activeId === id) store().setLanding({ jobId: id, place: page.place ?? null, failed: page.items, status: 'ready' });
+    } catch {
+      if (store().selection.activeId === id) store().setLanding({ jobId: id, place: null, failed: [], status: 'error' });
+    }
+  }
+
   function sync(s: FerryState, prev: FerryState | null): void {
     const id = s.selection.activeId;
     const jobChanged = !prev || id !== prev.selection.activeId;
@@ -119,6 +131,14 @@ export function followActiveJob(): () => void {
       }
       if (id !== null && tab === 'details' && (jobChanged || s.detail.header?.jobId !== id)) void loadHeader(id);
     }
+
+    // An upload's place and failed files: on opening it, and again when it ends (a re-send, say).
+    const job = id === null ? undefined : s.jobs.byId[id];
+    const before = id === null || !prev ? undefined : prev.jobs.byId[id];
+    if (id !== null && job?.kind === 'upload') {
+      const ended = before !== undefined && (before.state !== job.state || before.result !== job.result) && isFinished(job.state);
+      if (jobChanged || s.detail.landing?.jobId !== id || ended) void loadLanding(id);
+    } else if (jobChanged && s.detail.landing) s.setLanding(null);
 
     const items = s.detail.items;
     const itemsChanged = !prev || items.offset !== prev.detail.items.offset || items.filter !== prev.detail.items.filter;

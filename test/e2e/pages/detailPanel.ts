@@ -10,6 +10,12 @@ export class DetailPanel {
   readonly files: Locator;
   readonly details: Locator;
   readonly footer: Locator;
+  /** The notice of a job that completed with failures, with its failed files and their reasons. */
+  readonly failedNotice: Locator;
+  readonly failedFiles: Locator;
+  readonly resendFailed: Locator;
+  /** Where the dataset landed (an upload's folder, URL or bucket and prefix). */
+  readonly datasetWhere: Locator;
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId('job-detail');
@@ -20,6 +26,10 @@ export class DetailPanel {
     this.files = page.getByTestId('files-tab');
     this.details = page.getByTestId('details-tab');
     this.footer = page.getByTestId('result-footer');
+    this.failedNotice = this.root.getByTestId('failed-notice');
+    this.failedFiles = this.failedNotice.getByTestId('failed-file');
+    this.resendFailed = this.failedNotice.getByRole('button', { name: 'Re-send failed files' });
+    this.datasetWhere = this.root.getByTestId('dataset-where');
   }
 
   async tab(name: 'Log' | 'Events' | 'Files' | 'Details'): Promise<void> {

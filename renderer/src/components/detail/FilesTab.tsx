@@ -1,6 +1,6 @@
 /**
  * A dataset's files, a page at a time (listJobItems, polled every second while the job runs):
- * state, path, progress, size and SHA-256 (monospace, copyable).
+ * state, path (with where it landed, copyable), progress, size and SHA-256 (monospace, copyable).
  */
 import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -16,6 +16,7 @@ import { EmptyState } from '../common/EmptyState';
 import { AlertIcon, ChevronRightIcon, CopyIcon, FileIcon } from '../common/icons';
 import { ProgressBar } from '../common/ProgressBar';
 import { StateBadge } from '../common/StateBadge';
+import { LocationActions } from './Landing';
 import './FilesTab.css';
 
 const FILTERS: readonly ItemStateFilter[] = ['all', 'pending', 'uploading', 'done', 'failed'];
@@ -30,7 +31,7 @@ async function copyHash(item: JobItemView): Promise<void> {
   }
 }
 
-function FileRow({ item }: { item: JobItemView }): ReactElement {
+function FileRow({ item, jobId, local }: { item: JobItemView; jobId: number; local: boolean }): ReactElement {
   const fraction = item.state === 'done' ? 1 : progressFraction(item.bytesDone, item.size);
   return (
     <tr className="file-row" data-testid="file-row" data-state={item.state}>
@@ -44,6 +45,15 @@ function FileRow({ item }: { item: JobItemView }): ReactElement {
         {item.error ? (
           <span className="file-error" title={item.error}>
             {item.error}
+          </span>
+        ) : null}
+        {item.where ? (
+          <span className="file-where" data-testid="file-where">
+            {/* Right to left so that a long location loses its start, not the file's name. */}
+            <code title={item.where}>
+              <span dir="ltr">{item.where}</span>
+            </code>
+            <LocationActions jobId={jobId} seq={item.seq} where={item.where} what={item.relativePath} local={local} />
           </span>
         ) : null}
       </td>
@@ -71,6 +81,7 @@ function FileRow({ item }: { item: JobItemView }): ReactElement {
 
 export function FilesTab({ job }: { job: JobView }): ReactElement {
   const items = useFerryStore(useShallow((s) => s.detail.items));
+  const local = useFerryStore((s) => (s.detail.landing?.jobId === job.id ? (s.detail.landing.place?.local ?? false) : false));
   const mine = items.jobId === job.id;
   const shownTo = items.offset + items.items.length;
   const hasNext = items.matching < 0 ? items.items.length === items.limit : shownTo < items.matching;
@@ -122,7 +133,7 @@ export function FilesTab({ job }: { job: JobView }): ReactElement {
             </thead>
             <tbody>
               {items.items.map((item) => (
-                <FileRow key={item.seq} item={item} />
+                <FileRow key={item.seq} item={item} jobId={job.id} local={local} />
               ))}
             </tbody>
           </table>

@@ -3,20 +3,20 @@ import type { ReactElement } from 'react';
 import { formatAmount, formatEta, formatRate, progressFraction } from '../../../../shared/format';
 import type { JobView } from '../../../../shared/model';
 import { jobTone } from '../../lib/jobTone';
-import { plural } from '../../lib/plural';
-import { setDetailTab, showFailedFiles } from '../../store/actions/detail';
+import { setDetailTab } from '../../store/actions/detail';
 import { clearSelection } from '../../store/actions/selection';
 import type { DetailTab } from '../../store/detailSlice';
 import { selectActiveId, selectActiveJob, selectDetailTab } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
 import { EmptyState } from '../common/EmptyState';
-import { AlertIcon, CloseIcon } from '../common/icons';
+import { CloseIcon } from '../common/icons';
 import { ProgressBar } from '../common/ProgressBar';
 import { StateBadge } from '../common/StateBadge';
 import { DetailsTab } from './DetailsTab';
 import { EventsTab } from './EventsTab';
 import { FilesTab } from './FilesTab';
 import { JobControls } from './JobControls';
+import { DatasetLocation, FailedNotice } from './Landing';
 import { LogTail } from './LogTail';
 import { PrioritySelect } from './PrioritySelect';
 import { ResultFooter } from './ResultFooter';
@@ -51,29 +51,6 @@ function Progress({ job }: { job: JobView }): ReactElement {
         <div className="job-detail-current muted" data-testid="job-current" title={job.current}>
           Now: {job.current}
         </div>
-      ) : null}
-    </div>
-  );
-}
-
-/** A job that completed with failures says so above everything else, and leads to the failures. */
-function FailedNotice({ job }: { job: JobView }): ReactElement | null {
-  if (jobTone(job) !== 'partial') return null;
-  const failed = job.counts.failed;
-  const upload = job.kind === 'upload';
-  return (
-    <div className="job-detail-failed" role="note" data-testid="failed-notice">
-      <AlertIcon aria-hidden="true" />
-      <span>
-        <strong>
-          {failed} {plural(failed, upload ? 'file' : 'item')} failed.
-        </strong>{' '}
-        The others completed.
-      </span>
-      {upload ? (
-        <button type="button" className="btn btn-small" onClick={() => showFailedFiles(job.id)}>
-          Show failed files
-        </button>
       ) : null}
     </div>
   );
@@ -142,6 +119,7 @@ export function JobDetail(): ReactElement {
       </header>
       <JobControls key={`controls-${job.id}`} job={job} />
       <Progress job={job} />
+      <DatasetLocation job={job} />
       <FailedNotice job={job} />
       <Tabs job={job} tab={tab} />
       <div className="detail-tab-panel" role="tabpanel" id={`detail-panel-${tab}`} aria-labelledby={`detail-tab-${tab}`}>

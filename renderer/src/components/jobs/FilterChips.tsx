@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { ReactElement } from 'react';
 import { formatState } from '../../../../shared/format';
 import { JOB_KINDS } from '../../../../shared/model';
-import type { JobState } from '../../../../shared/model';
+import type { JobStateFilter } from '../../../../shared/model';
 import { setJobQuery, toggleKindFilter, toggleStateFilter } from '../../store/actions/jobs';
 import { selectJobQuery } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
@@ -11,7 +11,7 @@ import { ChevronDownIcon } from '../common/icons';
 import { Menu } from '../common/Menu';
 import '../../styles/states.css';
 
-const STATES: readonly JobState[] = ['running', 'queued', 'paused', 'completed', 'failed', 'canceled'];
+const STATES: readonly JobStateFilter[] = ['running', 'queued', 'paused', 'completed', 'partial', 'failed', 'canceled'];
 
 function KindFilter(): ReactElement {
   const kinds = useFerryStore((s) => s.jobs.view.query.kinds);

@@ -2,6 +2,7 @@
  * The sidebar: the primary action, jobs by state with live counts (the `stats` stream), and the
  * other screens. A state entry is a shortcut for the table's state filter.
  */
+import { Fragment } from 'react';
 import type { ReactElement, ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount, formatState } from '../../../../shared/format';
@@ -23,7 +24,7 @@ import './Sidebar.css';
 const STATES: readonly JobState[] = ['running', 'queued', 'paused', 'awaiting_approval', 'completed', 'failed', 'canceled'];
 
 /** The sidebar entry that matches what the screen shows. */
-const selectCurrent = (s: { ui: { view: View }; jobs: { view: { query: { states: JobState[]; kinds: unknown[]; text: string } } } }): string => {
+const selectCurrent = (s: { ui: { view: View }; jobs: { view: { query: { states: string[]; kinds: unknown[]; text: string } } } }): string => {
   if (s.ui.view !== 'jobs') return s.ui.view;
   const { states } = s.jobs.view.query;
   if (states.length === 0) return 'jobs:all';
@@ -56,6 +57,7 @@ function NavItem({ id, current, label, icon, count, tone, onClick }: { id: strin
 export function Sidebar(): ReactElement {
   const counts = useFerryStore(useShallow(selectStateCounts));
   const current = useFerryStore(selectCurrent);
+  const partial = useFerryStore((s) => s.stats.current?.partial ?? 0);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return (
     <nav className="sidebar" aria-label="Ferry">
@@ -84,15 +86,20 @@ export function Sidebar(): ReactElement {
         <ul className="sidebar-list" aria-labelledby="sidebar-jobs">
           <NavItem id="jobs:all" current={current} label="All jobs" icon={<ListIcon />} count={total} onClick={() => showJobsIn([])} />
           {STATES.filter((state) => state !== 'awaiting_approval' || counts[state] > 0).map((state) => (
-            <NavItem
-              key={state}
-              id={`jobs:${state}`}
-              current={current}
-              label={formatState(state).replace(/^./, (c) => c.toUpperCase())}
-              count={counts[state]}
-              tone={`state-${state}`}
-              onClick={() => showJobsIn([state])}
-            />
+            <Fragment key={state}>
+              <NavItem
+                id={`jobs:${state}`}
+                current={current}
+                label={formatState(state).replace(/^./, (c) => c.toUpperCase())}
+                count={counts[state]}
+                tone={`state-${state}`}
+                onClick={() => showJobsIn([state])}
+              />
+              {/* Of the completed jobs, those with failed files: shown while there are some. */}
+              {state === 'completed' && (partial > 0 || current === 'jobs:partial') ? (
+                <NavItem id="jobs:partial" current={current} label="With failures" count={partial} tone="state-partial sidebar-item-sub" onClick={() => showJobsIn(['partial'])} />
+              ) : null}
+            </Fragment>
           ))}
         </ul>
         <h2 className="sidebar-heading" id="sidebar-places">

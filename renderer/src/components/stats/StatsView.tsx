@@ -2,7 +2,7 @@
  * Stats: jobs by state, success rate, bytes moved, live and hourly throughput, and how long jobs
  * take by kind. Figures come from the engine where it has them, else from a sample of finished jobs.
  */
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import type { ReactElement, ReactNode } from 'react';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatState } from '../../../../shared/format';
 import { JOB_STATES } from '../../../../shared/model';
@@ -40,19 +40,31 @@ function useNow(): number {
 
 function StateBreakdown(): ReactElement {
   const counts = useFerryStore(selectStateCounts);
+  const partial = useFerryStore((s) => s.stats.current?.partial ?? 0);
   const total = JOB_STATES.reduce((sum, s) => sum + counts[s], 0);
+  // The bar splits the completed jobs: those with failed files get their own part and tone.
+  const parts = JOB_STATES.flatMap((s) => (s === 'completed' ? [{ tone: 'completed', n: counts.completed - partial }, { tone: 'partial', n: partial }] : [{ tone: s, n: counts[s] }]));
   return (
     <div className="state-breakdown">
-      <div className="state-bar" role="img" aria-label={JOB_STATES.map((s) => `${formatCount(counts[s])} ${formatState(s)}`).join(', ')}>
-        {total === 0 ? <span className="state-bar-empty" /> : JOB_STATES.map((s) => (counts[s] > 0 ? <span key={s} className={`state-bar-part state-${s}`} style={{ flexGrow: counts[s] }} /> : null))}
+      <div className="state-bar" role="img" aria-label={parts.map((p) => `${formatCount(p.n)} ${formatState(p.tone)}`).join(', ')}>
+        {total === 0 ? <span className="state-bar-empty" /> : parts.map((p) => (p.n > 0 ? <span key={p.tone} className={`state-bar-part state-${p.tone}`} style={{ flexGrow: p.n }} /> : null))}
       </div>
       <ul className="state-legend">
         {JOB_STATES.filter((s) => s !== 'awaiting_approval' || counts[s] > 0).map((s) => (
-          <li key={s} className={`state-${s}`} data-testid={`stats-count-${s}`}>
-            <span className="state-legend-dot" aria-hidden="true" />
-            <span className="state-legend-name">{formatState(s)}</span>
-            <span className="state-legend-count">{formatCount(counts[s])}</span>
-          </li>
+          <Fragment key={s}>
+            <li className={`state-${s}`} data-testid={`stats-count-${s}`}>
+              <span className="state-legend-dot" aria-hidden="true" />
+              <span className="state-legend-name">{formatState(s)}</span>
+              <span className="state-legend-count">{formatCount(counts[s])}</span>
+            </li>
+            {s === 'completed' && partial > 0 ? (
+              <li className="state-partial" data-testid="stats-count-partial">
+                <span className="state-legend-dot" aria-hidden="true" />
+                <span className="state-legend-name">with failures</span>
+                <span className="state-legend-count">{formatCount(partial)}</span>
+              </li>
+            ) : null}
+          </Fragment>
         ))}
       </ul>
     </div>
@@ -65,6 +77,7 @@ export function StatsView(): ReactElement {
   const summary = useFerryStore((s) => s.stats.summary);
   const status = useFerryStore((s) => s.stats.summaryStatus);
   const counts = useFerryStore(selectStateCounts);
+  const partial = useFerryStore((s) => s.stats.current?.partial ?? 0);
   const [metric, setMetric] = useState<'bytes' | 'jobs'>('bytes');
   const now = useNow();
   useEffect(() => {
@@ -92,7 +105,13 @@ export function StatsView(): ReactElement {
           <Tile
             label="Success rate"
             value={summary?.successRate != null ? formatPercent(summary.successRate) : '—'}
-            note={summary?.source === 'engine' ? 'completed of finished, last 24 hours' : `${formatCount(counts.completed)} completed · ${formatCount(counts.failed)} failed`}
+            note={
+              summary?.source === 'engine'
+                ? summary.partial
+                  ? `last 24 hours · ${formatCount(summary.partial)} with failures`
+                  : 'completed of finished, last 24 hours'
+                : `${formatCount(counts.completed - partial)} completed · ${formatCount(partial)} with failures · ${formatCount(counts.failed)} failed`
+            }
             testId="stat-success"
           />
           <Tile label="Bytes moved" value={summary?.bytesMoved != null ? formatBytes(summary.bytesMoved) : '—'} note={summary?.source === 'sample' ? 'by recent finished uploads' : 'by uploads in the last 24 hours'} testId="stat-bytes" />

@@ -4,7 +4,7 @@
  */
 import { isFinished } from '../../../../shared/model';
 import type { BulkAction } from '../../../../shared/contract';
-import type { JobKind, JobState, JobView, Priority } from '../../../../shared/model';
+import type { JobKind, JobStateFilter, JobView, Priority } from '../../../../shared/model';
 import { isControlAllowed, JOB_CONTROLS } from '../../jobControls';
 import type { JobControl, JobControlSpec } from '../../jobControls';
 import { copyText } from '../../lib/clipboard';
@@ -89,7 +89,7 @@ export function setJobQuery(patch: Partial<JobQuery>): void {
 
 const sameSet = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
 
-export function toggleStateFilter(state: JobState): void {
+export function toggleStateFilter(state: JobStateFilter): void {
   const states = store().jobs.view.query.states;
   setJobQuery({ states: states.includes(state) ? states.filter((s) => s !== state) : [...states, state] });
 }

@@ -1,6 +1,6 @@
 /** Moving around the app: screens, the job search, and requests from the host (app.navigate). */
 import type { NavigateRequest } from '../../../../shared/contract';
-import type { JobState } from '../../../../shared/model';
+import type { JobStateFilter } from '../../../../shared/model';
 import { useFerryStore } from '../store';
 import type { View } from '../uiSlice';
 import { ensureJob, setJobQuery } from './jobs';
@@ -15,7 +15,7 @@ export const LOG_SEARCH_ID = 'log-search';
 export const goTo = (view: View): void => store().setView(view);
 
 /** The jobs screen filtered to some states (none: all jobs). */
-export function showJobsIn(states: JobState[]): void {
+export function showJobsIn(states: JobStateFilter[]): void {
   goTo('jobs');
   setJobQuery({ states });
 }

@@ -22,7 +22,7 @@ async function sampleSummary(): Promise<ReturnType<typeof summarizeJobs>> {
     finished.push(...page.jobs);
     if (page.jobs.length < JOB_PAGE) break;
   }
-  return summarizeJobs(finished, raw.counts, Date.now());
+  return summarizeJobs(finished, raw.counts, Date.now(), raw.partial ?? 0);
 }
 
 export async function loadStatsSummary(): Promise<void> {

@@ -128,6 +128,21 @@ describe('job commands', () => {
     expect(s.perHour.reduce((n, b) => n + b.completed, 0)).toBe(100);
     expect(s.perHour.at(-1)!.failed).toBe(25);
     expect(s.counts.completed).toBe(101);
+
+    // Ten of the completed uploads had failed files: they are not successes, and a filter finds them.
+    const partial = (await call(engine, 'listJobs', { state: ['completed'], kind: ['upload'], limit: 10 })).jobs.map((j) => j.id);
+    for (const id of partial) engine.services.repo.update(id, { result: 'partial' } as never);
+    const after = await call(engine, 'jobStats', {});
+    expect(after.partial).toBe(10);
+    expect(after.successRate).toBeCloseTo(90 / 125);
+    expect(engine.stats().partial).toBe(10);
+    const found = await call(engine, 'listJobs', { state: ['partial'], limit: 5 });
+    expect(found.total).toBe(10);
+    expect(found.jobs).toHaveLength(5);
+    expect(found.jobs.every((j) => j.state === 'completed' && j.result === 'partial')).toBe(true);
+    // With other states: any of them (a failed or a partial job), counted right.
+    expect((await call(engine, 'listJobs', { state: ['failed', 'partial'] })).total).toBe(35);
+    expect((await call(engine, 'listJobs', { state: ['completed'] })).total).toBe(101);
   });
 
   it('exports the filtered jobs to CSV and JSON files, streamed', async () => {

@@ -22,7 +22,14 @@ describe('job notifications', () => {
 
     const bad = await f.engine.commands.createDemoJob({ name: 'notify partial', items: 2, failRate: 1, itemDelayMs: 0, linesPerItem: 1, priority: 'normal' });
     const partial = await waitForJob(f.engine, bad.id, (j) => j.state === 'completed');
-    expect(noticeFor(partial, ALL_ON)).toMatchObject({ title: 'Finished with 2 failed: notify partial', body: `Job #${bad.id}: 0 done, 2 failed.`, silent: true });
+    expect(noticeFor(partial, ALL_ON)).toMatchObject({ title: 'Completed with failures: notify partial', body: `Job #${bad.id}: 2 of 2 items failed.`, silent: false });
+    // Either setting shows it: it is a completion and a failure.
+    expect(noticeFor(partial, { notifyOnComplete: false, notifyOnFailure: true })?.title).toBe('Completed with failures: notify partial');
+    expect(noticeFor(partial, { notifyOnComplete: true, notifyOnFailure: false })?.title).toBe('Completed with failures: notify partial');
+    expect(noticeFor(partial, { notifyOnComplete: false, notifyOnFailure: false })).toBeNull();
+    // An upload says what to do about it.
+    const upload = { ...partial, kind: 'upload' as const, counts: { processed: 11, failed: 1 } };
+    expect(noticeFor(upload, ALL_ON)?.body).toBe(`Job #${bad.id}: 1 of 12 files failed. Open the job to see why and send them again.`);
 
     const failed = { ...partial, name: 'notify fail', state: 'failed' as const, error: 'cannot start /no/such/program' };
     expect(noticeFor(failed, ALL_ON)).toMatchObject({ title: 'Failed: notify fail', body: `Job #${bad.id}: cannot start /no/such/program`, silent: false });

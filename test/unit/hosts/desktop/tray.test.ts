@@ -18,6 +18,9 @@ describe('the tray tooltip', () => {
     expect(trayTooltip(stats({ counts: counts({ paused: 2 }) }))).toBe('Ferry: 2 paused');
     expect(trayTooltip(stats({ running: 1, activeProgress: null }))).toBe('Ferry: 1 running');
     expect(trayTooltip(stats({ counts: counts({ completed: 40, failed: 2 }) }))).toBe('Ferry: idle');
+    // Jobs that completed with failed items wait for the user: the tray says so.
+    expect(trayTooltip(stats({ counts: counts({ completed: 40, failed: 2 }), partial: 3 }))).toBe('Ferry: 3 completed with failures');
+    expect(trayTooltip(stats({ running: 1, activeProgress: null, partial: 1 }))).toBe('Ferry: 1 running · 1 completed with failures');
   });
 
   it('follows a real engine: idle, then a running job with its progress', async () => {

@@ -1,0 +1,37 @@
+/** Where an upload landed and what failed in it: copy a location, show it in the file manager, send the failed files again. */
+import { plural } from '../../lib/plural';
+import { copyText } from '../../lib/clipboard';
+import { ferry } from '../../transport';
+import { useFerryStore } from '../store';
+import { showError, showToast } from './toasts';
+
+const store = useFerryStore.getState;
+
+export async function copyLocation(where: string, what: string): Promise<void> {
+  try {
+    await copyText(where);
+    showToast('success', 'Location copied', what);
+  } catch (err) {
+    showError('Could not copy', err);
+  }
+}
+
+/** Shows the dataset (or, with `seq`, one of its files) where it landed, in the OS file manager (desktop). */
+export async function revealLanded(id: number, seq?: number): Promise<void> {
+  try {
+    await ferry.revealPath({ id, what: 'destination', ...(seq === undefined ? {} : { seq }) });
+  } catch (err) {
+    showError('Could not show it in the file manager', err);
+  }
+}
+
+/** A new attempt of a completed upload's failed files only. */
+export async function resendFailedFiles(id: number): Promise<void> {
+  const failed = store().jobs.byId[id]?.counts.failed ?? 0;
+  try {
+    store().upsertJobs([await ferry.resendFailed({ id })]);
+    showToast('success', `Sending ${failed === 1 ? 'the failed file' : `${failed} failed ${plural(failed, 'file')}`} again`, `Job #${id}: the files that landed stay as they are.`);
+  } catch (err) {
+    showError(`Could not send the failed files of job ${id} again`, err);
+  }
+}
