@@ -5,7 +5,7 @@ import { ferry } from '../../transport';
 import { useFerryStore } from '../store';
 import type { WebhookEditorTarget } from '../webhooksSlice';
 import { confirmAction } from './dialogs';
-import { fieldErrors } from './settings';
+import { fieldErrors } from '../../lib/fieldErrors';
 import { asFerryError, describeError, showError, showToast } from './toasts';
 
 export type WebhookInput = z.input<typeof webhookInput>;
