@@ -2,7 +2,7 @@ import { FerryError, notFound } from '../../../shared/errors';
 import { browseDirectory, listPlaces, summarizeFolder } from '../files/browse';
 import type { CommandHandlers, EngineServices } from './engineServices';
 
-type FileCommandNames = 'listPlaces' | 'listDirectory' | 'summarizeFolder' | 'capabilities' | 'pickPaths' | 'revealPath' | 'beginStaging';
+type FileCommandNames = 'listPlaces' | 'listDirectory' | 'summarizeFolder' | 'capabilities' | 'pickPaths' | 'pickSavePath' | 'revealPath' | 'beginStaging';
 
 /** Commands for local files and what the host offers around them: dialogs, the file manager, staging. */
 export function fileCommands(services: Pick<EngineServices, 'host' | 'jobs' | 'logs' | 'items' | 'receiver' | 'commandJobs'>): Pick<CommandHandlers, FileCommandNames> {
@@ -16,6 +16,7 @@ export function fileCommands(services: Pick<EngineServices, 'host' | 'jobs' | 'l
       host: host.kind,
       pickPaths: !!host.pickPaths,
       reveal: !!host.reveal,
+      saveDialog: !!host.pickSavePath,
       dropPaths: host.dropPaths,
       receiverDir: services.receiver.current()?.dir ?? null,
       commandJobs: services.commandJobs.allowed(),
@@ -24,6 +25,10 @@ export function fileCommands(services: Pick<EngineServices, 'host' | 'jobs' | 'l
     pickPaths: ({ kind }) => {
       if (!host.pickPaths) throw unavailable('The file dialog');
       return host.pickPaths(kind);
+    },
+    pickSavePath: async ({ name, kind }) => {
+      if (!host.pickSavePath) throw unavailable('The save dialog');
+      return { path: await host.pickSavePath(name, kind) };
     },
     revealPath: ({ id, what, seq }) => {
       if (!host.reveal) throw unavailable('Showing files in the file manager');

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DestinationTest } from '../../../shared/destinations';
-import { addressOf, describeAnswer, identify, networkProblem, probe, type Answer, type Diagnosis } from './connectionProblem';
+import { addressOf, describeAnswer, identify, networkProblem, probe, type Answer, type Diagnosis } from '../util/connectionProblem';
 import { pseudoFolderProblem } from './folderPlace';
 import type { ResolvedDestination } from './protocolFactory';
 
