@@ -23,6 +23,8 @@ export interface HostServices {
   confirmCommandJobs?(): Promise<boolean>;
   /** Reserves a staging area for files the interface streams to the host (the web host's drops). */
   beginStaging?(): StagingArea;
+  /** How much the staging areas hold now (for health). */
+  stagingUsage?(): { areas: number; bytes: number };
 }
 
 export const HEADLESS_HOST: HostServices = { kind: 'web', dropPaths: false };
