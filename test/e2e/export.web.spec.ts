@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { JobsPage } from './pages/jobsPage';
 import { waitForState } from './support/jobs';
+import { shootBothThemes } from './support/screens';
 
 test.describe('export', () => {
   test('Export downloads the filtered jobs as CSV and JSON', async ({ page, ferry }) => {
@@ -20,6 +21,11 @@ test.describe('export', () => {
     await expect(jobs.rows).toHaveCount(3);
     await jobs.search.fill('Calibration');
     await expect(jobs.rows).toHaveCount(2);
+
+    await page.getByRole('button', { name: 'Export' }).click();
+    await expect(page.getByTestId('export-menu')).toContainText('the 2 matching jobs');
+    await shootBothThemes(page, 'jobs-export-menu', { keepMouse: true });
+    await page.keyboard.press('Escape');
 
     const csv = await jobs.export('CSV (spreadsheets)');
     expect(csv.name).toMatch(/^jobs-.*\.csv$/);

@@ -3,6 +3,7 @@
  * Delete does, files are listed as people count, an older job's Created cell shows its date, and
  * a form's errors name the field and what it needs instead of the schema's own text.
  */
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test } from './fixtures';
@@ -109,5 +110,64 @@ test.describe('form errors in plain words', () => {
     const error = editor.getByLabel('Stable after (seconds)').locator('xpath=ancestor::div[contains(@class,"field")][1]').locator('.field-error');
     await expect(error).toHaveText('Stable after must be at least 0');
     for (const text of await editor.locator('.field-error').allTextContents()) expect(text).not.toMatch(zodText);
+  });
+});
+
+test.describe('connection tests in plain words', () => {
+  test('a destination test says what answered and what to check', async ({ page, ferry }) => {
+    // A web page where an S3 endpoint was expected, as a mistyped port gives.
+    const web = createServer((_req, res) => {
+      res.writeHead(404, { 'Content-Type': 'text/html', Server: 'nginx' });
+      res.end('<html>Not found</html>');
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    const port = (web.address() as { port: number }).port;
+    try {
+      await ferry.call('saveDestination', {
+        name: 'Lab bucket',
+        kind: 's3',
+        config: { endpoint: `http://127.0.0.1:${port}`, bucket: 'lab-data', accessKeyId: 'AKIA0000', forcePathStyle: true },
+        secret: { secretAccessKey: 'not-a-real-secret' },
+      });
+      // A port nothing listens on: taken, then freed.
+      const spare = createServer();
+      await new Promise<void>((resolve) => spare.listen(0, '127.0.0.1', resolve));
+      const closed = (spare.address() as { port: number }).port;
+      await new Promise((resolve) => spare.close(resolve));
+      await ferry.call('saveDestination', { name: 'Partner tus', kind: 'tus', config: { endpoint: `http://127.0.0.1:${closed}/files/` } });
+      const dests = new DestinationsPage(page);
+      await dests.shell.open(ferry.url);
+      await dests.open();
+
+      const s3 = await dests.test('Lab bucket');
+      await expect(s3).toHaveAttribute('data-problem', 'not_s3');
+      await expect(s3).toContainText(`127.0.0.1:${port} answered as a web server (HTTP 404, text/html, nginx), not as S3.`);
+      await expect(s3.getByTestId('destination-test-hint')).toContainText('S3 API');
+      await expect(s3).not.toContainText(/UnknownError|does not exist/);
+
+      const tus = await dests.test('Partner tus');
+      await expect(tus).toHaveAttribute('data-problem', 'refused');
+      await expect(tus).toContainText(`Nothing is listening at 127.0.0.1:${closed}: the connection was refused.`);
+      await expect(tus.getByTestId('destination-test-hint')).toHaveText('Check the address and the port, and that the server is running.');
+      await expect(tus).not.toContainText('fetch failed');
+      await shootBothThemes(page, 'destination-test-messages');
+    } finally {
+      await new Promise((resolve) => web.close(resolve));
+    }
+  });
+
+  test('Escape in the Export menu closes the menu only', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    const job = await ferry.call<{ id: number }>('createDemoJob', { name: 'One', items: 1, itemDelayMs: 0, failRate: 0 });
+    await waitForState(ferry, job.id, ['completed']);
+    await jobs.open(ferry.url);
+    await jobs.select(job.id);
+    await page.getByRole('button', { name: 'Export' }).click();
+    const menu = page.getByTestId('export-menu');
+    await expect(menu).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(menu).toBeHidden();
+    // The detail the Escape would otherwise close is still open.
+    await expect(jobs.detail).toBeVisible();
   });
 });

@@ -89,6 +89,10 @@ export function networkProblem(err: unknown, url: string, timeoutSeconds: number
         : "Check that the server's certificate is valid for this name and trusted by this computer.",
     };
   }
+  if (messages.some((m) => /^bad port$/i.test(m))) {
+    const port = at.replace(/^.*:/, '');
+    return { problem: 'refused', message: `Ferry does not connect to port ${port}: it is reserved for other services, so no upload server uses it.`, hint: 'Check the port in the address.' };
+  }
   return undefined;
 }
 

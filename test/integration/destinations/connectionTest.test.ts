@@ -129,6 +129,12 @@ describe('connection tests in plain words', () => {
     }
   });
 
+  it('a port fetch refuses to use (9, discard) is named, not "fetch failed"', async () => {
+    const result = await testDestination(tusAt('http://127.0.0.1:9/files/'));
+    expect(result).toMatchObject({ ok: false, problem: 'refused' });
+    expect(result.message).toBe('Ferry does not connect to port 9: it is reserved for other services, so no upload server uses it.');
+  });
+
   it('https to a server that speaks plain http is a TLS failure with the right hint', async () => {
     const web = http.createServer((_req, res) => res.end('hello'));
     const port = await listen(web);
