@@ -42,7 +42,7 @@ export class WebhooksPage {
   /** Presses "Send test" on a webhook and answers the line that shows what the receiver said. */
   async sendTest(url: string): Promise<Locator> {
     const card = this.card(url);
-    await card.getByRole('button', { name: `Send a test delivery to ${url}` }).click();
+    await card.getByRole('button', { name: `Send test to ${url}` }).click();
     const line = card.getByTestId('webhook-test');
     await expect(line).not.toHaveAttribute('data-status', 'sending');
     return line;

@@ -69,7 +69,7 @@ function WebhookCard({ hook, scope }: { hook: WebhookView; scope: string }): Rea
         <button
           type="button"
           className="btn btn-small"
-          aria-label={`Send a test delivery to ${hook.url}`}
+          aria-label={`Send test to ${hook.url}`}
           title="Send one signed test delivery (event “test”) now and show what the receiver answers"
           disabled={test?.status === 'sending'}
           onClick={() => void send()}
