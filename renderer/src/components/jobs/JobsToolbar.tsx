@@ -91,12 +91,12 @@ function ExportButton({ filtered, total }: { filtered: boolean; total: number })
         <Menu
           x={menu.x}
           y={menu.y}
-          label="Export"
+          label={`Export ${what}`}
           testId="export-menu"
           onClose={() => setMenu(null)}
           entries={[
-            { label: 'CSV (spreadsheets)', hint: what, onSelect: () => void exportJobList('csv') },
-            { label: 'JSON', hint: what, onSelect: () => void exportJobList('json') },
+            { label: 'CSV', hint: 'for spreadsheets', onSelect: () => void exportJobList('csv') },
+            { label: 'JSON', hint: 'for scripts', onSelect: () => void exportJobList('json') },
           ]}
         />
       ) : null}
