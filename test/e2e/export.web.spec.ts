@@ -41,6 +41,14 @@ test.describe('export', () => {
     expect(exported.map((j) => j.name).sort()).toEqual(['Calibration run 1', 'Calibration run 2']);
     expect(exported.every((j) => j.state === 'completed')).toBe(true);
 
+    // At 800 px the toolbar keeps Export, the search and the demo button on one row.
+    await page.setViewportSize({ width: 800, height: 700 });
+    const exportButton = page.getByRole('button', { name: 'Export' });
+    await expect(exportButton).toBeVisible();
+    const [button, search] = await Promise.all([exportButton.boundingBox(), jobs.search.boundingBox()]);
+    expect(Math.abs(button!.y - search!.y)).toBeLessThan(12);
+    await shootBothThemes(page, 'jobs-export-800');
+
     // In the browser the download is the export: nothing piles up in the engine's data folder.
     await expect.poll(() => readdirSync(join(ferry.dataDir, 'exports'))).toEqual([]);
   });

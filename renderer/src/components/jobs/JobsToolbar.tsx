@@ -76,6 +76,7 @@ function ExportButton({ filtered, total }: { filtered: boolean; total: number })
         className="btn btn-ghost"
         aria-haspopup="menu"
         aria-expanded={menu !== null}
+        aria-label="Export"
         title={`Export ${what} as CSV or JSON`}
         disabled={total === 0}
         onClick={(event) => {
@@ -84,7 +85,7 @@ function ExportButton({ filtered, total }: { filtered: boolean; total: number })
         }}
       >
         <DownloadIcon />
-        Export
+        <span className="jobs-toolbar-label">Export</span>
         <ChevronDownIcon className="chip-caret" />
       </button>
       {menu ? (
@@ -119,9 +120,9 @@ export function JobsToolbar(): ReactElement {
       </div>
       <SearchBox />
       <ExportButton filtered={filtered} total={status === 'loading' ? 0 : total} />
-      <button type="button" className="btn btn-ghost" onClick={() => void createDemoJob()} title="Start a demo job with simulated items and a live log">
+      <button type="button" className="btn btn-ghost" onClick={() => void createDemoJob()} aria-label="New demo job" title="Start a demo job with simulated items and a live log">
         <BeakerIcon />
-        New demo job
+        <span className="jobs-toolbar-label">New demo job</span>
       </button>
     </header>
   );
