@@ -31,6 +31,16 @@ export interface WebhookView {
   createdAt: number;
 }
 
+/** What a webhook's test delivery met: the receiver's answer (or none) and how long it took. */
+export interface WebhookTestResult {
+  ok: boolean;
+  /** The HTTP status, or null when no answer came (refused, name not found, timed out). */
+  status: number | null;
+  durationMs: number;
+  /** In plain words: "The receiver answered 200 OK in 35 ms." */
+  message: string;
+}
+
 /** An approval gate: the step waits in `awaiting_approval` until approved, rejected or timed out. */
 export const gateSchema = z.strictObject({
   /** Shown to whoever approves. */

@@ -64,10 +64,35 @@ export type DestinationView = DestinationConfig & {
   updatedAt: number;
 };
 
+/**
+ * Why a connection test failed, as the engine classified it: nothing listening, a name not found,
+ * no answer, a TLS handshake that failed, a connection closed without an answer, a server of
+ * another kind (a web page, a tus server where S3 was expected, or the reverse), credentials
+ * refused, a bucket that is missing, or an answer Ferry did not expect.
+ */
+export type ConnectionProblem =
+  | 'refused'
+  | 'dns'
+  | 'timeout'
+  | 'tls'
+  | 'closed'
+  | 'not_s3'
+  | 'not_tus'
+  | 'auth'
+  | 'bucket_missing'
+  | 'unexpected'
+  | 'not_running'
+  | 'folder';
+
 /** The answer of a connection test. */
 export interface DestinationTest {
   ok: boolean;
+  /** What was reached and what answered, in plain words. */
   message: string;
+  /** When it failed: what to check (address, port, credentials, TLS…). */
+  hint?: string;
+  /** When it failed: the kind of failure. */
+  problem?: ConnectionProblem;
   latencyMs: number;
   details?: Record<string, unknown>;
 }

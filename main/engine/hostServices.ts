@@ -15,12 +15,16 @@ export interface HostServices {
   kind: 'desktop' | 'web';
   pickPaths?(kind: 'files' | 'folders'): Promise<string[]>;
   reveal?(path: string): void;
+  /** Asks where to save a file in the OS save dialog; null when the user dismissed it. */
+  pickSavePath?(suggestedName: string, kind: 'csv' | 'json'): Promise<string | null>;
   /** Dropped files arrive with paths (desktop) rather than as streamed bytes (web). */
   dropPaths: boolean;
   /** Asks the user in a native dialog whether command jobs may run; true when they said yes. */
   confirmCommandJobs?(): Promise<boolean>;
   /** Reserves a staging area for files the interface streams to the host (the web host's drops). */
   beginStaging?(): StagingArea;
+  /** How much the staging areas hold now (for health). */
+  stagingUsage?(): { areas: number; bytes: number };
 }
 
 export const HEADLESS_HOST: HostServices = { kind: 'web', dropPaths: false };

@@ -47,3 +47,6 @@ export function isControlAllowed(spec: JobControlSpec, job: Pick<JobView, 'state
   if (spec.control === 'stopAfterCurrent') return job.state === 'running' && !job.stopAfterCurrent;
   return true;
 }
+
+/** Why every job control is off while the engine does not answer (shown as their tooltip). */
+export const OFFLINE_REASON = 'Ferry is not reachable';

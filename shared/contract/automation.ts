@@ -1,7 +1,7 @@
 /** Automation: command jobs, approval gates of pipelines, and webhooks. */
 import { z } from 'zod';
 import type { JobView } from '../model';
-import { webhookInput, type WebhookView } from '../automation';
+import { webhookInput, type WebhookTestResult, type WebhookView } from '../automation';
 import { command, idInput, MAX_NAME, noInput, priority } from './define';
 
 export const automationCommands = {
@@ -33,6 +33,8 @@ export const automationCommands = {
   listWebhooks: command<WebhookView[]>()(noInput),
   /** Creates (no id) or edits a webhook; a secret given here is stored and never returned. */
   saveWebhook: command<WebhookView>()(webhookInput),
+  /** Sends one signed test delivery (event `test`) to a saved webhook now, not queued or retried, and answers what the receiver said. */
+  testWebhook: command<WebhookTestResult>()(z.strictObject({ id: z.string().min(1).max(64) })),
   /** Removes a webhook; deliveries still pending for it are dropped. */
   deleteWebhook: command<{ id: string }>()(z.strictObject({ id: z.string().min(1).max(64) })),
 } as const;

@@ -10,6 +10,8 @@ export interface Capabilities {
   host: 'desktop' | 'web';
   pickPaths: boolean;
   reveal: boolean;
+  /** The OS save dialog (desktop): an export asks where to go; otherwise it is downloaded. */
+  saveDialog: boolean;
   /** Dropped files come with their paths (desktop); otherwise they are streamed (web). */
   dropPaths: boolean;
   /** Where the built-in receiver files what it receives. */
@@ -25,6 +27,8 @@ export const hostCommands = {
   capabilities: command<Capabilities>()(noInput),
   /** Opens the OS file dialog (desktop only) and answers the chosen paths, or [] if dismissed. */
   pickPaths: command<string[]>()(z.strictObject({ kind: z.enum(['files', 'folders']) })),
+  /** Opens the OS save dialog (desktop only) for a jobs export; answers the chosen path, or null if dismissed. */
+  pickSavePath: command<{ path: string | null }>()(z.strictObject({ name: z.string().min(1).max(200), kind: z.enum(['csv', 'json']) })),
   /**
    * Shows a job's log file, a dataset file's source, or where a dataset (`destination`; with `seq`,
    * one of its files) landed in the OS file manager (desktop only; `destination` only for a folder

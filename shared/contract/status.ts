@@ -33,6 +33,8 @@ export interface Health {
   databaseCheckedAt?: number;
   logs?: { openWriters: number; followers: number; bufferedBytes: number };
   retention?: { days: number; keepNewest: number | null; lastRunAt: number | null; lastDeleted: number };
+  /** Files dropped in a browser and kept by the web host until their upload no longer needs them. */
+  staging?: { areas: number; bytes: number };
   /** Things a user should look at (low disk space, a failed check). */
   warnings?: string[];
   /** The versioned HTTP API's use and limits (in `GET /api/v1/health` of the web host). */

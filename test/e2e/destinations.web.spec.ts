@@ -85,7 +85,7 @@ test.describe('destinations', () => {
     await dests.field('Bucket').fill('Not_A_Bucket');
     await dests.field('Access key id').fill('AKIA');
     await dests.editor.getByRole('button', { name: 'Add destination' }).click();
-    await expect(dests.editor).toContainText('a bucket name is lowercase');
+    await expect(dests.editor).toContainText('A bucket name is lowercase');
     await expect(dests.editor).toContainText('An S3 destination needs its secret access key');
     await dests.editor.getByRole('button', { name: 'Cancel' }).click();
     await expect(dests.editor).toBeHidden();

@@ -15,7 +15,7 @@ test.describe('settings', () => {
 
     await settings.field('Jobs at once').fill('0');
     await settings.save.click();
-    await expect(settings.errorFor('Jobs at once')).toHaveText('At least 1');
+    await expect(settings.errorFor('Jobs at once')).toHaveText('Jobs at once must be at least 1');
     await settings.field('Jobs at once').fill('7');
     await expect(settings.errorFor('Jobs at once')).toHaveCount(0);
     await settings.field('Limit upload speed').check();
@@ -104,7 +104,7 @@ test.describe('settings', () => {
     await settings.open();
     await settings.field('verify: jobs at once').fill('0');
     await settings.save.click();
-    await expect(settings.errorFor('verify: jobs at once')).toHaveText('At least 1');
+    await expect(settings.errorFor('verify: jobs at once')).toHaveText('Verify: jobs at once must be at least 1');
     await settings.field('verify: jobs at once').fill('');
     await settings.field('upload: jobs at once').fill('2');
     await settings.field('Jobs at once per destination').fill('3');

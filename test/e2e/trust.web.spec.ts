@@ -137,6 +137,40 @@ test.describe('a window that does not lie', () => {
     await shootBothThemes(page, 'status-disconnected');
   });
 
+  test('while Ferry is unreachable the job controls are off and say why, and a Pause is refused at once, not held', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    await jobs.open(ferry.url);
+    const job = await ferry.call<{ id: number }>('createDemoJob', { name: 'Long sweep', items: 5000, itemDelayMs: 50 });
+    await jobs.select(job.id);
+    const pause = jobs.detail.getByRole('button', { name: `Pause job ${job.id}` });
+    await expect(pause).toBeEnabled();
+
+    const exited = new Promise((resolve) => ferry.process.once('exit', resolve));
+    ferry.process.kill('SIGKILL');
+    await exited;
+    await expect(page.getByTestId('connection-state')).toHaveText('Disconnected');
+    await expect(pause).toBeDisabled();
+    await expect(pause).toHaveAttribute('title', 'Ferry is not reachable');
+    await expect(jobs.detail.getByTestId('controls-offline')).toHaveText('Ferry is not reachable: controls are off until it answers.');
+    for (const button of await jobs.detail.getByRole('toolbar', { name: `Controls for job ${job.id}` }).getByRole('button').all()) await expect(button).toBeDisabled();
+    await expect(jobs.detail.getByRole('combobox', { name: `Priority of job ${job.id}` })).toBeDisabled();
+    // No speed or ETA from before the connection dropped, in the row or the detail.
+    await expect(jobs.row(job.id).locator('.job-cell-speed')).toHaveText('—');
+    await expect(jobs.row(job.id).locator('.job-cell-eta')).toHaveText('—');
+    await expect(jobs.detail.getByTestId('job-rate')).toHaveText('Speed unknown while Ferry is not reachable');
+    await shootBothThemes(page, 'controls-offline');
+
+    // The keyboard's Pause (Space on the selected row) answers at once instead of waiting for the connection.
+    await jobs.row(job.id).click();
+    await page.keyboard.press(' ');
+    await jobs.shell.expectToast('Nothing was sent: pause job');
+    // The context menu says it too, with every control off.
+    await jobs.row(job.id).click({ button: 'right' });
+    const menu = page.getByTestId('job-context-menu');
+    await expect(menu.getByRole('menuitem', { name: 'Ferry is not reachable' })).toBeDisabled();
+    await expect(menu.getByRole('menuitem', { name: /^Pause/ })).toBeDisabled();
+  });
+
   test('a job waiting for approval shows in the status bar as something to do, and leads to it', async ({ page, ferry, temp }) => {
     const jobs = new JobsPage(page);
     const source = temp.make();

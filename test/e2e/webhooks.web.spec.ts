@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { startWebhookReceiver } from '../helpers/webhookReceiver';
 import { expect, test } from './fixtures';
 import { WebhooksPage } from './pages/webhooksPage';
+import { shootBothThemes } from './support/screens';
 
 test.describe('webhooks', () => {
   test('add a webhook, see a signed delivery when a job completes, edit it, delete it', async ({ page, ferry }) => {
@@ -60,6 +61,38 @@ test.describe('webhooks', () => {
       expect(await ferry.call<unknown[]>('listWebhooks')).toEqual([]);
     } finally {
       await receiver.close();
+    }
+  });
+
+  test('"Send test" delivers one signed test event and shows the answer in plain words', async ({ page, ferry }) => {
+    const secret = 'lab-secret-0123456789abcdef';
+    // The first test is taken, the second refused, as a receiver being set up would.
+    const receiver = await startWebhookReceiver(secret, (n) => (n === 0 ? { status: 200 } : { status: 401, body: 'bad signature' }));
+    const good = receiver.url('/ferry');
+    try {
+      const hooks = new WebhooksPage(page);
+      await hooks.shell.open(ferry.url);
+      await hooks.open();
+      await hooks.add(good, { secret, events: ['job.completed'] });
+
+      const passed = await hooks.sendTest(good);
+      await expect(passed).toHaveAttribute('data-status', 'ok');
+      await expect(passed).toContainText(/Delivered\s*The receiver answered 200 OK in \d+ ms\./);
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0]!.verified).toBe(true);
+      expect(receiver.received[0]!.headers['ferry-event']).toBe('test');
+
+      const refused = await hooks.sendTest(good);
+      await expect(refused).toHaveAttribute('data-status', 'failed');
+      await expect(refused).toContainText(/Not delivered\s*The receiver answered 401 Unauthorized in \d+ ms: “bad signature”\./);
+      await shootBothThemes(page, 'webhook-send-test');
+
+      // A receiver that is not running: said as such, not as "fetch failed".
+      await receiver.close();
+      const nobody = await hooks.sendTest(good);
+      await expect(nobody).toContainText(`Nothing is listening at 127.0.0.1:${receiver.port}: the connection was refused.`);
+    } finally {
+      await receiver.close().catch(() => undefined);
     }
   });
 });

@@ -15,6 +15,7 @@ type AutomationCommandNames =
   | 'rejectJob'
   | 'listWebhooks'
   | 'saveWebhook'
+  | 'testWebhook'
   | 'deleteWebhook';
 
 /** Values that may be secrets (headers, environment) are kept out of the log header. */
@@ -63,6 +64,7 @@ export function automationCommands(
     rejectJob: ({ id }) => services.pipelines.reject(id, 'the user'),
     listWebhooks: () => services.webhooks.list(),
     saveWebhook: (input) => services.webhooks.save(input),
+    testWebhook: ({ id }) => services.webhooks.sendTest(id),
     deleteWebhook: ({ id }) => {
       services.webhooks.delete(id);
       return { id };

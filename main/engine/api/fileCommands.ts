@@ -5,7 +5,7 @@ import { datasetPlace, itemPlace } from '../kinds/datasetPlace';
 import type { CommandHandlers, EngineServices } from './engineServices';
 import { uploadTarget } from './transferCommands';
 
-type FileCommandNames = 'listPlaces' | 'listDirectory' | 'summarizeFolder' | 'capabilities' | 'pickPaths' | 'revealPath' | 'beginStaging';
+type FileCommandNames = 'listPlaces' | 'listDirectory' | 'summarizeFolder' | 'capabilities' | 'pickPaths' | 'pickSavePath' | 'revealPath' | 'beginStaging';
 
 /** Commands for local files and what the host offers around them: dialogs, the file manager, staging. */
 export function fileCommands(services: Pick<EngineServices, 'host' | 'jobs' | 'logs' | 'items' | 'receiver' | 'commandJobs' | 'destinations'>): Pick<CommandHandlers, FileCommandNames> {
@@ -38,6 +38,7 @@ export function fileCommands(services: Pick<EngineServices, 'host' | 'jobs' | 'l
       host: host.kind,
       pickPaths: !!host.pickPaths,
       reveal: !!host.reveal,
+      saveDialog: !!host.pickSavePath,
       dropPaths: host.dropPaths,
       receiverDir: services.receiver.current()?.dir ?? null,
       commandJobs: services.commandJobs.allowed(),
@@ -46,6 +47,10 @@ export function fileCommands(services: Pick<EngineServices, 'host' | 'jobs' | 'l
     pickPaths: ({ kind }) => {
       if (!host.pickPaths) throw unavailable('The file dialog');
       return host.pickPaths(kind);
+    },
+    pickSavePath: async ({ name, kind }) => {
+      if (!host.pickSavePath) throw unavailable('The save dialog');
+      return { path: await host.pickSavePath(name, kind) };
     },
     revealPath: ({ id, what, seq }) => {
       if (!host.reveal) throw unavailable('Showing files in the file manager');

@@ -77,7 +77,7 @@ function exportPath(dataDir: string, input: CommandParsed<'exportJobs'>): string
 }
 
 /** What the job commands use. */
-export type JobServices = HealthServices & Pick<EngineServices, 'items' | 'search'>;
+export type JobServices = HealthServices & Pick<EngineServices, 'items' | 'search' | 'host'>;
 
 /** Commands for jobs: creating, listing, controlling, logs and events, history, housekeeping. */
 export function jobCommands(services: JobServices): Pick<CommandHandlers, JobCommandNames> {
@@ -110,7 +110,11 @@ export function jobCommands(services: JobServices): Pick<CommandHandlers, JobCom
       return { events, nextSince: events.length ? events[events.length - 1]!.seq : since };
     },
     getStats: () => services.stats(),
-    health: ({ deep }) => health.run(deep),
+    health: async ({ deep }) => {
+      const report = await health.run(deep);
+      const staging = services.host.stagingUsage?.();
+      return staging ? { ...report, staging } : report;
+    },
     deleteJob: ({ id, deleteFiles }) => {
       const row = jobs.assertDeletable(id);
       // Without files it stays synchronous: nothing can start or change between the check and the delete.

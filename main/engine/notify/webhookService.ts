@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { webhookInput, type WebhookEvent, type WebhookView } from '../../../shared/automation';
+import { webhookInput, type WebhookEvent, type WebhookTestResult, type WebhookView } from '../../../shared/automation';
 import { invalidInput, notFound } from '../../../shared/errors';
 import type { JobView } from '../../../shared/model';
 import type { Db } from '../db/database';
@@ -83,6 +83,15 @@ export class WebhookService {
     if (!this.repo.delete(id)) throw notFound(`deleteWebhook: webhook ${JSON.stringify(id)} does not exist`);
     this.deps.secrets.delete(secretKey(id));
     this.dispatcher.setWebhooks(this.configs());
+  }
+
+  /** One signed test delivery to a saved webhook, enabled or not, sent now and not retried. */
+  async sendTest(id: string): Promise<WebhookTestResult> {
+    const row = this.repo.get(id);
+    if (!row) throw notFound(`testWebhook: webhook ${JSON.stringify(id)} does not exist`);
+    const secret = this.deps.secrets.get(secretKey(id));
+    if (!secret) throw invalidInput(`testWebhook: webhook ${JSON.stringify(id)} has no signing secret; set one first`);
+    return this.dispatcher.sendTest({ id, url: row.url, secret });
   }
 
   notify(event: WebhookEvent, job: JobView): void {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
+import http, { STATUS_CODES } from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import { FerryError } from '../../../shared/errors';
 import type { JobView } from '../../../shared/model';
 import { backoffDelay, type BackoffPolicy } from '../../../shared/backoff';
+import { networkProblem } from '../util/connectionProblem';
 import { createLogger } from '../util/logger';
 import { retriableStatus } from '../upload/transferErrors';
 import { parseRetryAfter } from '../util/retryAfter';
@@ -12,7 +13,7 @@ import { signPayload } from './signing';
 
 const log = createLogger('webhooks');
 
-import { WEBHOOK_EVENTS, type WebhookEvent } from '../../../shared/automation';
+import { WEBHOOK_EVENTS, type WebhookEvent, type WebhookTestResult } from '../../../shared/automation';
 
 export { WEBHOOK_EVENTS, type WebhookEvent };
 
@@ -103,7 +104,14 @@ interface Outcome {
   retriable: boolean;
   retryAfterMs?: number;
   error?: string;
+  /** The network error when no answer came. */
+  cause?: unknown;
+  /** The start of the answer's body. */
+  snippet?: string;
 }
+
+/** What `post` sends: a queued delivery, or a test. */
+type Outgoing = Pick<PendingDelivery, 'deliveryId' | 'webhookId' | 'body'> & { jobId: number | null; event: string };
 
 /**
  * Sends signed job events to webhooks: one delivery per (webhook, event, job), retried with the
@@ -269,9 +277,35 @@ export class WebhookDispatcher {
     queueMicrotask(() => this.pump());
   }
 
+  /**
+   * One signed test delivery now (event `test`, no job), outside the queue and not retried, so a
+   * user setting up a receiver sees at once what it answers.
+   */
+  async sendTest(hook: { id: string; url: string; secret: string }): Promise<WebhookTestResult> {
+    const deliveryId = randomUUID();
+    const body = JSON.stringify({ id: deliveryId, event: 'test', createdAt: new Date().toISOString(), test: true, message: 'A test delivery from Ferry: nothing happened to any job.' });
+    const started = performance.now();
+    const outcome = await this.post(hook.url, hook.secret, { deliveryId, webhookId: hook.id, jobId: null, event: 'test', body }, AbortSignal.timeout(this.timeoutMs + 1000));
+    const durationMs = Math.round(performance.now() - started);
+    const took = `in ${durationMs} ms`;
+    if (outcome.status !== null) {
+      const status = `${outcome.status}${STATUS_CODES[outcome.status] ? ` ${STATUS_CODES[outcome.status]}` : ''}`;
+      const said = outcome.snippet?.trim() ? `: “${outcome.snippet.trim().slice(0, 200)}”` : '';
+      const message = outcome.ok
+        ? `The receiver answered ${status} ${took}.`
+        : outcome.status >= 300 && outcome.status < 400
+          ? `The receiver answered ${status} ${took}, a redirect; Ferry does not follow redirects, so use the address it points to.`
+          : `The receiver answered ${status} ${took}${said}.`;
+      return { ok: outcome.ok, status: outcome.status, durationMs, message };
+    }
+    const network = networkProblem(outcome.cause ?? new Error(outcome.error), hook.url, this.timeoutMs / 1000);
+    const message = network ? `No answer: ${network.message} ${network.hint}` : `No answer: ${outcome.error ?? 'the request failed'}.`;
+    return { ok: false, status: null, durationMs, message };
+  }
+
   /** One signed POST; never throws, answers what happened. */
-  private post(target: string, secret: string, d: PendingDelivery, signal: AbortSignal): Promise<Outcome> {
-    const op = `webhook(${d.webhookId}, job ${d.jobId}, ${d.event})`;
+  private post(target: string, secret: string, d: Outgoing, signal: AbortSignal): Promise<Outcome> {
+    const op = `webhook(${d.webhookId}, ${d.jobId === null ? 'test' : `job ${d.jobId}`}, ${d.event})`;
     return new Promise((resolve) => {
       const url = new URL(target);
       const body = Buffer.from(d.body, 'utf8');
@@ -299,12 +333,12 @@ export class WebhookDispatcher {
         },
       });
       const timer = setTimeout(() => {
-        finish({ status: null, ok: false, retriable: true, error: `${op}: no answer within ${this.timeoutMs} ms` });
+        finish({ status: null, ok: false, retriable: true, error: `${op}: no answer within ${this.timeoutMs} ms`, cause: Object.assign(new Error('timeout'), { name: 'TimeoutError' }) });
         req.destroy();
       }, this.timeoutMs);
       req.on('error', (err) => {
         const code = (err as NodeJS.ErrnoException).code;
-        finish({ status: null, ok: false, retriable: true, error: `${op}: ${code && !err.message.includes(code) ? `${code} ` : ''}${err.message}` });
+        finish({ status: null, ok: false, retriable: true, error: `${op}: ${code && !err.message.includes(code) ? `${code} ` : ''}${err.message}`, cause: err });
       });
       req.on('response', (res) => {
         let snippet = '';
@@ -315,11 +349,11 @@ export class WebhookDispatcher {
         res.on('error', () => undefined);
         res.on('end', () => {
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return finish({ status, ok: true, retriable: false });
+          if (status >= 200 && status < 300) return finish({ status, ok: true, retriable: false, snippet });
           const retriable = retriableStatus(status) || status === 408;
           const retryAfterMs = retriable ? parseRetryAfter(res.headers['retry-after']) : undefined;
           const why = status >= 300 && status < 400 ? ` (redirects are not followed${res.headers.location ? `: ${res.headers.location}` : ''})` : snippet.trim() ? `: ${snippet.trim()}` : '';
-          finish({ status, ok: false, retriable, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), error: `${op}: receiver answered ${status}${why}` });
+          finish({ status, ok: false, retriable, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), error: `${op}: receiver answered ${status}${why}`, snippet });
         });
       });
       req.end(body);

@@ -21,6 +21,10 @@ interface Waiter {
  * arrival order, so concurrent uploads share the rate fairly. A request larger than the bucket is
  * granted once the bucket is full and leaves it in debt, which keeps the long-run rate exact
  * whatever the slice size. Rate 0 means unlimited.
+ *
+ * Credit is earned only while someone waits: a request that finds nobody waiting starts from an
+ * empty bucket (debt is kept). Otherwise the time a job spent paused, or between two jobs, would
+ * be spent at once after Resume, faster than the limit the user set.
  */
 export class Throttle {
   private bytesPerSecond = 0;
@@ -29,7 +33,7 @@ export class Throttle {
   private readonly queue: Waiter[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `burstMs`: how much unused rate may be saved up; short, so a limit is felt at once. */
+  /** `burstMs`: how much rate may be earned ahead while requests wait (it bounds a large request's wait). */
   constructor(
     bytesPerSecond = 0,
     private readonly burstMs = 100,
@@ -48,9 +52,7 @@ export class Throttle {
       throw invalidInput(`throttle: rate must be a non-negative number of bytes per second, got ${bytesPerSecond}`);
     }
     this.refill();
-    const wasUnlimited = this.bytesPerSecond === 0;
     this.bytesPerSecond = bytesPerSecond;
-    if (wasUnlimited) this.tokens = this.capacity();
     this.tokens = Math.min(this.tokens, this.capacity());
     this.pump();
   }
@@ -59,6 +61,11 @@ export class Throttle {
   take(bytes: number, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(canceledError('throttle'));
     if (bytes <= 0 || (this.bytesPerSecond === 0 && this.queue.length === 0)) return Promise.resolve();
+    if (this.queue.length === 0 && this.bytesPerSecond > 0) {
+      // Nobody was waiting: what accrued meanwhile was not used, and is not saved up.
+      this.refill();
+      this.tokens = Math.min(this.tokens, 0);
+    }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         bytes,

@@ -5,6 +5,7 @@ export interface NativeShell {
   openDialog(options: { title: string; buttonLabel: string; properties: ('openFile' | 'openDirectory' | 'multiSelections')[] }): Promise<{ canceled: boolean; filePaths: string[] }>;
   messageBox(options: typeof COMMAND_JOBS_QUESTION): Promise<{ response: number }>;
   showItemInFolder(path: string): void;
+  saveDialog(options: { title: string; defaultPath: string; buttonLabel: string; filters: { name: string; extensions: string[] }[] }): Promise<{ canceled: boolean; filePath?: string }>;
 }
 
 /** A native dialog the page cannot draw or click for the user: the decision stays theirs. */
@@ -34,6 +35,15 @@ export function desktopHostServices(shell: NativeShell): HostServices {
       return res.canceled ? [] : res.filePaths;
     },
     reveal: (path) => shell.showItemInFolder(path),
+    async pickSavePath(suggestedName, kind) {
+      const res = await shell.saveDialog({
+        title: 'Export jobs',
+        defaultPath: suggestedName,
+        buttonLabel: 'Export',
+        filters: [kind === 'csv' ? { name: 'CSV (spreadsheets)', extensions: ['csv'] } : { name: 'JSON', extensions: ['json'] }],
+      });
+      return res.canceled || !res.filePath ? null : res.filePath;
+    },
     confirmCommandJobs: async () => (await shell.messageBox(COMMAND_JOBS_QUESTION)).response === COMMAND_JOBS_QUESTION.buttons.indexOf('Allow command jobs'),
   };
 }

@@ -8,5 +8,6 @@ export function electronHostServices(window: () => BrowserWindow | undefined): H
     openDialog: (options) => (window() ? dialog.showOpenDialog(window()!, options) : dialog.showOpenDialog(options)),
     messageBox: (options) => (window() ? dialog.showMessageBox(window()!, options) : dialog.showMessageBox(options)),
     showItemInFolder: (path) => shell.showItemInFolder(path),
+    saveDialog: (options) => (window() ? dialog.showSaveDialog(window()!, options) : dialog.showSaveDialog(options)),
   });
 }

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     ...limitOptions(values),
   });
   const engine = services.engine;
+  const stopStaging = await staging.attach(engine);
   // A fresh token each start limits how long a leaked one is worth; pinning it (a 0600 file) is the
   // user's choice, for an open tab that should reconnect after a restart.
   const host = await startWebHost({ engine, staging, rendererDir, port, ...(values['pin-token'] ? { token: loadOrCreateToken(dataDir) } : {}) });
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`${signal}: stopping`);
     await host.close();
+    stopStaging();
     log.info('web host closed');
     await services.stop();
     log.info('engine and receiver stopped');

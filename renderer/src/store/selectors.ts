@@ -14,6 +14,8 @@ export const selectActiveJob = (s: FerryState): JobView | undefined =>
   s.selection.activeId === null ? undefined : s.jobs.byId[s.selection.activeId];
 export const selectToasts = (s: FerryState) => s.ui.toasts;
 export const selectConnection = (s: FerryState) => s.ui.connection;
+/** Whether the engine answers now: job controls are off (and say why) while it does not. */
+export const selectOnline = (s: FerryState): boolean => s.ui.connection.state === 'online';
 export const selectTheme = (s: FerryState) => s.ui.theme;
 export const selectView = (s: FerryState) => s.ui.view;
 export const selectCapabilities = (s: FerryState) => s.ui.capabilities;

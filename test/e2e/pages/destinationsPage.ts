@@ -34,6 +34,11 @@ export class DestinationsPage {
     return this.editor.getByLabel(label, { exact: typeof label === 'string' });
   }
 
+  /** The error shown under a field of the editor. */
+  fieldError(label: string): Locator {
+    return this.field(label).locator('xpath=ancestor::div[contains(@class,"field")][1]').locator('.field-error');
+  }
+
   async save(): Promise<void> {
     await this.editor.getByRole('button', { name: /^(Add destination|Save)$/ }).click();
     await expect(this.editor).toBeHidden();

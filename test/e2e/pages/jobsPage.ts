@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { DetailPanel } from './detailPanel';
 import { Shell } from './shell';
@@ -73,6 +74,16 @@ export class JobsPage {
   async filterKind(kind: string): Promise<void> {
     await this.page.getByRole('button', { name: /Kind filter/ }).click();
     await this.page.getByTestId('kind-menu').getByRole('menuitemcheckbox', { name: kind }).click();
+  }
+
+  /** Exports the jobs the table shows through the toolbar's Export menu; answers the downloaded text. */
+  async export(format: 'CSV' | 'JSON'): Promise<{ name: string; text: string }> {
+    await this.page.getByRole('button', { name: 'Export' }).click();
+    const download = this.page.waitForEvent('download');
+    await this.page.getByTestId('export-menu').getByRole('menuitem', { name: new RegExp(`^${format}`) }).click();
+    const file = await download;
+    const path = await file.path();
+    return { name: file.suggestedFilename(), text: readFileSync(path, 'utf8') };
   }
 
   async sortBy(column: string): Promise<void> {

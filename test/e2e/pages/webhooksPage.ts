@@ -39,6 +39,15 @@ export class WebhooksPage {
     await expect(this.editor).toBeHidden();
   }
 
+  /** Presses "Send test" on a webhook and answers the line that shows what the receiver said. */
+  async sendTest(url: string): Promise<Locator> {
+    const card = this.card(url);
+    await card.getByRole('button', { name: `Send test to ${url}` }).click();
+    const line = card.getByTestId('webhook-test');
+    await expect(line).not.toHaveAttribute('data-status', 'sending');
+    return line;
+  }
+
   async edit(url: string): Promise<void> {
     await this.card(url).getByRole('button', { name: `Edit webhook ${url}` }).click();
     await expect(this.editor).toBeVisible();

@@ -176,6 +176,32 @@ describe('webhooks', () => {
     expect(r!.verified).toBe(true);
   });
 
+  it('a test delivery is signed, sent at once, and says in plain words what the receiver answered', async () => {
+    const receiver = await startWebhookReceiver(SECRET, (n) => (n === 0 ? { status: 200 } : { status: 404, body: 'no such hook' }));
+    cleanups.push(() => receiver.close());
+    const dispatcher = new WebhookDispatcher({ webhooks: [] });
+    cleanups.push(() => dispatcher.close());
+    const passed = await dispatcher.sendTest({ id: 'hook-1', url: receiver.url('/ferry'), secret: SECRET });
+    expect(passed).toMatchObject({ ok: true, status: 200 });
+    expect(passed.message).toMatch(/^The receiver answered 200 OK in \d+ ms\.$/);
+    const [got] = await receiver.waitFor(1);
+    expect(got!.verified).toBe(true);
+    expect(got!.headers['ferry-event']).toBe('test');
+    expect(JSON.parse(got!.raw.toString('utf8'))).toMatchObject({ event: 'test', test: true });
+
+    const refused = await dispatcher.sendTest({ id: 'hook-1', url: receiver.url('/ferry'), secret: SECRET });
+    expect(refused).toMatchObject({ ok: false, status: 404 });
+    expect(refused.message).toMatch(/^The receiver answered 404 Not Found in \d+ ms: “no such hook”\.$/);
+
+    const port = await closedPort();
+    const nobody = await dispatcher.sendTest({ id: 'hook-1', url: `http://127.0.0.1:${port}/hook`, secret: SECRET });
+    expect(nobody).toMatchObject({ ok: false, status: null });
+    expect(nobody.message).toBe(`No answer: Nothing is listening at 127.0.0.1:${port}: the connection was refused. Check the address and the port, and that the server is running.`);
+    // Not queued, not retried.
+    expect(dispatcher.pending()).toEqual([]);
+    expect(receiver.received).toHaveLength(2);
+  });
+
   it('bridges a real engine job to job.started and job.completed deliveries', async () => {
     const receiver = await startWebhookReceiver(SECRET);
     const dispatcher = new WebhookDispatcher({ webhooks: [hook(receiver, { events: ['job.started', 'job.completed'] })], backoff: FAST });

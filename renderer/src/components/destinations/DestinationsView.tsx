@@ -27,13 +27,18 @@ function TestLine({ test }: { test: TestResult | undefined }): ReactElement | nu
       </p>
     );
   }
-  const { ok, message, latencyMs } = test.result;
+  const { ok, message, hint, problem, latencyMs } = test.result;
   return (
-    <p className={`dest-test ${ok ? 'dest-test-ok' : 'dest-test-bad'}`} role="status" data-testid="destination-test" data-status={ok ? 'ok' : 'failed'}>
+    <p className={`dest-test ${ok ? 'dest-test-ok' : 'dest-test-bad'}`} role="status" data-testid="destination-test" data-status={ok ? 'ok' : 'failed'} data-problem={problem}>
       {ok ? <CheckIcon /> : <AlertIcon />}
       <strong>{ok ? 'Connected' : 'Failed'}</strong>
       <span>{message}</span>
       <span className="muted">· {formatCount(latencyMs)} ms</span>
+      {hint ? (
+        <span className="dest-test-hint" data-testid="destination-test-hint">
+          {hint}
+        </span>
+      ) : null}
     </p>
   );
 }

@@ -4,6 +4,7 @@
  */
 import { destinationInput } from '../../../../shared/destinations';
 import type { DestinationInput, DestinationView } from '../../../../shared/destinations';
+import { plainFieldErrors } from '../../lib/fieldErrors';
 
 export type EditableKind = 'tus' | 's3' | 'folder';
 
@@ -104,13 +105,7 @@ export function toInput(d: DestinationDraft): DestinationInput {
 export function validateDraft(d: DestinationDraft): Record<string, string> {
   const errors: Record<string, string> = {};
   const parsed = destinationInput.safeParse(toInput(d));
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.path.map(String).join('.');
-      const message = issue.code === 'invalid_type' && /NaN|number/.test(issue.message) ? 'Enter a number' : issue.message;
-      if (!(key in errors)) errors[key] = message.replace(/^Invalid input: expected string, received undefined$/, 'Required');
-    }
-  }
+  if (!parsed.success) Object.assign(errors, plainFieldErrors(parsed.error.issues));
   if (d.kind === 's3' && d.replaceSecret && !d.s3.secretAccessKey && !d.hasSecret) errors['secret.secretAccessKey'] = 'An S3 destination needs its secret access key';
   if (d.kind === 'tus' && d.replaceSecret && d.tus.secretValue && !d.tus.secretHeader.trim()) errors['secret.headerName'] = 'Name the header that carries the secret';
   return errors;

@@ -6,10 +6,12 @@ import { useState } from 'react';
 import type { ReactElement } from 'react';
 import { formatState } from '../../../../shared/format';
 import type { JobView } from '../../../../shared/model';
-import { isControlAllowed, JOB_CONTROLS } from '../../jobControls';
+import { isControlAllowed, JOB_CONTROLS, OFFLINE_REASON } from '../../jobControls';
 import type { JobControl } from '../../jobControls';
 import { deleteJobs, runJobControl } from '../../store/actions/jobs';
 import { createVerify } from '../../store/actions/newJobs';
+import { selectOnline } from '../../store/selectors';
+import { useFerryStore } from '../../store/store';
 import { CancelIcon, CheckIcon, CloseIcon, PauseIcon, PlayIcon, RetryIcon, StopAfterIcon, TrashIcon } from '../common/icons';
 
 const ICONS: Record<JobControl, typeof PauseIcon> = {
@@ -28,8 +30,9 @@ interface JobControlsProps {
 
 export function JobControls({ job }: JobControlsProps): ReactElement {
   const [pending, setPending] = useState<JobControl | null>(null);
+  const online = useFerryStore(selectOnline);
   return (
-    <div className="job-controls" role="toolbar" aria-label={`Controls for job ${job.id}`}>
+    <div className="job-controls" role="toolbar" aria-label={`Controls for job ${job.id}`} data-offline={online ? undefined : 'true'}>
       {JOB_CONTROLS.map((spec) => {
         const Icon = ICONS[spec.control];
         const allowed = isControlAllowed(spec, job);
@@ -41,8 +44,8 @@ export function JobControls({ job }: JobControlsProps): ReactElement {
             type="button"
             className={`btn btn-small${spec.control === 'cancel' || spec.control === 'reject' ? ' btn-danger' : spec.control === 'approve' ? ' btn-primary' : ''}`}
             aria-label={`${spec.label} job ${job.id}`}
-            title={allowed ? (spec.explains ?? `${spec.label} job ${job.id}`) : why}
-            disabled={!allowed || pending !== null}
+            title={!online ? OFFLINE_REASON : allowed ? (spec.explains ?? `${spec.label} job ${job.id}`) : why}
+            disabled={!online || !allowed || pending !== null}
             aria-busy={pending === spec.control}
             data-control={spec.control}
             onClick={() => {
@@ -59,20 +62,25 @@ export function JobControls({ job }: JobControlsProps): ReactElement {
         <button
           type="button"
           className="btn btn-small"
-          title="Compare what the destination holds with this dataset's manifest (size and SHA-256), as a new job"
-          disabled={pending !== null}
+          title={online ? "Compare what the destination holds with this dataset's manifest (size and SHA-256), as a new job" : OFFLINE_REASON}
+          disabled={!online || pending !== null}
           onClick={() => void createVerify(job.id)}
         >
           <CheckIcon />
           Verify
         </button>
       ) : null}
+      {online ? null : (
+        <span className="job-controls-offline" data-testid="controls-offline">
+          {OFFLINE_REASON}: controls are off until it answers.
+        </span>
+      )}
       <button
         type="button"
         className="btn btn-small btn-icon btn-ghost btn-danger job-controls-delete"
         aria-label={`Delete job ${job.id}`}
-        title={job.state === 'running' ? 'Cancel the job before deleting it' : `Delete job ${job.id} and its log`}
-        disabled={job.state === 'running' || pending !== null}
+        title={!online ? OFFLINE_REASON : job.state === 'running' ? 'Cancel the job before deleting it' : `Delete job ${job.id} and its log`}
+        disabled={!online || job.state === 'running' || pending !== null}
         onClick={() => void deleteJobs([job.id], `job #${job.id} (${job.name})`)}
       >
         <TrashIcon />

@@ -6,7 +6,7 @@ import { jobTone } from '../../lib/jobTone';
 import { setDetailTab } from '../../store/actions/detail';
 import { clearSelection } from '../../store/actions/selection';
 import type { DetailTab } from '../../store/detailSlice';
-import { selectActiveId, selectActiveJob, selectDetailTab } from '../../store/selectors';
+import { selectActiveId, selectActiveJob, selectDetailTab, selectOnline } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
 import { EmptyState } from '../common/EmptyState';
 import { CloseIcon } from '../common/icons';
@@ -30,6 +30,7 @@ const TABS: ReadonlyArray<{ tab: DetailTab; label: string; uploadsOnly?: boolean
 ];
 
 function Progress({ job }: { job: JobView }): ReactElement {
+  const online = useFerryStore(selectOnline);
   const fraction = job.state === 'completed' ? 1 : progressFraction(job.done, job.total);
   return (
     <div className="job-detail-progress">
@@ -39,8 +40,12 @@ function Progress({ job }: { job: JobView }): ReactElement {
           {formatAmount(job.done, job.total, job.unit)}
           {job.unit === 'items' ? ' items' : ''}
         </span>
-        {job.state === 'running' ? (
-          <span className="muted">
+        {job.state === 'running' && !online ? (
+          <span className="muted" data-testid="job-rate">
+            Speed unknown while Ferry is not reachable
+          </span>
+        ) : job.state === 'running' ? (
+          <span className="muted" data-testid="job-rate">
             {formatRate(job.rate, job.unit)} · ETA {formatEta(job.etaMs)}
           </span>
         ) : job.stage ? (

@@ -2,11 +2,11 @@
 import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount } from '../../../../shared/format';
-import { isControlAllowed, JOB_CONTROLS } from '../../jobControls';
+import { isControlAllowed, JOB_CONTROLS, OFFLINE_REASON } from '../../jobControls';
 import type { JobControl } from '../../jobControls';
 import { cancelOrDelete, runBulkControl } from '../../store/actions/jobs';
 import { collapseSelection } from '../../store/actions/selection';
-import { selectSelectedJobs } from '../../store/selectors';
+import { selectOnline, selectSelectedJobs } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
 import { CancelIcon, CloseIcon, PauseIcon, PlayIcon, RetryIcon } from '../common/icons';
 
@@ -18,6 +18,7 @@ const BULK: ReadonlyArray<{ control: JobControl; Icon: typeof PauseIcon }> = [
 
 export function BulkBar(): ReactElement | null {
   const jobs = useFerryStore(useShallow(selectSelectedJobs));
+  const online = useFerryStore(selectOnline);
   if (jobs.length < 2) return null;
   const ids = jobs.map((j) => j.id);
   const cancelSpec = JOB_CONTROLS.find((c) => c.control === 'cancel');
@@ -30,14 +31,14 @@ export function BulkBar(): ReactElement | null {
         if (!spec) return null;
         const n = jobs.filter((j) => isControlAllowed(spec, j)).length;
         return (
-          <button key={control} type="button" className="btn btn-small" disabled={n === 0} onClick={() => void runBulkControl(control, ids)} aria-label={`${spec.label} ${n} selected jobs`}>
+          <button key={control} type="button" className="btn btn-small" disabled={!online || n === 0} title={online ? undefined : OFFLINE_REASON} onClick={() => void runBulkControl(control, ids)} aria-label={`${spec.label} ${n} selected jobs`}>
             <Icon />
             {spec.label}
             {n > 0 && n < jobs.length ? <span className="muted">({n})</span> : null}
           </button>
         );
       })}
-      <button type="button" className="btn btn-small btn-danger" disabled={canCancel === 0} onClick={() => void cancelOrDelete(ids)} aria-label={`Cancel ${canCancel} selected jobs`}>
+      <button type="button" className="btn btn-small btn-danger" disabled={!online || canCancel === 0} title={online ? undefined : OFFLINE_REASON} onClick={() => void cancelOrDelete(ids)} aria-label={`Cancel ${canCancel} selected jobs`}>
         <CancelIcon />
         Cancel
         {canCancel > 0 && canCancel < jobs.length ? <span className="muted">({canCancel})</span> : null}

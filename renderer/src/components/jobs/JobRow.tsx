@@ -16,7 +16,7 @@ import { cachedCount } from '../../lib/formatCache';
 import { openContextMenu } from '../../store/actions/dialogs';
 import { clickJob, targetIds } from '../../store/actions/selection';
 import { useShallow } from 'zustand/react/shallow';
-import { selectJobRow } from '../../store/selectors';
+import { selectJobRow, selectOnline } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
 import { ProgressBar } from '../common/ProgressBar';
 import { StateBadge } from '../common/StateBadge';
@@ -47,9 +47,11 @@ function onContextMenu(event: MouseEvent, id: number): void {
 
 export const JobRow = memo(function JobRow({ id, top, index }: JobRowProps): ReactElement | null {
   const { job, selected, active, destination } = useFerryStore(useShallow(useMemo(() => selectJobRow(id), [id])));
+  // Offline, a speed and an ETA are figures from before the connection dropped: none is shown.
+  const online = useFerryStore(selectOnline);
   if (!job) return null;
   const fraction = job.state === 'completed' ? 1 : progressFraction(job.done, job.total);
-  const running = job.state === 'running';
+  const running = job.state === 'running' && online;
   return (
     <div
       id={jobRowDomId(id)}

@@ -3,11 +3,13 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount, formatState } from '../../../../shared/format';
+import { exportJobList } from '../../store/actions/exportJobs';
 import { createDemoJob, setJobQuery } from '../../store/actions/jobs';
 import { JOB_SEARCH_ID } from '../../store/actions/navigation';
 import { selectJobQuery, selectViewStatus } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
-import { BeakerIcon, SearchIcon } from '../common/icons';
+import { BeakerIcon, ChevronDownIcon, DownloadIcon, SearchIcon } from '../common/icons';
+import { Menu } from '../common/Menu';
 import { Kbd } from '../common/Kbd';
 
 const SEARCH_DEBOUNCE_MS = 250;
@@ -63,6 +65,46 @@ function SearchBox(): ReactElement {
   );
 }
 
+/** Export: the jobs the table shows (filters, search, sort), as CSV or JSON. */
+function ExportButton({ filtered, total }: { filtered: boolean; total: number }): ReactElement {
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const what = filtered ? `the ${formatCount(total)} matching ${total === 1 ? 'job' : 'jobs'}` : `all ${formatCount(total)} ${total === 1 ? 'job' : 'jobs'}`;
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn-ghost"
+        aria-haspopup="menu"
+        aria-expanded={menu !== null}
+        aria-label="Export"
+        title={`Export ${what} as CSV or JSON`}
+        disabled={total === 0}
+        onClick={(event) => {
+          const r = event.currentTarget.getBoundingClientRect();
+          setMenu(menu ? null : { x: r.left, y: r.bottom + 4 });
+        }}
+      >
+        <DownloadIcon />
+        <span className="jobs-toolbar-label">Export</span>
+        <ChevronDownIcon className="chip-caret" />
+      </button>
+      {menu ? (
+        <Menu
+          x={menu.x}
+          y={menu.y}
+          label={`Export ${what}`}
+          testId="export-menu"
+          onClose={() => setMenu(null)}
+          entries={[
+            { label: 'CSV', hint: 'for spreadsheets', onSelect: () => void exportJobList('csv') },
+            { label: 'JSON', hint: 'for scripts', onSelect: () => void exportJobList('json') },
+          ]}
+        />
+      ) : null}
+    </>
+  );
+}
+
 export function JobsToolbar(): ReactElement {
   const query = useFerryStore(selectJobQuery);
   const { status, total } = useFerryStore(useShallow(selectViewStatus));
@@ -77,9 +119,10 @@ export function JobsToolbar(): ReactElement {
         </span>
       </div>
       <SearchBox />
-      <button type="button" className="btn btn-ghost" onClick={() => void createDemoJob()} title="Start a demo job with simulated items and a live log">
+      <ExportButton filtered={filtered} total={status === 'loading' ? 0 : total} />
+      <button type="button" className="btn btn-ghost" onClick={() => void createDemoJob()} aria-label="New demo job" title="Start a demo job with simulated items and a live log">
         <BeakerIcon />
-        New demo job
+        <span className="jobs-toolbar-label">New demo job</span>
       </button>
     </header>
   );

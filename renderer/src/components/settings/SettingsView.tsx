@@ -7,6 +7,7 @@ import type { ReactElement, ReactNode } from 'react';
 import { formatBytes } from '../../../../shared/format';
 import { JOB_KINDS } from '../../../../shared/model';
 import type { Settings } from '../../../../shared/settings';
+import type { Health } from '../../../../shared/contract';
 import { loadSettings, saveSettings, setTheme } from '../../store/actions/settings';
 import { selectCapabilities, selectSettings, selectTheme } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
@@ -194,7 +195,7 @@ function Form({ settings }: { settings: Settings }): ReactElement {
         <CommandJobsField />
       </Section>
       <Section title="Storage" description="Where this Ferry keeps its jobs, logs and settings.">
-        <Field label="Data directory" hint={health?.freeBytes != null ? `${formatBytes(health.freeBytes)} free on this disk.` : undefined}>
+        <Field label="Data directory" hint={dataDirHint(health)}>
           <input className="input input-mono" readOnly value={health?.dataDir ?? 'unknown'} data-testid="data-dir" />
         </Field>
       </Section>
@@ -218,6 +219,15 @@ function Form({ settings }: { settings: Settings }): ReactElement {
       </div>
     </form>
   );
+}
+
+/** Free space, and what files dropped in a browser hold until their uploads are done (web host). */
+function dataDirHint(health: Health | null | undefined): string | undefined {
+  const parts: string[] = [];
+  if (health?.freeBytes != null) parts.push(`${formatBytes(health.freeBytes)} free on this disk.`);
+  const staged = health?.staging;
+  if (staged && staged.areas > 0) parts.push(`Dropped files kept until their uploads are done: ${formatBytes(staged.bytes)} in ${staged.areas} ${staged.areas === 1 ? 'drop' : 'drops'}.`);
+  return parts.length ? parts.join(' ') : undefined;
 }
 
 export function SettingsView(): ReactElement {

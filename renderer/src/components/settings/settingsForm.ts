@@ -7,6 +7,7 @@ import { settingsSchema } from '../../../../shared/settings';
 import type { Settings } from '../../../../shared/settings';
 import { fromBytesPerSecond, toBytesPerSecond } from './bandwidthUnits';
 import type { BandwidthValue } from './bandwidthUnits';
+import { plainFieldErrors } from '../../lib/fieldErrors';
 
 export interface ScheduleRow {
   key: number;
@@ -95,26 +96,13 @@ export function toPatch(f: SettingsForm): Omit<Settings, 'theme'> {
   };
 }
 
-function friendly(message: string, path: string): string {
-  if (/expected number, received NaN|Invalid input: expected number/.test(message)) return 'Enter a number';
-  if (/expected int/.test(message)) return 'Enter a whole number';
-  const tooSmall = /Too small: expected number to be >=(\d+)/.exec(message);
-  if (tooSmall) return `At least ${tooSmall[1]}`;
-  const tooBig = /Too big: expected number to be <=(\d+)/.exec(message);
-  if (tooBig) return `At most ${tooBig[1]}`;
-  if (path.endsWith('days') && /Too small/.test(message)) return 'Pick at least one day';
-  return message;
-}
-
 /** Field errors keyed by settings path (`concurrency`, `bandwidthSchedule.0.from`). */
 export function validateForm(f: SettingsForm, theme: Settings['theme']): Record<string, string> {
   const errors: Record<string, string> = {};
   const parsed = settingsSchema.safeParse({ ...toPatch(f), theme });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.path.map(String).join('.');
-      if (!(key in errors)) errors[key] = friendly(issue.message, key);
-    }
+    Object.assign(errors, plainFieldErrors(parsed.error.issues));
+    for (const key of Object.keys(errors)) if (key.endsWith('.days')) errors[key] = 'Pick at least one day';
   }
   if (f.limited && !(toBytesPerSecond(f.bandwidth) > 0)) errors.bandwidthLimit = 'Enter a limit above zero, or turn the limit off';
   f.schedule.forEach((r, i) => {

@@ -1,6 +1,7 @@
 /** The rule editor's form state: text as typed, seconds instead of milliseconds, patterns one per line. */
 import { SENSOR_TYPES } from '../../../../shared/destinations';
 import { watchRuleInput, type WatchMode, type WatchPolling, type WatchRule, type WatchRuleInput } from '../../../../shared/watch';
+import { plainFieldErrors } from '../../lib/fieldErrors';
 
 export interface WatchDraft {
   id?: string;
@@ -122,13 +123,7 @@ export function toInput(d: WatchDraft): WatchRuleInput {
 export function validateDraft(d: WatchDraft): Record<string, string> {
   const errors: Record<string, string> = {};
   const parsed = watchRuleInput.safeParse(toInput(d));
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = draftFieldOf(issue.path.map(String).join('.'));
-      const message = issue.code === 'invalid_type' && /number/.test(issue.message) ? 'Enter a number of seconds' : issue.message;
-      errors[field] ??= message;
-    }
-  }
+  if (!parsed.success) Object.assign(errors, plainFieldErrors(parsed.error.issues, draftFieldOf));
   if (d.path.trim() !== '' && !/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(d.path.trim())) errors.path ??= 'Enter the full path of the folder';
   return errors;
 }

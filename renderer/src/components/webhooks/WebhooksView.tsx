@@ -1,13 +1,13 @@
 /** Webhooks: who is told, signed, when jobs complete or fail (globally or per destination). */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { ReactElement } from 'react';
-import type { WebhookView } from '../../../../shared/automation';
+import type { WebhookTestResult, WebhookView } from '../../../../shared/automation';
 import { formatCount } from '../../../../shared/format';
 import { loadDestinations } from '../../store/actions/destinations';
-import { deleteWebhook, loadWebhooks, openWebhookEditor } from '../../store/actions/webhooks';
+import { deleteWebhook, loadWebhooks, openWebhookEditor, sendWebhookTest } from '../../store/actions/webhooks';
 import { useFerryStore } from '../../store/store';
 import { EmptyState, LoadFailed } from '../common/EmptyState';
-import { BoltIcon, EditIcon, PlusIcon, TrashIcon } from '../common/icons';
+import { AlertIcon, BoltIcon, CheckIcon, EditIcon, PlusIcon, TrashIcon } from '../common/icons';
 import { WebhookEditor } from './WebhookEditor';
 import './WebhooksView.css';
 
@@ -19,7 +19,34 @@ const SIGNING_HINT = (
   </>
 );
 
+type TestState = { status: 'sending' } | { status: 'done'; result: WebhookTestResult };
+
+function TestLine({ test }: { test: TestState | null }): ReactElement | null {
+  if (!test) return null;
+  if (test.status === 'sending') {
+    return (
+      <p className="webhook-test webhook-test-running" role="status" data-testid="webhook-test" data-status="sending">
+        Sending a test delivery…
+      </p>
+    );
+  }
+  const { ok, message } = test.result;
+  return (
+    <p className={`webhook-test ${ok ? 'webhook-test-ok' : 'webhook-test-bad'}`} role="status" data-testid="webhook-test" data-status={ok ? 'ok' : 'failed'}>
+      {ok ? <CheckIcon /> : <AlertIcon />}
+      <strong>{ok ? 'Delivered' : 'Not delivered'}</strong>
+      <span>{message}</span>
+    </p>
+  );
+}
+
 function WebhookCard({ hook, scope }: { hook: WebhookView; scope: string }): ReactElement {
+  const [test, setTest] = useState<TestState | null>(null);
+  const send = async (): Promise<void> => {
+    setTest({ status: 'sending' });
+    const result = await sendWebhookTest(hook);
+    setTest(result ? { status: 'done', result } : null);
+  };
   return (
     <li className="card webhook-card" data-testid="webhook-card" aria-label={hook.url}>
       <span className={`card-icon${hook.enabled ? '' : ' webhook-icon-off'}`} aria-hidden="true">
@@ -36,8 +63,19 @@ function WebhookCard({ hook, scope }: { hook: WebhookView; scope: string }): Rea
           {scope} · {hook.events.map((e) => e.replace('job.', '')).join(', ')}
           {hook.hasSecret ? ' · signed' : ''}
         </p>
+        <TestLine test={test} />
       </div>
       <div className="webhook-actions">
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-label={`Send test to ${hook.url}`}
+          title="Send one signed test delivery (event “test”) now and show what the receiver answers"
+          disabled={test?.status === 'sending'}
+          onClick={() => void send()}
+        >
+          Send test
+        </button>
         <button type="button" className="btn btn-icon btn-ghost" aria-label={`Edit webhook ${hook.url}`} title="Edit" onClick={() => openWebhookEditor({ mode: 'edit', id: hook.id })}>
           <EditIcon />
         </button>

@@ -4,7 +4,7 @@ import { ferry } from '../../transport';
 import type { EditorTarget } from '../destinationsSlice';
 import { useFerryStore } from '../store';
 import { confirmAction } from './dialogs';
-import { fieldErrors } from './settings';
+import { fieldErrors } from '../../lib/fieldErrors';
 import { asFerryError, describeError, showError, showToast } from './toasts';
 
 const store = useFerryStore.getState;

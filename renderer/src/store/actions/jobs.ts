@@ -4,8 +4,8 @@
  */
 import { isFinished } from '../../../../shared/model';
 import type { BulkAction } from '../../../../shared/contract';
-import type { JobKind, JobStateFilter, JobView, Priority } from '../../../../shared/model';
-import { isControlAllowed, JOB_CONTROLS } from '../../jobControls';
+import type { JobKind, JobState, JobStateFilter, JobView, Priority } from '../../../../shared/model';
+import { isControlAllowed, JOB_CONTROLS, OFFLINE_REASON } from '../../jobControls';
 import type { JobControl, JobControlSpec } from '../../jobControls';
 import { copyText } from '../../lib/clipboard';
 import { DEFAULT_SORT, isServerSort, listInput } from '../../lib/jobQuery';
@@ -138,8 +138,19 @@ export async function ensureJob(id: number): Promise<JobView | undefined> {
   }
 }
 
+/**
+ * While the engine does not answer, a control is refused at once with a word, never held until
+ * the connection returns (a Pause applied minutes later, unasked, is worse than none).
+ */
+function refusedWhileOffline(what: string): boolean {
+  if (store().ui.connection.state === 'online') return false;
+  showToast('error', OFFLINE_REASON, `Nothing was sent: ${what} again once Ferry answers.`);
+  return true;
+}
+
 /** Sends a control (pause, resume, ...) and shows the job as the engine answered. */
 export async function runJobControl(spec: JobControlSpec, id: number): Promise<boolean> {
+  if (refusedWhileOffline(`${spec.label.toLowerCase()} job ${id}`)) return false;
   try {
     const job = await ferry[spec.command]({ id });
     store().upsertJobs([job]);
@@ -158,6 +169,7 @@ const BULK: Partial<Record<JobControl, BulkAction>> = { pause: 'pause', resume: 
 /** Runs a control on many jobs, skipping those it does not apply to, and says how it went. */
 export async function runBulkControl(control: JobControl, ids: number[]): Promise<void> {
   const spec = specOf(control);
+  if (refusedWhileOffline(`${spec.label.toLowerCase()} ${ids.length === 1 ? `job ${ids[0]}` : `the ${ids.length} jobs`}`)) return;
   const jobs = ids.map((id) => store().jobs.byId[id]).filter((j): j is JobView => j !== undefined);
   const targets = jobs.filter((j) => isControlAllowed(spec, j));
   if (targets.length === 0) {
@@ -229,6 +241,7 @@ export async function togglePause(ids: number[]): Promise<void> {
 export async function cancelOrDelete(ids: number[]): Promise<void> {
   const jobs = ids.map((id) => store().jobs.byId[id]).filter((j): j is JobView => j !== undefined);
   if (jobs.length === 0) return;
+  if (refusedWhileOffline(ids.length === 1 ? `cancel or delete job ${ids[0]}` : `cancel or delete the ${ids.length} jobs`)) return;
   const unfinished = jobs.filter((j) => !isFinished(j.state));
   const first = jobs[0] as JobView;
   if (unfinished.length > 0) {
@@ -253,6 +266,7 @@ export async function cancelOrDelete(ids: number[]): Promise<void> {
  * the question offers to delete what they put at their destinations too (unticked at first).
  */
 export async function deleteJobs(ids: number[], label = ids.length === 1 ? `job #${ids[0]}` : `${ids.length} jobs`): Promise<void> {
+  if (refusedWhileOffline(`delete ${label}`)) return;
   const uploads = ids.map((id) => store().jobs.byId[id]).filter((j): j is JobView => j?.kind === 'upload');
   const where = [...new Set(uploads.map((j) => destinationName(j.destinationId)))];
   const answer = await confirmChoice({

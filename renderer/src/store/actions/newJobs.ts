@@ -5,7 +5,7 @@ import type { NewJobKind } from '../newJobSlice';
 import { useFerryStore } from '../store';
 import { goTo } from './navigation';
 import { showJob } from './selection';
-import { fieldErrors } from './settings';
+import { fieldErrors } from '../../lib/fieldErrors';
 import { asFerryError, showError, showToast } from './toasts';
 
 const store = useFerryStore.getState;

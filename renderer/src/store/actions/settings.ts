@@ -3,6 +3,7 @@ import type { ReceiverView } from '../../../../shared/contract';
 import type { Settings, SettingsPatch } from '../../../../shared/settings';
 import { applyTheme, saveTheme } from '../../theme';
 import type { Theme } from '../../theme';
+import { fieldErrors } from '../../lib/fieldErrors';
 import { ferry } from '../../transport';
 import { useFerryStore } from '../store';
 import { asFerryError, describeError, showError, showToast } from './toasts';
@@ -74,18 +75,6 @@ export async function setTheme(theme: Theme): Promise<void> {
   adoptTheme(theme);
   const errors = await saveSettings({ theme }, true);
   if (errors) adoptTheme(before);
-}
-
-/** Field → message from a zod issue list in an INVALID_INPUT's details. */
-export function fieldErrors(details: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  const issues = (details as { issues?: unknown } | undefined)?.issues;
-  if (!Array.isArray(issues)) return out;
-  for (const issue of issues as { path?: unknown[]; message?: string }[]) {
-    const key = Array.isArray(issue.path) ? issue.path.map(String).join('.') : '';
-    if (!(key in out)) out[key] = issue.message ?? 'invalid';
-  }
-  return out;
 }
 
 export type { Settings };

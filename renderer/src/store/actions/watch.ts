@@ -4,7 +4,7 @@ import { ferry } from '../../transport';
 import { useFerryStore } from '../store';
 import type { WatchEditorTarget } from '../watchSlice';
 import { confirmAction } from './dialogs';
-import { fieldErrors } from './settings';
+import { fieldErrors } from '../../lib/fieldErrors';
 import { asFerryError, describeError, showError, showToast } from './toasts';
 
 const RESUBSCRIBE_MS = 2000;

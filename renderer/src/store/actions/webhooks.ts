@@ -1,11 +1,11 @@
 /** Webhooks: list, save (create or edit), delete; the secret goes in and never comes back. */
 import type { z } from 'zod';
-import type { WebhookView, webhookInput } from '../../../../shared/automation';
+import type { WebhookTestResult, WebhookView, webhookInput } from '../../../../shared/automation';
 import { ferry } from '../../transport';
 import { useFerryStore } from '../store';
 import type { WebhookEditorTarget } from '../webhooksSlice';
 import { confirmAction } from './dialogs';
-import { fieldErrors } from './settings';
+import { fieldErrors } from '../../lib/fieldErrors';
 import { asFerryError, describeError, showError, showToast } from './toasts';
 
 export type WebhookInput = z.input<typeof webhookInput>;
@@ -58,3 +58,13 @@ export async function deleteWebhook(hook: WebhookView): Promise<void> {
 
 /** A random signing secret (32 bytes, hex). */
 export { randomSecret as generateSecret } from '../../lib/randomSecret';
+
+/** Sends one signed test delivery and answers what the receiver said (null when Ferry could not try). */
+export async function sendWebhookTest(hook: WebhookView): Promise<WebhookTestResult | null> {
+  try {
+    return await ferry.testWebhook({ id: hook.id });
+  } catch (err) {
+    showError('Could not send a test delivery', err);
+    return null;
+  }
+}

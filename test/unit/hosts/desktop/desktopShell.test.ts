@@ -16,13 +16,14 @@ function shape(entries: MenuEntry[]): unknown[] {
 }
 
 /** Electron's dialogs as the user answers them. */
-function nativeShell(answers: { paths?: string[]; canceled?: boolean; button?: number }) {
+function nativeShell(answers: { paths?: string[]; canceled?: boolean; button?: number; savePath?: string }) {
   const asked: unknown[] = [];
   const revealed: string[] = [];
   const shell: NativeShell = {
     openDialog: async (options) => (asked.push(options), { canceled: answers.canceled ?? false, filePaths: answers.paths ?? [] }),
     messageBox: async (options) => (asked.push(options), { response: answers.button ?? 0 }),
     showItemInFolder: (path) => void revealed.push(path),
+    saveDialog: async (options) => (asked.push(options), answers.canceled ? { canceled: true } : { canceled: false, filePath: answers.savePath ?? '' }),
   };
   return { shell, asked, revealed };
 }
@@ -101,6 +102,13 @@ describe('native dialogs', () => {
     expect(await desktopHostServices(folders.shell).pickPaths!('folders')).toEqual([]);
     expect(files.asked).toEqual([{ title: 'Choose files to upload', buttonLabel: 'Choose', properties: ['openFile', 'multiSelections'] }]);
     expect(folders.asked).toEqual([{ title: 'Choose folders to upload', buttonLabel: 'Choose', properties: ['openDirectory', 'multiSelections'] }]);
+  });
+
+  it('asks where to save an export, offering its name and kind; a canceled dialog saves nothing', async () => {
+    const chosen = nativeShell({ savePath: '/home/ana/jobs.csv' });
+    expect(await desktopHostServices(chosen.shell).pickSavePath!('jobs-2026-12-03T13-00-00.csv', 'csv')).toBe('/home/ana/jobs.csv');
+    expect(chosen.asked[0]).toMatchObject({ title: 'Export jobs', defaultPath: 'jobs-2026-12-03T13-00-00.csv', filters: [{ extensions: ['csv'] }] });
+    expect(await desktopHostServices(nativeShell({ canceled: true }).shell).pickSavePath!('jobs.json', 'json')).toBeNull();
   });
 
   it('allows command jobs only when the user presses "Allow command jobs"; Escape keeps them off', async () => {
