@@ -1,4 +1,5 @@
-import type { BulkAction, BulkResult, NavigateRequest } from '../../shared/contract';
+import type { BulkAction, BulkResult, JobsChanged, NavigateRequest } from '../../shared/contract';
+import type { JobRow } from './db/jobsRepo';
 import type { EngineStats, JobView } from '../../shared/model';
 import type { Settings } from '../../shared/settings';
 import { buildCommands } from './api/commands';
@@ -76,6 +77,16 @@ export class Engine implements EngineApi {
     if (this.statsTimer) clearInterval(this.statsTimer);
     await this.composed.stop();
     log.info('engine stopped');
+  }
+
+  /** Calls `listener` with each batch of changed and removed jobs; answers the unsubscribe. */
+  onJobsChanged(listener: (batch: JobsChanged) => void): () => void {
+    return this.services.jobs.onChanged(listener);
+  }
+
+  /** A job's stored record (its state and the params it was created with); NOT_FOUND if there is none. */
+  jobRecord(id: number): JobRow {
+    return this.services.jobs.get(id);
   }
 
   /** Calls `listener` with each job that reaches a final state; answers the unsubscribe. */

@@ -6,7 +6,7 @@ export { Engine, ENGINE_VERSION } from './engine';
 export type { EngineOptions } from './engineOptions';
 export { dispatchCommand, openStream } from './api/dispatch';
 export { openDatabase, closeDatabase } from './db/database';
-export { JobsRepo } from './db/jobsRepo';
+export { JobsRepo, type JobRow } from './db/jobsRepo';
 export { LogStore } from './logs/logStore';
 export { followEvents, followLog } from './logs/followers';
 export { demoRunner } from './kinds/demoRunner';

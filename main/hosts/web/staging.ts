@@ -58,7 +58,7 @@ export class WebStaging {
    */
   async attach(engine: Engine, now = Date.now()): Promise<() => void> {
     await this.sweep(engine, now);
-    return engine.services.jobs.onChanged((batch) => {
+    return engine.onJobsChanged((batch) => {
       for (const job of batch.upserts) {
         const area = this.areaOfJob(engine, job);
         if (area && doneWithSource(job)) this.release(job.id, area, `job ${job.id} ${job.state}`);
@@ -91,7 +91,7 @@ export class WebStaging {
     if (known) return known;
     let paths: string[] = [];
     try {
-      paths = (JSON.parse(engine.services.jobs.get(job.id).params) as { paths?: string[] }).paths ?? [];
+      paths = (JSON.parse(engine.jobRecord(job.id).params) as { paths?: string[] }).paths ?? [];
     } catch {
       // A job that cannot be read takes nothing from here.
     }
@@ -121,7 +121,7 @@ export class WebStaging {
       const jobId = Number((await readFile(this.dir(area) + JOB_SUFFIX, 'utf8').catch(() => '')).trim()) || undefined;
       let job: { state: JobView['state'] } | undefined;
       try {
-        job = jobId === undefined ? undefined : engine.services.jobs.get(jobId);
+        job = jobId === undefined ? undefined : engine.jobRecord(jobId);
       } catch {
         job = undefined;
       }

@@ -4,7 +4,7 @@
  */
 import { isFinished } from '../../../../shared/model';
 import type { BulkAction } from '../../../../shared/contract';
-import type { JobKind, JobState, JobStateFilter, JobView, Priority } from '../../../../shared/model';
+import type { JobKind, JobStateFilter, JobView, Priority } from '../../../../shared/model';
 import { isControlAllowed, JOB_CONTROLS, OFFLINE_REASON } from '../../jobControls';
 import type { JobControl, JobControlSpec } from '../../jobControls';
 import { copyText } from '../../lib/clipboard';
