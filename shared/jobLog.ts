@@ -95,3 +95,39 @@ function between(text: string, open: string, close: string, from: number): { tex
   if (end < 0) return null;
   return { text: text.slice(start + open.length, end), end: end + close.length };
 }
+
+/** What one line of a job log is in its frame (a view folds the frame into summaries). */
+export type JobLogLineKind = 'title' | 'header-open' | 'header-close' | 'footer-open' | 'footer-close' | 'log-open' | 'log-close' | 'attempt' | 'line';
+
+const ATTEMPT_LINE = /^<log attempt="(\d+)">$/;
+const TITLE_LINES = 4;
+
+/**
+ * The kind of line `index` (0-based, in the whole file) holding `line` (no newline). Only the
+ * first lines can be the title, so a job's own output starting with "#" stays a line.
+ */
+export function jobLogLineKind(line: string, index: number): JobLogLineKind {
+  if (index < TITLE_LINES && (line.startsWith('# ') || line === '')) return 'title';
+  switch (line) {
+    case HEADER_OPEN.slice(0, -1):
+      return 'header-open';
+    case HEADER_CLOSE_MARK.slice(1):
+      return 'header-close';
+    case FOOTER_OPEN.slice(0, -1):
+      return 'footer-open';
+    case FOOTER_CLOSE_MARK.slice(1):
+      return 'footer-close';
+    case LOG_OPEN.slice(0, -1):
+      return 'log-open';
+    case LOG_CLOSE.slice(0, -1):
+      return 'log-close';
+    default:
+      return ATTEMPT_LINE.test(line) ? 'attempt' : 'line';
+  }
+}
+
+/** The attempt number an `attempt` line opens. */
+export function jobLogAttempt(line: string): number | null {
+  const m = ATTEMPT_LINE.exec(line);
+  return m ? Number(m[1]) : null;
+}
