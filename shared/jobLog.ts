@@ -101,29 +101,24 @@ export type JobLogLineKind = 'title' | 'header-open' | 'header-close' | 'footer-
 
 const ATTEMPT_LINE = /^<log attempt="(\d+)">$/;
 const TITLE_LINES = 4;
+const MARKERS: ReadonlyMap<string, JobLogLineKind> = new Map([
+  [HEADER_OPEN.slice(0, -1), 'header-open'],
+  [HEADER_CLOSE_MARK.slice(1), 'header-close'],
+  [FOOTER_OPEN.slice(0, -1), 'footer-open'],
+  [FOOTER_CLOSE_MARK.slice(1), 'footer-close'],
+  [LOG_OPEN.slice(0, -1), 'log-open'],
+  [LOG_CLOSE.slice(0, -1), 'log-close'],
+]);
 
 /**
  * The kind of line `index` (0-based, in the whole file) holding `line` (no newline). Only the
- * first lines can be the title, so a job's own output starting with "#" stays a line.
+ * first lines can be the title, so a job's own output starting with "#" stays a line. Called for
+ * every line a view shows, so the common case (not "<") answers at the first character.
  */
 export function jobLogLineKind(line: string, index: number): JobLogLineKind {
   if (index < TITLE_LINES && (line.startsWith('# ') || line === '')) return 'title';
-  switch (line) {
-    case HEADER_OPEN.slice(0, -1):
-      return 'header-open';
-    case HEADER_CLOSE_MARK.slice(1):
-      return 'header-close';
-    case FOOTER_OPEN.slice(0, -1):
-      return 'footer-open';
-    case FOOTER_CLOSE_MARK.slice(1):
-      return 'footer-close';
-    case LOG_OPEN.slice(0, -1):
-      return 'log-open';
-    case LOG_CLOSE.slice(0, -1):
-      return 'log-close';
-    default:
-      return ATTEMPT_LINE.test(line) ? 'attempt' : 'line';
-  }
+  if (line.charCodeAt(0) !== 60 /* < */) return 'line';
+  return MARKERS.get(line) ?? (ATTEMPT_LINE.test(line) ? 'attempt' : 'line');
 }
 
 /** The attempt number an `attempt` line opens. */

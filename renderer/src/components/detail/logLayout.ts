@@ -55,6 +55,9 @@ export function rowsFor(text: string, cols: number): number {
   return Math.max(1, Math.ceil(lineColumns(text) / cols));
 }
 
+/** Dropped lines whose sums are kept before they are shifted out. */
+const REBASE_AFTER = 32_768;
+
 export function emptyLayout(options: LayoutOptions, base = 0): LogLayout {
   return { cols: options.cols, raw: options.raw, base, sums: new Int32Array(1024), laidOut: 0, openBlock: null, source: null };
 }
@@ -78,9 +81,16 @@ export function layoutLog(previous: LogLayout | null, log: LogLines, options: La
     layout.raw === options.raw &&
     layout.base <= log.dropped &&
     layout.base + layout.laidOut <= log.dropped + log.count &&
-    // Far behind the front: start afresh rather than keep sums for lines long gone.
-    log.dropped - layout.base < 200_000;
+    layout.base + layout.laidOut >= log.dropped;
   if (!reusable || layout === null) layout = emptyLayout(options, log.dropped);
+  else if (log.dropped - layout.base >= REBASE_AFTER) {
+    // Lines dropped from the front: forget their sums by moving the rest down (a copy of numbers,
+    // not a new pass over the lines).
+    const k = log.dropped - layout.base;
+    layout.sums.copyWithin(0, k, layout.laidOut + 1);
+    layout.laidOut -= k;
+    layout.base = log.dropped;
+  }
   const end = log.dropped + log.count;
   const from = layout.base + layout.laidOut;
   grow(layout, end - layout.base + 1);
