@@ -16,6 +16,7 @@ import { EmptyState } from '../common/EmptyState';
 import { AlertIcon, ChevronRightIcon, CopyIcon, FileIcon } from '../common/icons';
 import { ProgressBar } from '../common/ProgressBar';
 import { StateBadge } from '../common/StateBadge';
+import { PathText } from '../common/PathText';
 import './FilesTab.css';
 
 const FILTERS: readonly ItemStateFilter[] = ['all', 'pending', 'uploading', 'done', 'failed'];
@@ -38,9 +39,7 @@ function FileRow({ item }: { item: JobItemView }): ReactElement {
         <StateBadge state={item.state} />
       </td>
       <td className="file-cell-path">
-        <span className="file-path" title={item.relativePath}>
-          {item.relativePath}
-        </span>
+        <PathText path={item.relativePath} />
         {item.error ? (
           <span className="file-error" title={item.error}>
             {item.error}
