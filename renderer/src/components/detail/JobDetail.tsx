@@ -18,6 +18,7 @@ import { EventsTab } from './EventsTab';
 import { FilesTab } from './FilesTab';
 import { JobControls } from './JobControls';
 import { LogTail } from './LogTail';
+import { PipelineSteps } from './PipelineSteps';
 import { PrioritySelect } from './PrioritySelect';
 import { ResultFooter } from './ResultFooter';
 import './JobDetail.css';
@@ -126,12 +127,12 @@ export function JobDetail(): ReactElement {
           <h2 className="job-detail-title" title={job.name}>
             {job.name}
           </h2>
-          <StateBadge state={job.state} result={job.result} />
           <button type="button" className="btn btn-icon btn-ghost job-detail-close" aria-label="Close job detail" title="Close (Esc)" onClick={clearSelection}>
             <CloseIcon />
           </button>
         </div>
         <div className="job-detail-subtitle">
+          <StateBadge state={job.state} result={job.result} />
           <span>#{job.id}</span>
           <span>{job.kind}</span>
           {job.attempts > 1 ? <span>attempt {job.attempts} of {job.maxAttempts}</span> : null}
@@ -139,6 +140,7 @@ export function JobDetail(): ReactElement {
           {job.stalled ? <span className="job-detail-flag">stalled: no progress lately</span> : null}
           <PrioritySelect job={job} />
         </div>
+        <PipelineSteps job={job} />
       </header>
       <JobControls key={`controls-${job.id}`} job={job} />
       <Progress job={job} />
