@@ -4,6 +4,7 @@ import { JobsPage } from './pages/jobsPage';
 import { UploadSheet } from './pages/uploadSheet';
 import { dropFiles } from './support/dropFiles';
 import { bytesOf } from './support/files';
+import { axeBothThemes } from './support/axe';
 import { shootBothThemes } from './support/screens';
 
 const width = async (page: Page): Promise<number> => (await page.getByTestId('detail-panel').boundingBox())!.width;
@@ -59,6 +60,8 @@ test.describe('detail pane layout', () => {
   });
 
   test('at 800 and 1400 px wide the header is readable: a long title keeps its words, nothing spills out', async ({ page, ferry }) => {
+    // axe in two themes, twice, takes a while on a busy machine.
+    test.setTimeout(180_000);
     const jobs = new JobsPage(page);
     await page.setViewportSize({ width: 800, height: 720 });
     await jobs.open(ferry.url);
@@ -82,6 +85,7 @@ test.describe('detail pane layout', () => {
       await expect(jobs.detail.getByRole('button', { name: 'Close job detail' })).toBeInViewport();
       await expect(jobs.row(job.id)).toBeInViewport();
       await shootBothThemes(page, `detail-${viewport}`);
+      expect(await axeBothThemes(page, `detail-${viewport}`)).toEqual([]);
     }
   });
 

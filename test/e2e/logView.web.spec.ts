@@ -3,10 +3,13 @@ import { JobsPage } from './pages/jobsPage';
 import { UploadSheet } from './pages/uploadSheet';
 import { dropFiles } from './support/dropFiles';
 import { bytesOf } from './support/files';
+import { axeBothThemes } from './support/axe';
 import { shootBothThemes } from './support/screens';
 
 test.describe('log view', () => {
   test('the header and footer read as summaries; Raw shows the file exactly', async ({ page, ferry }) => {
+    // axe in two themes, twice, takes a while on a busy machine.
+    test.setTimeout(180_000);
     const jobs = new JobsPage(page);
     await jobs.open(ferry.url);
     const job = await ferry.call<{ id: number }>('createDemoJob', { name: 'Summarised', items: 12, itemDelayMs: 0, linesPerItem: 2, failRate: 0 });
@@ -32,6 +35,7 @@ test.describe('log view', () => {
     await expect(jobs.log).toContainText("Processing 'item_12'");
     await expect(footer).toBeVisible();
     await shootBothThemes(page, 'log-summary');
+    expect(await axeBothThemes(page, 'log-summary')).toEqual([]);
 
     // Search looks in the whole file: a match in the footer's JSON lands on its summary.
     await jobs.panel.logSearch.fill('success');
@@ -47,6 +51,8 @@ test.describe('log view', () => {
     await expect(jobs.log).toContainText('</footer_json>');
     await expect(jobs.log).toContainText('"result": "success"');
     await expect(jobs.panel.logSummary('footer')).toHaveCount(0);
+    await shootBothThemes(page, 'log-raw');
+    expect(await axeBothThemes(page, 'log-raw')).toEqual([]);
     // Raw is the file line for line: every line of the log is a row, in order.
     const lines = await jobs.log.locator('.log-line').evaluateAll((els) => els.map((el) => el.textContent ?? ''));
     expect(lines.at(-1)).toBe('</footer_json>');

@@ -132,7 +132,9 @@ export const LogTail = memo(function LogTail({ jobId }: { jobId: number }): Reac
   const summaryOf = useSummaries(text);
   const view = useView(scrollRef, measureRef);
 
-  const digits = Math.max(4, String(text.dropped + count).length);
+  // Room for six digits from the start: the gutter (and with it every wrapped line's rows) changes
+  // only at the millionth line, not at the 10,000th and 100,000th while a fast job streams.
+  const digits = Math.max(6, String(text.dropped + count).length);
   const gutter = digits * view.charWidth + GUTTER_PAD;
   const cols = wrap && view.width > 0 ? Math.max(10, Math.floor((view.width - gutter - LINE_PAD_RIGHT - 1) / view.charWidth)) : Infinity;
   const layoutRef = useRef<LogLayout | null>(null);

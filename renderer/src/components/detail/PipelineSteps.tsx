@@ -54,7 +54,8 @@ export function PipelineSteps({ job }: { job: JobView }): ReactElement | null {
                 type="button"
                 className="pipeline-step-link"
                 title={`${step.name}: ${formatState(step.state)}`}
-                aria-label={`${step === previous ? 'Previous step' : step === next ? 'Next step' : 'Step'}: ${kindWord(step.kind)} job ${step.id}, ${formatState(step.state)}`}
+                // The visible words first (speech users say what they see), then what they lead to.
+                aria-label={`${kindWord(step.kind)} #${step.id}: ${step === previous ? 'previous step' : step === next ? 'next step' : 'step'}, ${formatState(step.state)}`}
                 onClick={() => void showStep(step.id)}
               >
                 {kindWord(step.kind)} #{step.id}
