@@ -127,12 +127,12 @@ export function JobDetail(): ReactElement {
           <h2 className="job-detail-title" title={job.name}>
             {job.name}
           </h2>
+          <StateBadge state={job.state} result={job.result} />
           <button type="button" className="btn btn-icon btn-ghost job-detail-close" aria-label="Close job detail" title="Close (Esc)" onClick={clearSelection}>
             <CloseIcon />
           </button>
         </div>
         <div className="job-detail-subtitle">
-          <StateBadge state={job.state} result={job.result} />
           <span>#{job.id}</span>
           <span>{job.kind}</span>
           {job.attempts > 1 ? <span>attempt {job.attempts} of {job.maxAttempts}</span> : null}
