@@ -51,6 +51,9 @@ test.describe('log view', () => {
     await expect(jobs.log).toContainText('</footer_json>');
     await expect(jobs.log).toContainText('"result": "success"');
     await expect(jobs.panel.logSummary('footer')).toHaveCount(0);
+    await jobs.log.focus();
+    await page.keyboard.press('End');
+    await expect(jobs.log).toHaveAttribute('data-following', 'true');
     await shootBothThemes(page, 'log-raw');
     expect(await axeBothThemes(page, 'log-raw')).toEqual([]);
     // Raw is the file line for line: every line of the log is a row, in order.
