@@ -75,7 +75,9 @@ test.describe('detail pane layout', () => {
       await expect(title).toHaveText(name);
       // At least "A. Sample plate" shows: the title gets room before anything else.
       expect((await title.boundingBox())!.width).toBeGreaterThan(120);
-      const spill = await page.getByTestId('detail-panel').evaluate((el) => {
+      const spill = await page.getByTestId('detail-panel').evaluate((node) => {
+        type Box = { getBoundingClientRect(): { left: number; right: number; width: number } };
+        const el = node as unknown as Box & { querySelectorAll(selector: string): ArrayLike<Box> };
         const panel = el.getBoundingClientRect();
         return Array.from(el.querySelectorAll('.job-detail-header *, .job-controls *'))
           .map((child) => child.getBoundingClientRect())
