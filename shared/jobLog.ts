@@ -95,3 +95,34 @@ function between(text: string, open: string, close: string, from: number): { tex
   if (end < 0) return null;
   return { text: text.slice(start + open.length, end), end: end + close.length };
 }
+
+/** What one line of a job log is in its frame (a view folds the frame into summaries). */
+export type JobLogLineKind = 'title' | 'header-open' | 'header-close' | 'footer-open' | 'footer-close' | 'log-open' | 'log-close' | 'attempt' | 'line';
+
+const ATTEMPT_LINE = /^<log attempt="(\d+)">$/;
+const TITLE_LINES = 4;
+const MARKERS: ReadonlyMap<string, JobLogLineKind> = new Map([
+  [HEADER_OPEN.slice(0, -1), 'header-open'],
+  [HEADER_CLOSE_MARK.slice(1), 'header-close'],
+  [FOOTER_OPEN.slice(0, -1), 'footer-open'],
+  [FOOTER_CLOSE_MARK.slice(1), 'footer-close'],
+  [LOG_OPEN.slice(0, -1), 'log-open'],
+  [LOG_CLOSE.slice(0, -1), 'log-close'],
+]);
+
+/**
+ * The kind of line `index` (0-based, in the whole file) holding `line` (no newline). Only the
+ * first lines can be the title, so a job's own output starting with "#" stays a line. Called for
+ * every line a view shows, so the common case (not "<") answers at the first character.
+ */
+export function jobLogLineKind(line: string, index: number): JobLogLineKind {
+  if (index < TITLE_LINES && (line.startsWith('# ') || line === '')) return 'title';
+  if (line.charCodeAt(0) !== 60 /* < */) return 'line';
+  return MARKERS.get(line) ?? (ATTEMPT_LINE.test(line) ? 'attempt' : 'line');
+}
+
+/** The attempt number an `attempt` line opens. */
+export function jobLogAttempt(line: string): number | null {
+  const m = ATTEMPT_LINE.exec(line);
+  return m ? Number(m[1]) : null;
+}

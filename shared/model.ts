@@ -90,6 +90,26 @@ export interface JobView {
   current?: string | null;
   /** When a queued job waiting out a retry backoff may start again, or null. */
   nextAttemptAt?: number | null;
+  /** The pipeline step before this job (the job whose success created it), or null. */
+  previousStepId?: number | null;
+  /** The job is a step of a pipeline (upload → verify → command): `getPipeline` tells the whole chain. */
+  inPipeline?: boolean;
+}
+
+/** One job of a pipeline, as its chain lists it. */
+export interface PipelineStepView {
+  id: number;
+  kind: JobKind;
+  name: string;
+  state: JobState;
+  result: JobResult | null;
+}
+
+/** A job's pipeline: the jobs its steps created, first to last, and the steps not started yet. */
+export interface PipelineView {
+  steps: PipelineStepView[];
+  /** Kinds of the steps still to come after the last job (they start when it succeeds). */
+  planned: JobKind[];
 }
 
 /** A piece of a job's human log, addressed by byte offsets in its file. */

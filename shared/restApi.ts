@@ -34,6 +34,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   q('GET', '/jobs/search', 'searchJobs', 'Full-text search over job names, metadata and log lines'),
   q('GET', '/jobs/{id}', 'getJob', 'One job'),
   q('GET', '/jobs/{id}/items', 'listJobItems', "A job's files (items), paged"),
+  q('GET', '/jobs/{id}/pipeline', 'getPipeline', "The pipeline a job belongs to: its steps in order and those still to come"),
   q('GET', '/jobs/{id}/events/page', 'listEvents', "A job's events after `since` (the polling twin of the event stream)", 'events'),
   b('POST', '/jobs/uploads', 'createUpload', 'Creates an upload job'),
   b('POST', '/jobs/downloads', 'createDownloadJob', 'Creates a download job'),

@@ -1,7 +1,7 @@
 /** Jobs: creating a demo job, listing, searching and exporting jobs, and acting on them one by one or in bulk. */
 import { z } from 'zod';
 import { JOB_FILTER_STATES, JOB_KINDS, PRIORITIES } from '../model';
-import type { JobState, JobStats, JobView } from '../model';
+import type { JobState, JobStats, JobView, PipelineView } from '../model';
 import { command, destinationId, idInput, jobId, localPath, MAX_NAME, noInput, priority, stream } from './define';
 
 /** Milliseconds since the epoch (up to the year 275760, as Date allows). */
@@ -94,6 +94,8 @@ export const jobCommands = {
   ),
   /** One job with progress, ETA, attempts and timings. */
   getJob: command<JobView>()(idInput),
+  /** The pipeline a job belongs to: its steps' jobs in order and the steps still to come (none when it has no pipeline). */
+  getPipeline: command<PipelineView>()(idInput),
   /** Pauses a queued or running job; a running one stops at its next checkpoint and frees its slot. */
   pauseJob: command<JobView>()(idInput),
   /** Resumes a paused job where it left off. */

@@ -26,7 +26,7 @@ test.describe('desktop app (Electron)', () => {
       await jobs.control('Resume', id).click();
       await jobs.waitForItemLines(atPause + 2);
       await jobs.control('Cancel', id).click();
-      await expect(jobs.log).toContainText('"result": "canceled"');
+      await expect(jobs.panel.logSummary('footer')).toContainText('Result: Canceled');
     } finally {
       await ferry.close();
     }

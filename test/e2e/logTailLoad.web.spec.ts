@@ -57,23 +57,51 @@ async function latency(page: Page, action: Action, done: Done): Promise<number> 
 // counted against the app. These tests measure the app, so they run untraced.
 test.use({ trace: 'off' });
 
+/** Long tasks (PerformanceObserver 'longtask') from now on, collected in the page. */
+async function watchLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = globalThis as unknown as BrowserGlobals;
+    const seen: number[] = [];
+    w.__longTasks = seen;
+    new w.PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) seen.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+}
+
+const longTasks = (page: Page): Promise<number[]> => page.evaluate(() => [...((globalThis as unknown as BrowserGlobals).__longTasks ?? [])]);
+
 test.describe('log tail under load', () => {
-  test('a job writing ~5,000 lines a second stays responsive, follows the end and ends with the footer', async ({ page, ferry }) => {
-    test.setTimeout(60_000);
+  test('a job writing ~20,000 lines a second: no long task over 50 ms with the Log tab open; it follows the end and ends with its summary', async ({ page, ferry }) => {
+    test.setTimeout(90_000);
     const jobs = new JobsPage(page);
     await jobs.open(ferry.url);
-    await page.evaluate(() => {
-      const w = globalThis as unknown as BrowserGlobals;
-      const seen: number[] = [];
-      w.__longTasks = seen;
-      new w.PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) seen.push(entry.duration);
-      }).observe({ type: 'longtask', buffered: false });
-    });
-    const job = await ferry.call<{ id: number }>('createDemoJob', { name: 'Firehose', items: 4000, itemDelayMs: 1, linesPerItem: 6, failRate: 0 });
+    // 31 lines an item at ~650 items a second (the 1 ms wait between items): about 20,000 lines a second.
+    const job = await ferry.call<{ id: number }>('createDemoJob', { name: 'Firehose', items: 8000, itemDelayMs: 1, linesPerItem: 30, failRate: 0 });
     await jobs.select(job.id);
     await expect(jobs.log).toHaveAttribute('data-status', 'live');
     await expect.poll(() => jobs.panel.lineCount(), { timeout: 15_000 }).toBeGreaterThan(5000);
+
+    // Three seconds with the Log tab open, following the end, measured in the page. A shared 2-core
+    // machine can take the CPU from the page for longer than that (a task then lasts while nothing of
+    // it runs), so up to three windows are measured and one must be free of long tasks: code that
+    // blocks on every update, or every second, fails all three.
+    const windows: { rate: number; tasks: number[] }[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await watchLongTasks(page);
+      const from = { lines: await jobs.panel.lineCount(), at: Date.now() };
+      await expect.poll(() => Date.now() - from.at, { intervals: [250] }).toBeGreaterThan(3000);
+      const rate = ((await jobs.panel.lineCount()) - from.lines) / ((Date.now() - from.at) / 1000);
+      windows.push({ rate, tasks: await longTasks(page) });
+      if (Math.max(0, ...windows[windows.length - 1]!.tasks) <= 50) break;
+    }
+    for (const w of windows) {
+      console.log(`firehose: ${Math.round(w.rate).toLocaleString('en-US')} lines/s; long tasks while following: ${w.tasks.length}${w.tasks.length ? ` (${w.tasks.map(Math.round).join(', ')} ms)` : ''}`);
+    }
+    const clean = windows[windows.length - 1]!;
+    expect(await jobs.log.getAttribute('data-eof')).toBe('false');
+    expect(clean.rate).toBeGreaterThan(10_000);
+    expect(Math.max(0, ...clean.tasks)).toBeLessThanOrEqual(50);
 
     // While it streams, the interface answers at once: switching tabs, scrolling up (which stops
     // following), jumping back to the end. Measured in the page, from the action to the frame.
@@ -98,17 +126,16 @@ test.describe('log tail under load', () => {
 
     await jobs.panel.waitForEnd();
     await jobs.expectState('completed');
-    await expect(jobs.log).toContainText('"result": "success"');
-    await expect(jobs.log).toContainText('</footer_json>');
+    await expect(jobs.panel.logSummary('footer')).toContainText('Result: Completed');
+    await expect(jobs.panel.logSummary('footer')).toContainText('Processed: 8,000 of 8,000, 0 failed');
     await expect(jobs.panel.root.getByText('End of log')).toBeVisible();
     await expect(jobs.panel.footer.getByTestId('job-result')).toHaveText('success');
-    await expect(jobs.panel.footer.getByTestId('job-processed')).toHaveText('4,000');
-    // Every line arrived, in order, none twice.
+    await expect(jobs.panel.footer.getByTestId('job-processed')).toHaveText('8,000');
+    // Every line arrived, in order, none twice; Raw shows the footer as the file holds it.
     const text = await fullLog(ferry.call, job.id);
     expect(await jobs.panel.lineCount()).toBe(text.split('\n').length - 1);
-    const longest = await page.evaluate(() => Math.max(0, ...((globalThis as unknown as BrowserGlobals).__longTasks ?? [])));
-    console.log(`firehose: longest long task ${Math.round(longest)} ms`);
-    // A loaded 2-core CI machine runs this beside another worker; the bench measures the strict figure.
-    expect(longest).toBeLessThan(250);
+    await jobs.panel.logToggle('Raw').click();
+    await expect(jobs.log).toContainText('"result": "success"');
+    await expect(jobs.log).toContainText('</footer_json>');
   });
 });

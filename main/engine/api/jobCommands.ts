@@ -9,12 +9,14 @@ import { bulkAction } from '../jobs/bulkActions';
 import { exportJobs } from '../jobs/jobExport';
 import { computeJobStats } from '../jobs/jobStats';
 import { deleteUploadedFiles } from '../kinds/uploadedFiles';
+import { pipelineChain } from '../pipelines/pipelineChain';
 import { HealthCheck, type HealthServices } from './healthCheck';
 
 type JobCommandNames =
   | 'createDemoJob'
   | 'listJobs'
   | 'getJob'
+  | 'getPipeline'
   | 'pauseJob'
   | 'resumeJob'
   | 'cancelJob'
@@ -94,6 +96,7 @@ export function jobCommands(services: JobServices): Pick<CommandHandlers, JobCom
       return { jobs: rows.map((r) => jobs.viewOf(r)), total };
     },
     getJob: ({ id }) => jobs.view(id),
+    getPipeline: ({ id }) => pipelineChain(services.repo, id),
     pauseJob: ({ id }) => jobs.pause(id),
     resumeJob: ({ id }) => jobs.resume(id),
     cancelJob: ({ id }) => jobs.cancel(id),

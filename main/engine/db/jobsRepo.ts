@@ -68,11 +68,23 @@ type PipelineColumn = 'pipeline' | 'parent_id' | 'gate' | 'gate_deadline';
 
 export type JobPatch = Partial<Omit<JobRow, 'id' | 'kind' | 'created_at' | PipelineColumn>>;
 
-/** What a list needs of a row: everything but the large JSON columns (params, resume state) and the pipeline's own. */
-export type JobSummaryRow = Omit<JobRow, 'params' | 'resume_state' | PipelineColumn>;
+/**
+ * What a list needs of a row: everything but the large JSON columns (params, resume state) and the
+ * pipeline's own, of which only the link to the step before and whether there is a pipeline at all.
+ */
+export type JobSummaryRow = Omit<JobRow, 'params' | 'resume_state' | PipelineColumn> & {
+  parent_id: number | null;
+  /** 1 when the job is a step of a pipeline (it carries the steps still to come), else 0. */
+  in_pipeline: number;
+};
 const SUMMARY_COLUMNS = `id, kind, name, state, priority, metadata, destination_id, stage, done, total, unit, processed, failed, result, error,
   attempts, max_attempts, not_before, stop_after_current, created_at, started_at, finished_at, updated_at, queue_order, run_ms,
-  last_progress_at, sealed, log_indexed`;
+  last_progress_at, sealed, log_indexed, parent_id, (pipeline IS NOT NULL) AS in_pipeline`;
+
+/** A full row as a summary (one read by id has every column). */
+export function summaryOf(row: JobRow): JobSummaryRow {
+  return { ...row, in_pipeline: row.pipeline !== null || row.parent_id !== null ? 1 : 0 };
+}
 
 /** Kinds and destinations whose limit is reached: the scheduler's query skips their jobs. */
 export interface QueueExclusions {
@@ -150,6 +162,8 @@ export interface JobsTable {
   /** Links the job a pipeline step created to the job before it, with what is left of the pipeline. */
   linkStep(id: number, link: PipelineLink): void;
   pipelineOf(id: number): Pick<JobRow, 'pipeline' | 'priority'> | undefined;
+  /** The job a pipeline step created after this one, if any. */
+  nextStepOf(id: number): number | undefined;
   gateOf(id: number): Pick<JobRow, 'state' | 'gate'> | undefined;
   /** Jobs waiting for an approval that times out, with their deadlines. */
   gateDeadlines(): { id: number; gate_deadline: number }[];
@@ -382,6 +396,11 @@ export class JobsRepo implements JobsTable {
 
   linkStep(id: number, link: PipelineLink): void {
     this.stmt('UPDATE jobs SET pipeline = ?, parent_id = ?, gate = ?, gate_deadline = ? WHERE id = ?').run(link.pipeline, link.parentId, link.gate, link.gateDeadline, id);
+  }
+
+  nextStepOf(id: number): number | undefined {
+    // Pipelines are short and rare: a scan of parent ids is cheaper than an index kept on every insert.
+    return (this.stmt('SELECT id FROM jobs WHERE parent_id = ? ORDER BY id LIMIT 1').get(id) as { id: number } | undefined)?.id;
   }
 
   pipelineOf(id: number): Pick<JobRow, 'pipeline' | 'priority'> | undefined {

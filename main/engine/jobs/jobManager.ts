@@ -2,7 +2,7 @@ import { conflict, notFound } from '../../../shared/errors';
 import type { JobsChanged } from '../../../shared/contract';
 import { isFinished, nextState, type JobEventType, type JobKind, type JobState, type JobView, type Priority } from '../../../shared/model';
 import type { EngineStateRepo } from '../db/engineStateRepo';
-import { PRIORITY_RANK, type JobRow, type JobSummaryRow, type JobsRepo, type NewJob } from '../db/jobsRepo';
+import { PRIORITY_RANK, summaryOf, type JobRow, type JobSummaryRow, type JobsRepo, type NewJob } from '../db/jobsRepo';
 import type { LogStore } from '../logs/logStore';
 import type { ActiveJob } from './activeJob';
 import { Attempts } from './attempts';
@@ -166,8 +166,8 @@ export class JobManager {
     return this.viewOf(this.get(id));
   }
 
-  viewOf(row: JobSummaryRow): JobView {
-    return toJobView(row, this.active.get(row.id), this.saver.live.get(row.id));
+  viewOf(row: JobSummaryRow | JobRow): JobView {
+    return toJobView('in_pipeline' in row ? row : summaryOf(row), this.active.get(row.id), this.saver.live.get(row.id));
   }
 
   /** Finished for readers: a final state and nothing left to write. */

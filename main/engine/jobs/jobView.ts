@@ -49,5 +49,7 @@ export function toJobView(row: JobSummaryRow, active?: ActiveJob, live?: LivePro
     stalled: running && active.stalled,
     current: running ? (live?.current ?? null) : null,
     nextAttemptAt: row.state === 'queued' && row.not_before !== null && row.not_before > now ? row.not_before : null,
+    previousStepId: row.parent_id,
+    inPipeline: row.in_pipeline === 1,
   };
 }

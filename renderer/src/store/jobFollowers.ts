@@ -7,6 +7,7 @@ import { parseJobLogHeader } from '../../../shared/jobLog';
 import { isFinished } from '../../../shared/model';
 import { ferry } from '../transport';
 import { describeError } from './actions/toasts';
+import { batchLogChunks } from './logBatcher';
 import type { ItemStateFilter } from './detailSlice';
 import { useFerryStore } from './store';
 import type { FerryState } from './store';
@@ -26,12 +27,17 @@ export function followActiveJob(): () => void {
 
   function followLog(id: number, offset: number, epoch: number | null): void {
     stopLog?.();
-    stopLog = ferry.subscribe(
+    const batch = batchLogChunks((chunk) => store().appendLog(chunk));
+    const stop = ferry.subscribe(
       'job.log',
       { id, offset, ...(epoch === null ? {} : { epoch }) },
-      (chunk) => store().appendLog(chunk),
+      (chunk) => batch.push(chunk),
       (err) => store().failLog(id, describeError(err)),
     );
+    stopLog = () => {
+      batch.cancel();
+      stop();
+    };
   }
 
   async function followEvents(id: number): Promise<void> {

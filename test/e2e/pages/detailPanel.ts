@@ -59,6 +59,15 @@ export class DetailPanel {
     await expect(this.log).toHaveAttribute('data-eof', 'true', { timeout: 30_000 });
   }
 
+  /** The log's display toggles (pressed or not). */
+  logToggle(name: 'Wrap' | 'Raw'): Locator {
+    return this.root.getByRole('group', { name: 'Log display' }).getByRole('button', { name });
+  }
+
+  logSummary(kind: 'header' | 'footer'): Locator {
+    return this.log.getByTestId(`log-summary-${kind}`);
+  }
+
   eventRows(): Locator {
     return this.events.locator('li.event-row');
   }

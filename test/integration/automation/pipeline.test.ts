@@ -51,6 +51,35 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
     expect(logOf(ferry, up.id)).toMatch(/<\/footer_json>\n$/);
     const events = ok<{ events: { message: string }[] }>(await dispatchCommand(ferry.engine, 'listEvents', { id: up.id }));
     expect(events.events.map((e) => e.message)).toContain(`Next step: verify as job ${verify.id}`);
+    // Both jobs know their pipeline: the same chain from either end, the step before on the second.
+    const chain = { steps: [{ id: up.id, kind: 'upload', state: 'completed' }, { id: verify.id, kind: 'verify', state: 'completed' }], planned: [] };
+    expect(ok(await dispatchCommand(ferry.engine, 'getPipeline', { id: up.id }))).toMatchObject(chain);
+    expect(ok(await dispatchCommand(ferry.engine, 'getPipeline', { id: verify.id }))).toMatchObject(chain);
+    expect(ok<JobView>(await dispatchCommand(ferry.engine, 'getJob', { id: verify.id }))).toMatchObject({ inPipeline: true, previousStepId: up.id });
+    expect(ok<JobView>(await dispatchCommand(ferry.engine, 'getJob', { id: up.id }))).toMatchObject({ inPipeline: true, previousStepId: null });
+    const listed = ok<{ jobs: JobView[] }>(await dispatchCommand(ferry.engine, 'listJobs', {})).jobs;
+    expect(listed.find((j) => j.id === verify.id)).toMatchObject({ inPipeline: true, previousStepId: up.id });
+  });
+
+  it('has no pipeline for a job created without steps, and names a missing job', async () => {
+    const { ferry } = await setup();
+    const demo = ok<JobView>(await dispatchCommand(ferry.engine, 'createDemoJob', { items: 1, itemDelayMs: 0, failRate: 0 }));
+    expect(ok(await dispatchCommand(ferry.engine, 'getPipeline', { id: demo.id }))).toEqual({ steps: [], planned: [] });
+    expect(demo).toMatchObject({ inPipeline: false, previousStepId: null });
+    const missing = await dispatchCommand(ferry.engine, 'getPipeline', { id: 999_999 });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('lists the steps still to come: planned until the step before succeeds, a job of its own after', async () => {
+    const { ferry, src } = await setup();
+    const up = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], then: [{ kind: 'verify', gate: {} }] }));
+    // Read at once (the upload may or may not have finished yet): every step is in one place or the other.
+    const early = ok<{ steps: { id: number; kind: string }[]; planned: string[] }>(await dispatchCommand(ferry.engine, 'getPipeline', { id: up.id }));
+    expect(early.steps[0]).toMatchObject({ id: up.id, kind: 'upload' });
+    expect([...early.steps.slice(1).map((s) => s.kind), ...early.planned]).toEqual(['verify']);
+    await waitForJob(ferry.engine, up.id, (j) => j.state === 'completed', 30_000);
+    const gated = await nextStep(ferry, up.id);
+    expect(ok(await dispatchCommand(ferry.engine, 'getPipeline', { id: up.id }))).toMatchObject({ steps: [{ id: up.id }, { id: gated.id, kind: 'verify', state: 'awaiting_approval' }], planned: [] });
   });
 
   it('holds a gated step in awaiting_approval until approved, and a rejected one ends canceled', async () => {

@@ -6,6 +6,7 @@ import type { ReactElement, ReactNode } from 'react';
 import { formatCount, formatDuration, formatFullTimestamp, formatTimestamp } from '../../../../shared/format';
 import type { JobView } from '../../../../shared/model';
 import { useFerryStore } from '../../store/store';
+import { PathText } from '../common/PathText';
 import './DetailsTab.css';
 
 function Fact({ label, children, title }: { label: string; children: ReactNode; title?: string }): ReactElement {
@@ -82,7 +83,7 @@ function Params({ params }: { params: Record<string, unknown> }): ReactElement {
           <ul className="details-paths">
             {paths.slice(0, 50).map((p) => (
               <li key={p}>
-                <code>{p}</code>
+                <PathText path={p} />
               </li>
             ))}
           </ul>

@@ -17,6 +17,7 @@ import { AlertIcon, ChevronRightIcon, CopyIcon, FileIcon } from '../common/icons
 import { ProgressBar } from '../common/ProgressBar';
 import { StateBadge } from '../common/StateBadge';
 import { LocationActions } from './Landing';
+import { PathText } from '../common/PathText';
 import './FilesTab.css';
 
 const FILTERS: readonly ItemStateFilter[] = ['all', 'pending', 'uploading', 'done', 'failed'];
@@ -39,9 +40,7 @@ function FileRow({ item, jobId, local }: { item: JobItemView; jobId: number; loc
         <StateBadge state={item.state} />
       </td>
       <td className="file-cell-path">
-        <span className="file-path" title={item.relativePath}>
-          {item.relativePath}
-        </span>
+        <PathText path={item.relativePath} />
         {item.error ? (
           <span className="file-error" title={item.error}>
             {item.error}

@@ -18,6 +18,7 @@ import { FilesTab } from './FilesTab';
 import { JobControls } from './JobControls';
 import { DatasetLocation, FailedNotice } from './Landing';
 import { LogTail } from './LogTail';
+import { PipelineSteps } from './PipelineSteps';
 import { PrioritySelect } from './PrioritySelect';
 import { ResultFooter } from './ResultFooter';
 import './JobDetail.css';
@@ -121,6 +122,7 @@ export function JobDetail(): ReactElement {
           {job.stalled ? <span className="job-detail-flag">stalled: no progress lately</span> : null}
           <PrioritySelect job={job} />
         </div>
+        <PipelineSteps job={job} />
       </header>
       <JobControls key={`controls-${job.id}`} job={job} />
       <Progress job={job} />

@@ -1,20 +1,26 @@
 /**
- * The active job's live log, virtualized by line so a job writing thousands of lines a second stays
- * smooth. It follows the end while the reader is there; scrolling up stops following and offers
- * "Jump to end". Search marks matches and steps through them; the log can be copied, saved, or
- * (desktop) shown in the file manager.
+ * The active job's live log, virtualized by line so a job writing 20,000 lines a second stays
+ * smooth. Long lines wrap (or scroll sideways); the log's JSON header and footers show as
+ * summaries in plain words, and "Raw" shows the file exactly. It follows the end while the reader
+ * is there; scrolling up stops following and offers "Jump to end". Search marks matches (in
+ * wrapped lines too) and steps through them; the log can be copied, saved, or (desktop) shown in
+ * the file manager.
  */
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CSSProperties, ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useFixedRows } from '../../hooks/useFixedRows';
 import { cachedCount } from '../../lib/formatCache';
 import { copyLog, openLogFile, saveFullLog } from '../../store/actions/log';
 import { lineAt, shownLineCount } from '../../store/logLines';
+import type { LogLines } from '../../store/logLines';
 import { selectCapabilities, selectConnection, selectLogView } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
 import { ArrowDownIcon, CopyIcon, DownloadIcon, ExternalIcon } from '../common/icons';
-import { LogLine } from './LogLine';
+import { attemptLabel, frameLineKind, summarizeFrame } from './logFrame';
+import type { FrameSummary } from './logFrame';
+import { blockText, layoutLog, lineAtRow, rowsFor, rowsOf, topOf, totalRows } from './logLayout';
+import type { LogLayout } from './logLayout';
+import { LogLine, LogSummary } from './LogLine';
 import { LogSearchBox } from './LogSearchBox';
 import { useLogSearch } from './useLogSearch';
 import './LogTail.css';
@@ -33,27 +39,122 @@ const NOTE_HEIGHT = 30;
 const END_HEIGHT = 36;
 /** Within this many pixels of the bottom counts as "at the end". */
 const END_SLACK_PX = 8;
+/** .log-line's right padding, and the gutter's fixed part (see --gutter in LogTail.css). */
+const LINE_PAD_RIGHT = 14;
+const GUTTER_PAD = 22;
+const WRAP_KEY = 'ferry.logWrap';
+
+function storedWrap(): boolean {
+  try {
+    return localStorage.getItem(WRAP_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+/** The scroll box's position and size, updated when the rows in view or the width change. */
+function useView(scrollRef: React.RefObject<HTMLDivElement | null>, measureRef: React.RefObject<HTMLSpanElement | null>) {
+  const [view, setView] = useState({ top: 0, height: 0, width: 0, charWidth: 7.2 });
+  const frame = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return undefined;
+    const measure = () => {
+      frame.current = null;
+      const top = el.scrollTop;
+      const height = el.clientHeight;
+      const width = el.clientWidth;
+      const probe = measureRef.current;
+      const charWidth = probe && probe.getBoundingClientRect().width > 0 ? probe.getBoundingClientRect().width / 100 : 7.2;
+      // Re-render only when the rows in view or the box change, not for every pixel scrolled.
+      setView((v) =>
+        Math.floor(v.top / LINE_HEIGHT) === Math.floor(top / LINE_HEIGHT) && v.height === height && v.width === width && v.charWidth === charWidth ? v : { top, height, width, charWidth },
+      );
+    };
+    measure();
+    const onScroll = () => {
+      if (frame.current === null) frame.current = window.requestAnimationFrame(measure);
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    const observer = new ResizeObserver(() => measure());
+    observer.observe(el);
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      observer.disconnect();
+      if (frame.current !== null) window.cancelAnimationFrame(frame.current);
+    };
+  }, [scrollRef, measureRef]);
+  return view;
+}
+
+/** The summaries of frame blocks in view, parsed once per block (a finished block never changes). */
+function useSummaries(text: LogLines): (openAbs: number) => FrameSummary {
+  const cache = useRef(new Map<number, { summary: FrameSummary; whole: boolean }>());
+  return useMemo(() => {
+    return (openAbs: number) => {
+      const hit = cache.current.get(openAbs);
+      if (hit?.whole) return hit.summary;
+      const block = blockText(text, openAbs);
+      const whole = block.endsWith('_json>\n') && block.indexOf('</') > 0;
+      const summary = summarizeFrame(block);
+      cache.current.set(openAbs, { summary, whole });
+      return summary;
+    };
+  }, [text]);
+}
 
 export const LogTail = memo(function LogTail({ jobId }: { jobId: number }): ReactElement {
   const log = useFerryStore(useShallow(selectLogView));
   const online = useFerryStore((s) => selectConnection(s).state === 'online');
   const reveal = useFerryStore((s) => selectCapabilities(s)?.reveal ?? false);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const measureRef = useRef<HTMLSpanElement>(null);
   const followingRef = useRef(true);
   const [following, setFollowing] = useState(true);
   const [query, setQuery] = useState('');
   const [current, setCurrent] = useState(-1);
+  const [raw, setRaw] = useState(false);
+  const [wrap, setWrapState] = useState(storedWrap);
+  const setWrap = (value: boolean): void => {
+    setWrapState(value);
+    try {
+      localStorage.setItem(WRAP_KEY, value ? 'on' : 'off');
+    } catch {
+      // Private windows may refuse storage: the choice lasts this session.
+    }
+  };
   const mine = log.jobId === jobId;
   const text = log.text;
   const count = mine ? shownLineCount(text) : 0;
   const trimmed = mine && text.dropped > 0;
   const ended = mine && log.eof;
   const search = useLogSearch(text, query);
+  const summaryOf = useSummaries(text);
+  const view = useView(scrollRef, measureRef);
+
+  // Room for six digits from the start: the gutter (and with it every wrapped line's rows) changes
+  // only at the millionth line, not at the 10,000th and 100,000th while a fast job streams.
+  const digits = Math.max(6, String(text.dropped + count).length);
+  const gutter = digits * view.charWidth + GUTTER_PAD;
+  const cols = wrap && view.width > 0 ? Math.max(10, Math.floor((view.width - gutter - LINE_PAD_RIGHT - 1) / view.charWidth)) : Infinity;
+  const layoutRef = useRef<LogLayout | null>(null);
+  const layout = useMemo(() => {
+    layoutRef.current = layoutLog(layoutRef.current, text, { cols, raw });
+    return layoutRef.current;
+  }, [text, cols, raw]);
+  const partialRows = mine && text.partial ? rowsFor(text.partial, cols) : 0;
+  const rowCount = mine ? totalRows(layout, text) + partialRows : 0;
 
   const paddingTop = trimmed ? NOTE_HEIGHT : 8;
+  const totalHeight = paddingTop + rowCount * LINE_HEIGHT + END_HEIGHT;
   // Following the end needs no rows below it and few above; a reader scrolling needs a margin.
-  const rows = useFixedRows(scrollRef, { count, rowHeight: LINE_HEIGHT, paddingTop, overscan: following ? 6 : 30, atEnd: following });
-  const totalHeight = paddingTop + count * LINE_HEIGHT + END_HEIGHT;
+  const overscan = following ? 6 : 30;
+  const visibleRows = Math.ceil(view.height / LINE_HEIGHT) + 1;
+  const firstRow = following ? rowCount - visibleRows : Math.floor((view.top - paddingTop) / LINE_HEIGHT);
+  const lastAbs = text.dropped + text.count;
+  const startAbs = mine ? lineAtRow(layout, text, Math.max(0, firstRow - overscan)) : 0;
+  const endAbs = mine ? Math.min(lastAbs, lineAtRow(layout, text, Math.max(0, firstRow + visibleRows + overscan)) + 1) : 0;
+  const showPartial = mine && text.partial !== '' && firstRow + visibleRows + overscan >= rowCount - partialRows;
 
   const setFollow = (value: boolean): void => {
     if (followingRef.current === value) return;
@@ -75,7 +176,7 @@ export const LogTail = memo(function LogTail({ jobId }: { jobId: number }): Reac
       el.scrollTop = el.scrollHeight;
       autoTop.current = el.scrollTop;
     });
-  }, [count, ended, log.waiting, log.error, trimmed]);
+  }, [rowCount, ended, log.waiting, log.error, trimmed]);
   useEffect(() => () => {
     if (followFrame.current !== null) window.cancelAnimationFrame(followFrame.current);
   }, []);
@@ -83,11 +184,15 @@ export const LogTail = memo(function LogTail({ jobId }: { jobId: number }): Reac
   // Lines dropped from the front move everything up; a reader scrolled back keeps their place.
   const droppedRef = useRef(text.dropped);
   useLayoutEffect(() => {
-    const delta = text.dropped - droppedRef.current;
+    const before = droppedRef.current;
     droppedRef.current = text.dropped;
     const el = scrollRef.current;
-    if (el && delta > 0 && !followingRef.current) el.scrollTop = Math.max(0, el.scrollTop - delta * LINE_HEIGHT);
-  }, [text.dropped]);
+    if (!el || text.dropped <= before || followingRef.current) return;
+    const k0 = before - layout.base;
+    const k1 = text.dropped - layout.base;
+    const rows = k0 >= 0 && k1 <= layout.laidOut ? (layout.sums[k1] as number) - (layout.sums[k0] as number) : text.dropped - before;
+    el.scrollTop = Math.max(0, el.scrollTop - rows * LINE_HEIGHT);
+  }, [text.dropped, layout]);
 
   const onScroll = (): void => {
     const el = scrollRef.current;
@@ -107,6 +212,13 @@ export const LogTail = memo(function LogTail({ jobId }: { jobId: number }): Reac
     autoTop.current = el.scrollTop;
   };
 
+  /** The line a match shows on: a line folded into a summary shows on the summary's first line. */
+  const shownLine = (abs: number): number => {
+    let at = abs;
+    while (at > text.dropped && at < lastAbs && rowsOf(layout, at) === 0) at--;
+    return at;
+  };
+
   const matches = search.matches;
   const currentIndex = current >= 0 && current < matches.length ? current : -1;
   const goToMatch = (index: number): void => {
@@ -114,25 +226,42 @@ export const LogTail = memo(function LogTail({ jobId }: { jobId: number }): Reac
     const next = ((index % matches.length) + matches.length) % matches.length;
     setCurrent(next);
     setFollow(false);
-    rows.scrollToRow((matches[next] as number) - text.dropped);
+    const el = scrollRef.current;
+    if (!el) return;
+    const abs = shownLine(matches[next] as number);
+    const top = paddingTop + (abs >= lastAbs ? totalRows(layout, text) * LINE_HEIGHT : topOf(layout, text, abs, LINE_HEIGHT));
+    const height = (abs >= lastAbs ? partialRows : Math.max(1, rowsOf(layout, abs))) * LINE_HEIGHT;
+    el.scrollTop = Math.max(0, top + Math.min(height, el.clientHeight) / 2 - el.clientHeight / 2);
   };
   // A new query starts at its first match.
   useEffect(() => setCurrent(-1), [query]);
 
-  const currentLine = currentIndex >= 0 ? (matches[currentIndex] as number) : -1;
-  const renderLines = (start: number, end: number): ReactElement[] => {
+  const currentLine = currentIndex >= 0 ? shownLine(matches[currentIndex] as number) : -1;
+  const renderLines = (): ReactElement[] => {
     const out: ReactElement[] = [];
-    for (let i = start; i < end; i++) {
-      const abs = text.dropped + i;
+    let slot = 0;
+    for (let abs = startAbs; abs < endAbs; abs++) {
+      const rows = rowsOf(layout, abs);
+      if (rows === 0) continue;
+      const top = paddingTop + topOf(layout, text, abs, LINE_HEIGHT);
+      const line = lineAt(text, abs - text.dropped);
       // Keyed by slot, not by line: as lines stream past, the same few DOM nodes take new text
       // instead of being removed and created thousands of times a second.
-      out.push(<LogLine key={i - start} number={abs + 1} text={lineAt(text, i)} top={paddingTop + i * LINE_HEIGHT} needle={search.needle} current={abs === currentLine} />);
+      const key = slot++;
+      // A line with rows in the summaries view is never inside a folded block.
+      const kind = raw ? 'line' : frameLineKind(line, false, abs);
+      if (kind === 'open') out.push(<LogSummary key={`s${key}`} number={abs + 1} summary={summaryOf(abs)} top={top} rows={rows} needle={search.needle} current={abs === currentLine} />);
+      else if (kind === 'attempt') out.push(<LogLine key={key} number={abs + 1} text={attemptLabel(line)} top={top} rows={1} needle="" current={false} divider />);
+      else out.push(<LogLine key={key} number={abs + 1} text={line} top={top} rows={rows} needle={search.needle} current={abs === currentLine} />);
+    }
+    if (showPartial) {
+      const top = paddingTop + totalRows(layout, text) * LINE_HEIGHT;
+      out.push(<LogLine key={slot} number={lastAbs + 1} text={text.partial} top={top} rows={partialRows} needle={search.needle} current={lastAbs === currentLine} />);
     }
     return out;
   };
 
   const state = !mine || log.waiting ? 'waiting' : log.error ? 'error' : log.eof ? 'ended' : online ? 'live' : 'offline';
-  const digits = String(text.dropped + count).length;
   return (
     <section className="log-tail-section" aria-label={`Log of job ${jobId}`} data-log-region>
       <div className="log-tail-header">
@@ -149,6 +278,14 @@ export const LogTail = memo(function LogTail({ jobId }: { jobId: number }): Reac
           onPrev={() => goToMatch(currentIndex < 0 ? -1 : currentIndex - 1)}
           onEscape={() => scrollRef.current?.focus()}
         />
+        <div className="log-tail-toggles" role="group" aria-label="Log display">
+          <button type="button" className="btn btn-small btn-ghost log-tail-toggle" aria-pressed={wrap} title={wrap ? 'Long lines wrap; click to scroll them sideways' : 'Long lines scroll sideways; click to wrap them'} onClick={() => setWrap(!wrap)}>
+            Wrap
+          </button>
+          <button type="button" className="btn btn-small btn-ghost log-tail-toggle" aria-pressed={raw} title={raw ? 'Showing the log file exactly; click for summaries' : 'Show the log file exactly as written'} onClick={() => setRaw(!raw)}>
+            Raw
+          </button>
+        </div>
         <div className="log-tail-actions">
           <button type="button" className="btn btn-icon btn-ghost" aria-label="Copy log" title="Copy log" onClick={() => void copyLog(jobId)} disabled={count === 0}>
             <CopyIcon />
@@ -166,12 +303,14 @@ export const LogTail = memo(function LogTail({ jobId }: { jobId: number }): Reac
       <div className="log-tail-body">
         <div
           ref={scrollRef}
-          className="log-tail"
+          className={`log-tail${wrap ? ' log-tail-wrap' : ''}`}
           data-testid="log-tail"
           data-following={following}
           data-eof={ended}
           data-status={state}
           data-line-count={text.dropped + count}
+          data-raw={raw}
+          data-wrap={wrap}
           tabIndex={0}
           role="log"
           aria-live="off"
@@ -186,8 +325,11 @@ export const LogTail = memo(function LogTail({ jobId }: { jobId: number }): Reac
               jumpToEnd();
             } else if (event.key === 'Home' || event.key === 'PageUp' || event.key === 'ArrowUp') setFollow(false);
           }}
-          style={{ '--ln-digits': Math.max(4, digits) } as CSSProperties}
+          style={{ '--ln-digits': digits } as CSSProperties}
         >
+          <span ref={measureRef} className="log-tail-measure" aria-hidden="true">
+            {'0'.repeat(100)}
+          </span>
           <div className="log-tail-inner" style={{ height: totalHeight }}>
             {trimmed ? (
               <div className="log-tail-note" data-testid="log-trimmed">
@@ -197,7 +339,7 @@ export const LogTail = memo(function LogTail({ jobId }: { jobId: number }): Reac
                 </button>
               </div>
             ) : null}
-            {mine ? renderLines(rows.start, rows.end) : null}
+            {mine ? renderLines() : null}
             <div className="log-tail-after" style={{ transform: `translateY(${totalHeight - END_HEIGHT}px)` }}>
               {state === 'waiting' ? <div className="log-tail-placeholder">Waiting for output…</div> : null}
               {ended ? <div className="log-tail-end">End of log</div> : null}

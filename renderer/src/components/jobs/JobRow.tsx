@@ -19,6 +19,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { selectJobRow, selectOnline } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
 import { ProgressBar } from '../common/ProgressBar';
+import { LinkIcon } from '../common/icons';
 import { StateBadge } from '../common/StateBadge';
 import { jobTone } from '../../lib/jobTone';
 import { plural } from '../../lib/plural';
@@ -32,6 +33,12 @@ interface JobRowProps {
 }
 
 export const jobRowDomId = (id: number): string => `job-row-${id}`;
+
+/** How the table says a job belongs to a pipeline. */
+function pipelineNote(job: JobView): string {
+  if (!job.inPipeline) return '';
+  return job.previousStepId ? `pipeline step after job ${job.previousStepId}` : 'first step of a pipeline';
+}
 
 function sizeOf(job: JobView): string {
   if (job.unit === 'bytes') return job.total > 0 ? formatBytes(job.total) : '—';
@@ -58,7 +65,7 @@ export const JobRow = memo(function JobRow({ id, top, index }: JobRowProps): Rea
       role="row"
       aria-rowindex={index}
       aria-selected={selected}
-      aria-label={`Job ${id}: ${job.name}, ${formatState(job.state)}, ${formatPercent(fraction)}`}
+      aria-label={`Job ${id}: ${job.name}, ${formatState(job.state)}, ${formatPercent(fraction)}${job.inPipeline ? `, ${pipelineNote(job)}` : ''}`}
       data-testid={`job-row-${id}`}
       data-state={job.state}
       className={`job-row${selected ? ' job-row-selected' : ''}${active ? ' job-row-active' : ''}`}
@@ -69,7 +76,12 @@ export const JobRow = memo(function JobRow({ id, top, index }: JobRowProps): Rea
       <span role="gridcell" className="job-cell job-cell-id">
         {id}
       </span>
-      <span role="gridcell" className="job-cell job-cell-name" title={job.name}>
+      <span role="gridcell" className="job-cell job-cell-name" title={pipelineNote(job) ? `${job.name} (${pipelineNote(job)})` : job.name}>
+        {job.inPipeline ? (
+          <span className="job-pipeline-mark" data-testid="pipeline-mark" aria-hidden="true">
+            <LinkIcon />
+          </span>
+        ) : null}
         {job.name}
       </span>
       <span role="gridcell" className="job-cell job-cell-kind">

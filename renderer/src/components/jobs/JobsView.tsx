@@ -1,4 +1,5 @@
 /** The jobs screen: toolbar, filters, the table (or an empty state), and the active job's detail. */
+import { useRef } from 'react';
 import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { createDemoJob, loadJobView, setJobQuery } from '../../store/actions/jobs';
@@ -12,6 +13,7 @@ import { BulkBar } from './BulkBar';
 import { FilterChips } from './FilterChips';
 import { JobsToolbar } from './JobsToolbar';
 import { JobTable } from './JobTable';
+import { SplitHandle } from './SplitHandle';
 import './JobsView.css';
 
 function TableOrEmpty(): ReactElement {
@@ -61,8 +63,10 @@ function TableOrEmpty(): ReactElement {
 
 export function JobsView(): ReactElement {
   const activeId = useFerryStore(selectActiveId);
+  const viewRef = useRef<HTMLDivElement>(null);
+  const panelRef = useRef<HTMLElement>(null);
   return (
-    <div className={`jobs-view${activeId !== null ? ' jobs-view-with-detail' : ''}`}>
+    <div ref={viewRef} className={`jobs-view${activeId !== null ? ' jobs-view-with-detail' : ''}`}>
       <section className="jobs-main" aria-label="Jobs">
         <JobsToolbar />
         <FilterChips />
@@ -70,9 +74,12 @@ export function JobsView(): ReactElement {
         <TableOrEmpty />
       </section>
       {activeId !== null ? (
-        <aside className="detail-panel" aria-label="Job detail">
-          <JobDetail />
-        </aside>
+        <>
+          <SplitHandle viewRef={viewRef} panelRef={panelRef} />
+          <aside ref={panelRef} id="job-detail-panel" className="detail-panel" aria-label="Job detail" data-testid="detail-panel">
+            <JobDetail />
+          </aside>
+        </>
       ) : null}
     </div>
   );
