@@ -37,7 +37,7 @@ const partials = (fake: FakeTusServer) => [...fake.uploads.values()].filter((u) 
 describe('tus concatenation', () => {
   test('sends parts in parallel and joins them in order; the metadata and SHA-256 go on the final upload', async ({ tmp }) => {
     const src = await randomFile(tmp, 'stack.tif', SIZE);
-    await withFake({ extensions: CONCAT, delayMs: 20 }, async (fake, tus) => {
+    await withFake({ extensions: CONCAT, holdUntilInFlight: 2 }, async (fake, tus) => {
       const { result } = await runUpload({ protocol: tus, path: src.path, relativePath: 'run/stack.tif', metadata: { dataset: 'cells' } });
       expect(partials(fake)).toHaveLength(7);
       expect(fake.maxInFlight).toBeGreaterThan(1);

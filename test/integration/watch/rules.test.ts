@@ -6,7 +6,8 @@ import { dispatchCommand } from '../../../main/engine/api/dispatch';
 import { DEFAULT_EXCLUDES } from '../../../shared/watch';
 import type { WatchRule } from '../../../shared/watch';
 import { makeTmpDir } from '../../helpers/tmpDir';
-import { expectError, idle, jobFiles, saveRule, waitForStatus, watchFixture, watching } from './watchFixture';
+import { waitForJob } from '../../helpers/engineFixture';
+import { expectError, finished, idle, jobFiles, saveRule, waitForStatus, watchFixture, watching } from './watchFixture';
 
 describe('watched-folder rules', () => {
   it('answers typed errors for folders that cannot be watched and for bad rules', async () => {
@@ -66,6 +67,8 @@ describe('watched-folder rules', () => {
     writeFileSync(join(other.dir, 'seen.bin'), randomBytes(100));
     // Both files become stable at the same pace; the control rule's job shows the deleted rule had its chance.
     const job = await jobs.next();
+    // Its files are listed once the job has them: wait for its end, not for its creation.
+    await waitForJob(engine, job.id, finished);
     expect(jobFiles(engine, job.id).map((f) => f.path)).toEqual([join(control.path, 'seen.bin')]);
     await waitForStatus(engine, control.id, idle);
     expect(jobs.jobs()).toHaveLength(1);
@@ -77,6 +80,7 @@ describe('watched-folder rules', () => {
     writeFileSync(join(other.dir, 'while-off.bin'), randomBytes(100));
     await dispatchCommand(engine, 'setWatchRuleEnabled', { id: control.id, enabled: true });
     const again = await jobs.next();
+    await waitForJob(engine, again.id, finished);
     expect(jobFiles(engine, again.id).map((f) => f.relativePath)).toEqual(['while-off.bin']);
   });
 
