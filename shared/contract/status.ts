@@ -54,6 +54,8 @@ export interface ApiLimitOptions {
 
 export interface ApiUsage {
   requests: number;
+  /** Requests the token may make at once now (the burst, less what was used and not yet earned back). */
+  available: number;
   openStreams: number;
   streamsOpened: number;
   refusedRate: number;

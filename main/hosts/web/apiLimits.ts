@@ -22,9 +22,7 @@ export class ApiLimits {
 
   /** Counts a request against the token's rate; a refusal says when to try again. */
   admitRequest(): Refusal | null {
-    const now = Date.now();
-    this.tokens = Math.min(this.options.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.options.requestsPerSecond);
-    this.refilledAt = now;
+    this.refill();
     if (this.tokens < 1) {
       this.usage.refusedRate++;
       const retryAfterS = Math.max(1, Math.ceil((1 - this.tokens) / this.options.requestsPerSecond));
@@ -57,15 +55,22 @@ export class ApiLimits {
     };
   }
 
+  private refill(): void {
+    const now = Date.now();
+    this.tokens = Math.min(this.options.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.options.requestsPerSecond);
+    this.refilledAt = now;
+  }
+
   /** Counts a stream closed for sending nothing but heartbeats. */
   idleClosed(): void {
     this.usage.idleClosed++;
   }
 
   report(): ApiUsage {
+    this.refill();
     let openStreams = 0;
     for (const n of this.streams.values()) openStreams += n;
-    return { ...this.usage, openStreams, limits: this.options };
+    return { ...this.usage, available: Math.floor(this.tokens), openStreams, limits: this.options };
   }
 }
 

@@ -118,9 +118,32 @@ async function followLog(ctx: RestContext, req: IncomingMessage, res: ServerResp
     res.end();
     return;
   }
+  return streamResponse(ctx, req, res, 'job.log', { id, offset, epoch }, (payload, end) => {
+    const chunk = payload as LogChunk;
+    if (!res.headersSent) {
+      res.writeHead(200, { ...ctx.headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Ferry-Log-Epoch': String(chunk.epoch ?? 0) });
+    }
+    if (chunk.text) res.write(chunk.text);
+    if (chunk.eof) end();
+  });
+}
+
+/**
+ * One engine stream as one HTTP response, under the client's stream lease: `write` gets each
+ * payload (the first one writes the head) and calls `end` when the stream is done. An error before
+ * the head becomes the contract's error answer; after it, or a client that stopped reading, the
+ * connection is cut. Settles when either side has ended.
+ */
+async function streamResponse(
+  ctx: RestContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: 'job.log' | 'job.events',
+  params: Record<string, unknown>,
+  write: (payload: unknown, end: (last?: string) => void) => void,
+): Promise<void> {
   const lease = ctx.limits.admitStream(req);
   if ('status' in lease) return refuse(ctx, res, lease);
-  let started = false;
   await new Promise<void>((resolve) => {
     // Messages may come before openStream returns: finish closes the stream once it is there.
     let finished = false;
@@ -132,25 +155,21 @@ async function followLog(ctx: RestContext, req: IncomingMessage, res: ServerResp
       lease.release();
       resolve();
     };
+    const end = (last?: string) => {
+      res.end(last);
+      finish();
+    };
     res.once('close', finish);
-    stream.close = openStream(ctx.engine, 'job.log', { id, offset, epoch }, (msg) => {
+    stream.close = openStream(ctx.engine, name, params, (msg) => {
+      if (finished) return;
       if ('error' in msg) {
-        if (!started) error(ctx, res, statusFor(msg.error.code), msg.error);
+        if (!res.headersSent) error(ctx, res, statusFor(msg.error.code), msg.error);
         else res.destroy();
         return finish();
       }
-      const chunk = msg.payload as LogChunk;
-      if (!started) {
-        started = true;
-        res.writeHead(200, { ...ctx.headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Ferry-Log-Epoch': String(chunk.epoch ?? 0) });
-      }
-      if (chunk.text) res.write(chunk.text);
-      if (res.writableLength > MAX_BUFFERED) {
+      write(msg.payload, end);
+      if (!finished && res.writableLength > MAX_BUFFERED) {
         res.destroy();
-        return finish();
-      }
-      if (chunk.eof) {
-        res.end();
         finish();
       }
     });
@@ -163,60 +182,26 @@ async function jobEvents(ctx: RestContext, req: IncomingMessage, res: ServerResp
   const lastId = req.headers['last-event-id'];
   const since = typeof lastId === 'string' && /^[0-9]+$/.test(lastId.trim()) ? Number(lastId.trim()) : Number(query.get('since') ?? 0);
   const types = new Set(query.getAll('types').flatMap((t) => t.split(',')).filter(Boolean));
-  const lease = ctx.limits.admitStream(req);
-  if ('status' in lease) return refuse(ctx, res, lease);
-  let started = false;
   let lastEventAt = Date.now();
-  await new Promise<void>((resolve) => {
-    const start = () => {
-      if (started) return;
-      started = true;
+  return streamResponse(ctx, req, res, 'job.events', { id, since }, (payload, end) => {
+    if (!res.headersSent) {
       res.writeHead(200, { ...ctx.headers, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
       // Clients that reconnect by themselves (EventSource) wait this long first.
       res.write('retry: 2000\n\n');
-    };
-    // Messages may come before openStream returns: finish closes the stream once it is there.
-    let finished = false;
-    const stream: { close?: () => void } = {};
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      stream.close?.();
-      lease.release();
-      resolve();
-    };
-    res.once('close', finish);
-    stream.close = openStream(ctx.engine, 'job.events', { id, since }, (msg) => {
-      if ('error' in msg) {
-        if (!started) error(ctx, res, statusFor(msg.error.code), msg.error);
-        else res.destroy();
-        return finish();
-      }
-      start();
-      const batch = msg.payload as EventBatch;
-      for (const event of batch.events) {
-        lastEventAt = Date.now();
-        if (types.size && !types.has(event.type)) continue;
-        res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ jobId: id, ...event })}\n\n`);
-      }
-      if (batch.heartbeat) {
-        if (Date.now() - lastEventAt >= ctx.limits.options.idleStreamMs) {
-          ctx.limits.idleClosed();
-          res.end(`event: idle\ndata: ${JSON.stringify({ jobId: id, idleMs: ctx.limits.options.idleStreamMs })}\n\n`);
-          return finish();
-        }
-        res.write(`event: heartbeat\ndata: ${JSON.stringify({ ts: Date.now() })}\n\n`);
-      }
-      if (res.writableLength > MAX_BUFFERED) {
-        res.destroy();
-        return finish();
-      }
-      if (batch.end) {
-        res.end(`event: end\ndata: ${JSON.stringify({ jobId: id })}\n\n`);
-        finish();
-      }
-    });
-    if (finished) stream.close();
+    }
+    const batch = payload as EventBatch;
+    for (const event of batch.events) {
+      lastEventAt = Date.now();
+      if (types.size && !types.has(event.type)) continue;
+      res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ jobId: id, ...event })}\n\n`);
+    }
+    if (batch.end) return end(`event: end\ndata: ${JSON.stringify({ jobId: id })}\n\n`);
+    if (!batch.heartbeat) return;
+    if (Date.now() - lastEventAt >= ctx.limits.options.idleStreamMs) {
+      ctx.limits.idleClosed();
+      return end(`event: idle\ndata: ${JSON.stringify({ jobId: id, idleMs: ctx.limits.options.idleStreamMs })}\n\n`);
+    }
+    res.write(`event: heartbeat\ndata: ${JSON.stringify({ ts: Date.now() })}\n\n`);
   });
 }
 

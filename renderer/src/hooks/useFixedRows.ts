@@ -3,8 +3,9 @@
  * position alone. Unlike a general virtualizer it keeps no per-row state, so a list that grows by
  * thousands of rows a second costs nothing until the rows in view change.
  */
-import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { RefObject } from 'react';
+import { useScrollMeasure } from './useScrollMeasure';
 
 export interface RowWindow {
   /** First and one-past-last row index to render. */
@@ -36,34 +37,16 @@ export interface FixedRows extends RowWindow {
 
 export function useFixedRows(scrollRef: RefObject<HTMLElement | null>, { count, rowHeight, paddingTop, overscan, stickyTop = 0, atEnd = false }: Options): FixedRows {
   const [view, setView] = useState({ top: 0, height: 0 });
-  const frame = useRef<number | null>(null);
-
-  const measure = useCallback(() => {
-    frame.current = null;
-    const el = scrollRef.current;
-    if (!el) return;
-    const top = el.scrollTop;
-    const height = el.clientHeight;
-    // Re-render only when the rows in view change, not for every pixel scrolled.
-    setView((v) => (Math.floor(v.top / rowHeight) === Math.floor(top / rowHeight) && v.height === height ? v : { top, height }));
-  }, [scrollRef, rowHeight]);
-
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return undefined;
-    measure();
-    const onScroll = () => {
-      if (frame.current === null) frame.current = window.requestAnimationFrame(measure);
-    };
-    el.addEventListener('scroll', onScroll, { passive: true });
-    const observer = new ResizeObserver(() => measure());
-    observer.observe(el);
-    return () => {
-      el.removeEventListener('scroll', onScroll);
-      observer.disconnect();
-      if (frame.current !== null) window.cancelAnimationFrame(frame.current);
-    };
-  }, [scrollRef, measure]);
+  const measure = useCallback(
+    (el: HTMLElement) => {
+      const top = el.scrollTop;
+      const height = el.clientHeight;
+      // Re-render only when the rows in view change, not for every pixel scrolled.
+      setView((v) => (Math.floor(v.top / rowHeight) === Math.floor(top / rowHeight) && v.height === height ? v : { top, height }));
+    },
+    [rowHeight],
+  );
+  useScrollMeasure(scrollRef, measure);
 
   const visible = Math.ceil(view.height / rowHeight) + 1;
   const first = atEnd ? count - visible : Math.floor((view.top - paddingTop) / rowHeight);
@@ -75,7 +58,7 @@ export function useFixedRows(scrollRef: RefObject<HTMLElement | null>, { count, 
       const el = scrollRef.current;
       if (!el) return;
       el.scrollTop = Math.max(0, paddingTop + index * rowHeight - el.clientHeight / 2 + rowHeight / 2);
-      measure();
+      measure(el);
     },
     [scrollRef, paddingTop, rowHeight, measure],
   );
@@ -88,7 +71,7 @@ export function useFixedRows(scrollRef: RefObject<HTMLElement | null>, { count, 
       if (top < el.scrollTop + stickyTop) el.scrollTop = top - stickyTop;
       else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
       else return;
-      measure();
+      measure(el);
     },
     [scrollRef, paddingTop, stickyTop, rowHeight, measure],
   );

@@ -258,7 +258,8 @@ describe('the versioned API (/api/v1)', () => {
   });
 
   it('answers 429 with Retry-After to a token that sends requests faster than the rate limit', async () => {
-    const burst = (await rest<{ api: { limits: { burst: number } } }>('GET', '/health')).body.api.limits.burst;
+    // What the token may still send at once (earlier tests used some of the burst).
+    const available = (await rest<{ api: { available: number } }>('GET', '/health')).body.api.available;
     // Waves of requests at once (a cheap route: every request counts, answered or not) until the
     // limit answers; a loaded machine delivers them slower, so it may take more than one wave.
     let answered = 0;
@@ -279,12 +280,18 @@ describe('the versioned API (/api/v1)', () => {
       }
     }
     expect(refused).toBeGreaterThan(0);
-    // The burst itself was let through.
-    expect(answered).toBeGreaterThanOrEqual(burst - 1);
+    // What was available was let through before any refusal.
+    expect(answered).toBeGreaterThanOrEqual(available);
     expect(Number(retryAfter)).toBeGreaterThan(0);
     // The limit recovers: after the wait it names, requests are answered again.
-    await waitUntil('the rate limit to let requests through', async () => ((await fetch(api('/health'), { headers: auth() })).status === 200 ? true : undefined), 30_000);
-    const health = await rest<{ api: { refusedRate: number } }>('GET', '/health');
-    expect(health.body.api.refusedRate).toBeGreaterThan(0);
+    const health = await waitUntil(
+      'the rate limit to let requests through',
+      async () => {
+        const answer = await rest<{ api: { refusedRate: number } }>('GET', '/health');
+        return answer.status === 200 ? answer.body : undefined;
+      },
+      30_000,
+    );
+    expect(health.api.refusedRate).toBeGreaterThan(0);
   });
 });

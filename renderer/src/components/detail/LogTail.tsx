@@ -6,9 +6,10 @@
  * wrapped lines too) and steps through them; the log can be copied, saved, or (desktop) shown in
  * the file manager.
  */
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CSSProperties, ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useScrollMeasure } from '../../hooks/useScrollMeasure';
 import { cachedCount } from '../../lib/formatCache';
 import { copyLog, openLogFile, saveFullLog } from '../../store/actions/log';
 import { lineAt, shownLineCount } from '../../store/logLines';
@@ -55,12 +56,8 @@ function storedWrap(): boolean {
 /** The scroll box's position and size, updated when the rows in view or the width change. */
 function useView(scrollRef: React.RefObject<HTMLDivElement | null>, measureRef: React.RefObject<HTMLSpanElement | null>) {
   const [view, setView] = useState({ top: 0, height: 0, width: 0, charWidth: 7.2 });
-  const frame = useRef<number | null>(null);
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return undefined;
-    const measure = () => {
-      frame.current = null;
+  const measure = useCallback(
+    (el: HTMLDivElement) => {
       const top = el.scrollTop;
       const height = el.clientHeight;
       const width = el.clientWidth;
@@ -70,20 +67,10 @@ function useView(scrollRef: React.RefObject<HTMLDivElement | null>, measureRef: 
       setView((v) =>
         Math.floor(v.top / LINE_HEIGHT) === Math.floor(top / LINE_HEIGHT) && v.height === height && v.width === width && v.charWidth === charWidth ? v : { top, height, width, charWidth },
       );
-    };
-    measure();
-    const onScroll = () => {
-      if (frame.current === null) frame.current = window.requestAnimationFrame(measure);
-    };
-    el.addEventListener('scroll', onScroll, { passive: true });
-    const observer = new ResizeObserver(() => measure());
-    observer.observe(el);
-    return () => {
-      el.removeEventListener('scroll', onScroll);
-      observer.disconnect();
-      if (frame.current !== null) window.cancelAnimationFrame(frame.current);
-    };
-  }, [scrollRef, measureRef]);
+    },
+    [measureRef],
+  );
+  useScrollMeasure(scrollRef, measure);
   return view;
 }
 
