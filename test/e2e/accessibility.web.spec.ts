@@ -32,6 +32,8 @@ class AxeRun {
   }
 
   async finish(): Promise<void> {
+    // One line per run in the report: each screen with its violation count (both themes).
+    console.log(`axe: ${Object.entries(this.checked).map(([screen, n]) => `${screen} ${n}`).join('; ')}`);
     await test.info().attach('axe-results.json', { body: JSON.stringify({ checked: this.checked, findings: this.findings }, null, 2), contentType: 'application/json' });
     expect(this.findings).toEqual([]);
   }
