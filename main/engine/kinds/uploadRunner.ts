@@ -1,3 +1,4 @@
+import { plural } from '../../../shared/plural';
 import type { DatasetMetadata } from '../../../shared/destinations';
 import { FerryError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
@@ -81,5 +82,5 @@ async function scan(ctx: RunnerContext<UploadParams>, deps: UploadRunnerDeps): P
     throw new FerryError('INVALID_INPUT', `upload(job ${ctx.jobId}): nothing to upload in ${ctx.params.paths.join(', ')}`, { retriable: false });
   }
   deps.items.insertAll(ctx.jobId, result.files);
-  ctx.log(`Found ${result.files.length} files, ${formatBytes(result.bytes)}`);
+  ctx.log(`Found ${result.files.length} ${plural(result.files.length, 'file')}, ${formatBytes(result.bytes)}`);
 }

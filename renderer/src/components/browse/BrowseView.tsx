@@ -7,7 +7,7 @@ import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount } from '../../../../shared/format';
 import { pathCrumbs } from '../../lib/pathCrumbs';
-import { plural } from '../../lib/plural';
+import { plural } from '../../../../shared/plural';
 import { loadPlaces, openFolder, reloadFolder, setShowHidden } from '../../store/actions/browse';
 import { uploadPaths } from '../../store/actions/upload';
 import { useFerryStore } from '../../store/store';

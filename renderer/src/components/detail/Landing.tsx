@@ -8,7 +8,7 @@ import type { DatasetPlace } from '../../../../shared/contract';
 import type { JobView } from '../../../../shared/model';
 import { failureReason } from '../../lib/failureReason';
 import { jobTone } from '../../lib/jobTone';
-import { plural } from '../../lib/plural';
+import { plural } from '../../../../shared/plural';
 import { showFailedFiles } from '../../store/actions/detail';
 import { copyLocation, resendFailedFiles, revealLanded } from '../../store/actions/landing';
 import { useFerryStore } from '../../store/store';

@@ -2,7 +2,7 @@
 import type { ReactElement } from 'react';
 import { formatBytes, formatCount, formatDuration } from '../../../../shared/format';
 import type { JobView } from '../../../../shared/model';
-import { plural } from '../../lib/plural';
+import { plural } from '../../../../shared/plural';
 
 export function ResultFooter({ job }: { job: JobView }): ReactElement {
   const took = job.startedAt !== null && job.finishedAt !== null ? formatDuration(job.finishedAt - job.startedAt) : null;

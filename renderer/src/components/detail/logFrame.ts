@@ -6,7 +6,7 @@
 import { formatCount, formatDuration } from '../../../../shared/format';
 import { jobLogAttempt, jobLogLineKind, parseJobLogFooters, parseJobLogHeader } from '../../../../shared/jobLog';
 import type { JobLogFooter, JobLogHeader } from '../../../../shared/jobLog';
-import { plural } from '../../lib/plural';
+import { plural } from '../../../../shared/plural';
 
 /** How the view treats a line: the first line of a summary, the last (folded), folded, a divider, or shown. */
 export type FrameLine = 'open' | 'close' | 'hidden' | 'attempt' | 'line';

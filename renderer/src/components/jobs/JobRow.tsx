@@ -22,7 +22,7 @@ import { ProgressBar } from '../common/ProgressBar';
 import { LinkIcon } from '../common/icons';
 import { StateBadge } from '../common/StateBadge';
 import { jobTone } from '../../lib/jobTone';
-import { plural } from '../../lib/plural';
+import { plural } from '../../../../shared/plural';
 
 interface JobRowProps {
   id: number;

@@ -8,7 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatCount, formatState } from '../../../../shared/format';
 import type { JobState } from '../../../../shared/model';
 import { openShortcuts } from '../../store/actions/dialogs';
-import { plural } from '../../lib/plural';
+import { plural } from '../../../../shared/plural';
 import { goTo, showJobsIn } from '../../store/actions/navigation';
 import { openNewJob } from '../../store/actions/newJobs';
 import { openNewUpload } from '../../store/actions/upload';

@@ -2,7 +2,7 @@
 import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatBytes, formatCount, formatPercent } from '../../../../shared/format';
-import { plural } from '../../lib/plural';
+import { plural } from '../../../../shared/plural';
 import { showJobsIn } from '../../store/actions/navigation';
 import { selectConnection } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';

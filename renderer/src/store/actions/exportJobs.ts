@@ -3,7 +3,7 @@
  * to a place the user picks in the save dialog, in a browser as a download.
  */
 import { HTTP_ROUTES } from '../../../../shared/wire';
-import { plural } from '../../lib/plural';
+import { plural } from '../../../../shared/plural';
 import { downloadFromHost } from '../../lib/download';
 import { listInput } from '../../lib/jobQuery';
 import { ferry } from '../../transport';

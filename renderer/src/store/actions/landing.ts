@@ -1,5 +1,5 @@
 /** Where an upload landed and what failed in it: copy a location, show it in the file manager, send the failed files again. */
-import { plural } from '../../lib/plural';
+import { plural } from '../../../../shared/plural';
 import { copyText } from '../../lib/clipboard';
 import { ferry } from '../../transport';
 import { useFerryStore } from '../store';
