@@ -77,6 +77,8 @@ test.describe('log view', () => {
     await jobs.panel.waitForEnd();
     await expect(jobs.log).toHaveAttribute('data-wrap', 'true');
 
+    // The scan line is near the top; the view follows the end, so go up to it.
+    await jobs.log.evaluate((el) => el.scrollTo({ top: 0 }));
     const longLine = jobs.log.locator('.log-line').filter({ hasText: 'Scanning /' });
     await expect(longLine).toBeVisible();
     // Wrapped: taller than one row, no wider than the view, and no line drawn over another.

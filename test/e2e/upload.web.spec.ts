@@ -36,7 +36,7 @@ test.describe('new uploads in the web host', () => {
     await jobs.panel.tab('Files');
     await expect(jobs.panel.fileRows()).toHaveCount(3);
     await expect(jobs.panel.fileRows().filter({ hasText: 'frame-0001.raw' })).toHaveAttribute('data-state', 'done');
-    await expect(jobs.panel.files.locator('code').first()).toHaveText(/^[0-9a-f]{64}$/);
+    await expect(jobs.panel.files.locator('code[aria-label^="SHA-256"]').first()).toHaveText(/^[0-9a-f]{64}$/);
     // The details tab shows the metadata the sheet sent.
     await jobs.panel.tab('Details');
     await expect(jobs.panel.details.getByTestId('job-metadata')).toContainText('HDF5');

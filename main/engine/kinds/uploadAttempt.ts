@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { plural } from '../../../shared/plural';
 import { FerryError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import { relativePathProblem } from '../../../shared/storedPath';
@@ -371,12 +372,12 @@ export class UploadAttempt {
     mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const runState: UploadRunState = ctx.restore() ?? {};
     const sent = await this.sendOwn(dir, runState, MANIFEST_NAME, manifest.map((m) => manifestLine(m.sha256, m.relative_path)).join(''));
-    ctx.log(`OK    ${MANIFEST_NAME}  ${manifest.length} files  sha256 ${sent.sha256}`);
+    ctx.log(`OK    ${MANIFEST_NAME}  ${manifest.length} ${plural(manifest.length, 'file')}  sha256 ${sent.sha256}`);
     // After the manifest: its presence says the dataset is complete and names the manifest's bytes.
     const described = await this.sendOwn(dir, runState, DATASET_FILE_NAME, datasetDescription(params, manifest, sent.sha256));
     ctx.log(`OK    ${DATASET_FILE_NAME}  sha256 ${described.sha256}`);
     const failed = deps.items.totals(jobId).failedFiles;
-    ctx.log(`Sent ${this.doneFiles} files (${formatBytes(this.doneBytes)}) to ${deps.destinations.get(params.destinationId).name}${failed ? `; ${failed} failed` : ''}`);
+    ctx.log(`Sent ${this.doneFiles} ${plural(this.doneFiles, 'file')} (${formatBytes(this.doneBytes)}) to ${deps.destinations.get(params.destinationId).name}${failed ? `; ${failed} failed` : ''}`);
     return {
       result: failed > 0 ? 'partial' : 'success',
       summary: { files: this.totals.files, bytes: this.totals.bytes, failedFiles: failed, destination: params.destinationId, dataset: params.dataset, manifestSha256: sent.sha256 },

@@ -1,3 +1,4 @@
+import { plural } from '../../../shared/plural';
 import { FerryError } from '../../../shared/errors';
 import type { ItemsRepo } from '../db/itemsRepo';
 import type { DestinationService } from '../destinations/destinationService';
@@ -53,7 +54,7 @@ export function createVerifyRunner(deps: VerifyDeps): JobRunner<VerifyParams, Ve
       const fresh = (): VerifyState => ({ next: 0, ok: 0, mismatches: [], unverifiable: [], methods: {} });
       const state: VerifyState = ctx.restore() ?? fresh();
       if (state.next > 0) ctx.log(`Resuming at file ${state.next + 1} of ${files.length}`);
-      else ctx.log(`Verifying ${files.length} files of ${dataset} on ${dest.name}`);
+      else ctx.log(`Verifying ${files.length} ${plural(files.length, 'file')} of ${dataset} on ${dest.name}`);
       const total = files.reduce((n, f) => n + f.size, 0);
       let bytes = files.slice(0, state.next).reduce((n, f) => n + f.size, 0);
       const report = (extra = 0) =>
@@ -92,7 +93,7 @@ export function createVerifyRunner(deps: VerifyDeps): JobRunner<VerifyParams, Ve
           { retriable: false },
         );
       }
-      ctx.log(`All ${state.ok} files match the manifest (${methods})`);
+      ctx.log(state.ok === 1 ? `The 1 file matches the manifest (${methods})` : `All ${state.ok} files match the manifest (${methods})`);
       return { result: 'success', summary: { verified: state.ok, sourceJobId, methods: state.methods } };
     },
   };
