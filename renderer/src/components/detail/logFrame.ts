@@ -95,7 +95,10 @@ function footerSummary(f: Partial<JobLogFooter>): FrameSummary {
   const words_ = f.result ? RESULT_WORDS[f.result] : undefined;
   const processed = f.processed ?? 0;
   const failed = f.failed ?? 0;
-  const of = typeof f.total === 'number' ? ` of ${formatCount(f.total)}` : '';
+  // `total` is in the job's own unit (bytes for a transfer); what was processed are items, so the
+  // count to set it against is the runner's file count, or the total of a job that counts items.
+  const items = typeof f.files === 'number' ? f.files : f.kind === 'demo' && typeof f.total === 'number' ? f.total : undefined;
+  const of = items === undefined ? '' : ` of ${formatCount(items)}`;
   const lines: SummaryLine[] = [
     { label: 'Ended', value: time(f.finished) },
     { label: 'Processed', value: `${formatCount(processed)}${of}, ${formatCount(failed)} failed` },
