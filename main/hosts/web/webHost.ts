@@ -53,7 +53,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let port = 0;
 
   const authorized = (req: IncomingMessage) => sameToken(presentedToken(req), token);
-  const refuse = (res: ServerResponse, status: number, message: string) => send(res, status, { ok: false, error: { code: 'UNAUTHORIZED', message } });
+  // The versioned API answers errors as `{code, message}`; the app's own routes as an envelope.
+  const refuse = (res: ServerResponse, status: number, message: string, rest = false) =>
+    send(res, status, rest ? { code: 'UNAUTHORIZED', message } : { ok: false, error: { code: 'UNAUTHORIZED', message } });
 
   const securityHeaders = {
     'Content-Security-Policy': CSP,
@@ -104,9 +106,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!hostAllowed(req, port)) return refuse(res, 421, 'unexpected Host header');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname.startsWith(HTTP_ROUTES.apiPrefix)) {
-      if (!originAllowed(req, port)) return refuse(res, 403, 'requests from another origin are refused');
-      if (!authorized(req)) return refuse(res, 401, 'a valid token is required in the Authorization header (open the URL Ferry printed at start)');
-      if (isRestPath(url.pathname)) return handleRest(rest, req, res, url);
+      const versioned = isRestPath(url.pathname);
+      if (!originAllowed(req, port)) return refuse(res, 403, 'requests from another origin are refused', versioned);
+      if (!authorized(req)) return refuse(res, 401, 'a valid token is required in the Authorization header (open the URL Ferry printed at start)', versioned);
+      if (versioned) return handleRest(rest, req, res, url);
     }
     const staged = stageRoute(url.pathname);
     if (staged) {

@@ -107,9 +107,10 @@ describe('the versioned API (/api/v1)', () => {
   it('refuses a request without the token, and one from a web page of another origin', async () => {
     const anon = await fetch(api('/jobs'));
     expect(anon.status).toBe(401);
-    expect(await anon.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(await anon.json()).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('token') });
     const page = await fetch(api('/jobs'), { headers: { ...auth(), Origin: 'https://example.org' } });
     expect(page.status).toBe(403);
+    expect(await page.json()).toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
   it('lists, gets and controls jobs, with the contract errors and their HTTP statuses', async () => {
