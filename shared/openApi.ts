@@ -4,7 +4,7 @@
  */
 import { ERROR_CODES } from './errors';
 import { JOB_EVENT_TYPES } from './model';
-import { inputSchema, REST_PREFIX, REST_ROUTES, REST_STREAMS, type RestRoute } from './restApi';
+import { createsJob, inputSchema, REST_PREFIX, REST_ROUTES, REST_STREAMS, type RestRoute } from './restApi';
 
 type Schema = Record<string, unknown>;
 
@@ -43,7 +43,7 @@ function operation(route: RestRoute): Schema {
     };
   }
   if (parameters.length) op.parameters = parameters;
-  const ok = route.path.startsWith('/jobs/') && route.method === 'POST' && !hasId ? '201' : '200';
+  const ok = createsJob(route) ? '201' : '200';
   op.responses = { [ok]: { description: 'The command\'s result (see the contract)', content: { 'application/json': { schema: { type: ['object', 'array'] } } } }, ...errors };
   return op;
 }

@@ -52,6 +52,11 @@ export const REST_ROUTES: readonly RestRoute[] = [
   q('DELETE', '/jobs/{id}', 'deleteJob', 'Deletes a job with its log; `deleteFiles=true` also deletes what it uploaded'),
 ];
 
+/** Whether a route makes a new job (`POST /jobs/<kind>`): it answers 201 Created. */
+export function createsJob(route: RestRoute): boolean {
+  return route.method === 'POST' && route.path.startsWith('/jobs/') && !route.path.includes('{id}');
+}
+
 /** The routes that stream instead of answering once. */
 export const REST_STREAMS = {
   /** The job log as text/plain from `offset`, byte-identical to the file; `follow=1` keeps it open until the job ends. */

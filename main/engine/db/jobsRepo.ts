@@ -81,9 +81,9 @@ const SUMMARY_COLUMNS = `id, kind, name, state, priority, metadata, destination_
   attempts, max_attempts, not_before, stop_after_current, created_at, started_at, finished_at, updated_at, queue_order, run_ms,
   last_progress_at, sealed, log_indexed, parent_id, (pipeline IS NOT NULL) AS in_pipeline`;
 
-/** A full row as a summary (one read by id has every column). */
+/** A full row as a summary (one read by id has every column); `in_pipeline` by the rule SUMMARY_COLUMNS spells in SQL. */
 export function summaryOf(row: JobRow): JobSummaryRow {
-  return { ...row, in_pipeline: row.pipeline !== null || row.parent_id !== null ? 1 : 0 };
+  return { ...row, in_pipeline: row.pipeline !== null ? 1 : 0 };
 }
 
 /** Kinds and destinations whose limit is reached: the scheduler's query skips their jobs. */

@@ -15,7 +15,7 @@ import type { ExportResult, EventBatch, Health } from '../../../shared/contract'
 import { invalidInput, toWireError, type Envelope, type WireError } from '../../../shared/errors';
 import type { LogChunk } from '../../../shared/model';
 import { openApiDocument } from '../../../shared/openApi';
-import { inputFromQuery, matchPath, matchRoute, REST_PREFIX, REST_ROUTES, REST_STREAMS } from '../../../shared/restApi';
+import { createsJob, inputFromQuery, matchPath, matchRoute, REST_PREFIX, REST_ROUTES, REST_STREAMS } from '../../../shared/restApi';
 import { dispatchCommand, ENGINE_VERSION, openStream, type Engine } from '../../engine/index';
 import { readBody } from '../../util/readBody';
 import type { ApiLimits, Refusal } from './apiLimits';
@@ -73,8 +73,7 @@ export async function handleRest(ctx: RestContext, req: IncomingMessage, res: Se
   if (!envelope.ok) return error(ctx, res, statusFor(envelope.error.code), envelope.error);
   let value = envelope.value;
   if (route.command === 'health') value = { ...(value as Health), api: ctx.limits.report() };
-  const created = route.method === 'POST' && route.path.startsWith('/jobs/') && !route.path.includes('{id}');
-  return json(ctx, res, created ? 201 : 200, value);
+  return json(ctx, res, createsJob(route) ? 201 : 200, value);
 }
 
 async function bodyInput(req: IncomingMessage, command: string): Promise<Record<string, unknown>> {
@@ -97,34 +96,30 @@ async function followLog(ctx: RestContext, req: IncomingMessage, res: ServerResp
   const offset = Number(query.get('offset') ?? 0);
   const epoch = query.has('epoch') ? Number(query.get('epoch')) : undefined;
   const follow = ['1', 'true'].includes(query.get('follow') ?? '');
+  /** The head with the first chunk (its epoch says which file the offsets belong to), then the bytes. */
+  const write = (chunk: LogChunk): void => {
+    if (!res.headersSent) res.writeHead(200, { ...ctx.headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Ferry-Log-Epoch': String(chunk.epoch ?? 0) });
+    if (chunk.text) res.write(chunk.text);
+  };
   if (!follow) {
     // What the file holds now, read in pieces the size readLog allows.
-    let at = offset;
-    let first = true;
-    for (;;) {
+    for (let at = offset; ; ) {
       const envelope = (await dispatchCommand(ctx.engine, 'readLog', { id, offset: at, maxBytes: 4 * 1024 * 1024, epoch })) as Envelope<LogChunk>;
       if (!envelope.ok) {
-        if (first) return error(ctx, res, statusFor(envelope.error.code), envelope.error);
+        if (!res.headersSent) return error(ctx, res, statusFor(envelope.error.code), envelope.error);
         res.destroy();
         return;
       }
-      if (first) res.writeHead(200, { ...ctx.headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Ferry-Log-Epoch': String(envelope.value.epoch ?? 0) });
-      first = false;
-      const chunk = envelope.value;
-      if (chunk.text) res.write(chunk.text);
-      if (chunk.nextOffset === at || chunk.eof) break;
-      at = chunk.nextOffset;
+      write(envelope.value);
+      if (envelope.value.nextOffset === at || envelope.value.eof) break;
+      at = envelope.value.nextOffset;
     }
     res.end();
     return;
   }
   return streamResponse(ctx, req, res, 'job.log', { id, offset, epoch }, (payload, end) => {
-    const chunk = payload as LogChunk;
-    if (!res.headersSent) {
-      res.writeHead(200, { ...ctx.headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Ferry-Log-Epoch': String(chunk.epoch ?? 0) });
-    }
-    if (chunk.text) res.write(chunk.text);
-    if (chunk.eof) end();
+    write(payload as LogChunk);
+    if ((payload as LogChunk).eof) end();
   });
 }
 
