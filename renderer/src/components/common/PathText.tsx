@@ -3,8 +3,7 @@
  * on hover and to screen readers, selectable as one text, and copyable with one click.
  */
 import type { ReactElement } from 'react';
-import { copyText } from '../../lib/clipboard';
-import { showError, showToast } from '../../store/actions/toasts';
+import { copyAndTell } from '../../store/actions/toasts';
 import { CopyIcon } from './icons';
 import './PathText.css';
 
@@ -18,14 +17,7 @@ export function pathTail(path: string): string {
   return path.slice(-Math.min(TAIL, Math.floor(path.length / 2)));
 }
 
-async function copyPath(path: string): Promise<void> {
-  try {
-    await copyText(path);
-    showToast('success', 'Path copied', path);
-  } catch (err) {
-    showError('Could not copy the path', err);
-  }
-}
+const copyPath = (path: string): Promise<void> => copyAndTell(path, 'Path copied', path, 'Could not copy the path');
 
 export function PathText({ path, className = '' }: { path: string; className?: string }): ReactElement {
   const tail = pathTail(path);

@@ -7,9 +7,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { JobItemView } from '../../../../shared/contract';
 import { formatBytes, formatCount, progressFraction } from '../../../../shared/format';
 import type { JobView } from '../../../../shared/model';
-import { copyText } from '../../lib/clipboard';
 import { setItemsFilter, setItemsPage } from '../../store/actions/detail';
-import { showError, showToast } from '../../store/actions/toasts';
+import { copyAndTell } from '../../store/actions/toasts';
 import type { ItemStateFilter } from '../../store/detailSlice';
 import { useFerryStore } from '../../store/store';
 import { EmptyState } from '../common/EmptyState';
@@ -23,13 +22,7 @@ import './FilesTab.css';
 const FILTERS: readonly ItemStateFilter[] = ['all', 'pending', 'uploading', 'done', 'failed'];
 
 async function copyHash(item: JobItemView): Promise<void> {
-  if (!item.sha256) return;
-  try {
-    await copyText(item.sha256);
-    showToast('success', 'SHA-256 copied', item.relativePath);
-  } catch (err) {
-    showError('Could not copy', err);
-  }
+  if (item.sha256) await copyAndTell(item.sha256, 'SHA-256 copied', item.relativePath);
 }
 
 function FileRow({ item, jobId, local }: { item: JobItemView; jobId: number; local: boolean }): ReactElement {

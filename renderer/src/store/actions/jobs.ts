@@ -7,13 +7,12 @@ import type { BulkAction } from '../../../../shared/contract';
 import type { JobKind, JobStateFilter, JobView, Priority } from '../../../../shared/model';
 import { isControlAllowed, JOB_CONTROLS, OFFLINE_REASON } from '../../jobControls';
 import type { JobControl, JobControlSpec } from '../../jobControls';
-import { copyText } from '../../lib/clipboard';
 import { DEFAULT_SORT, isServerSort, listInput } from '../../lib/jobQuery';
 import type { JobQuery, JobSort, SortKey } from '../../lib/jobQuery';
 import { ferry } from '../../transport';
 import { useFerryStore } from '../store';
 import { confirmAction, confirmChoice } from './dialogs';
-import { describeError, showError, showToast } from './toasts';
+import { copyAndTell, describeError, showError, showToast } from './toasts';
 
 /** What "New demo job" starts. */
 export const DEMO_JOB = { items: 120, failRate: 0.1, itemDelayMs: 120 } as const;
@@ -322,12 +321,7 @@ export async function setPriority(id: number, priority: Priority): Promise<void>
 
 export async function copyJobIds(ids: number[]): Promise<void> {
   const text = ids.join(', ');
-  try {
-    await copyText(text);
-    showToast('success', ids.length === 1 ? 'Job id copied' : 'Job ids copied', text.length > 80 ? `${ids.length} ids` : text);
-  } catch (err) {
-    showError('Could not copy', err);
-  }
+  await copyAndTell(text, ids.length === 1 ? 'Job id copied' : 'Job ids copied', text.length > 80 ? `${ids.length} ids` : text);
 }
 
 export async function revealJobLog(id: number): Promise<void> {

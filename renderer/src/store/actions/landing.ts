@@ -1,19 +1,13 @@
 /** Where an upload landed and what failed in it: copy a location, show it in the file manager, send the failed files again. */
 import { plural } from '../../../../shared/plural';
-import { copyText } from '../../lib/clipboard';
 import { ferry } from '../../transport';
 import { useFerryStore } from '../store';
-import { showError, showToast } from './toasts';
+import { copyAndTell, showError, showToast } from './toasts';
 
 const store = useFerryStore.getState;
 
-export async function copyLocation(where: string, what: string): Promise<void> {
-  try {
-    await copyText(where);
-    showToast('success', 'Location copied', what);
-  } catch (err) {
-    showError('Could not copy', err);
-  }
+export function copyLocation(where: string, what: string): Promise<void> {
+  return copyAndTell(where, 'Location copied', what);
 }
 
 /** Shows the dataset (or, with `seq`, one of its files) where it landed, in the OS file manager (desktop). */

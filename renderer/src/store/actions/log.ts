@@ -1,11 +1,10 @@
 /** The log panel's actions: save the whole log, copy what is retained, show the file (desktop). */
 import { formatBytes, formatCount } from '../../../../shared/format';
-import { copyText } from '../../lib/clipboard';
 import { downloadText } from '../../lib/download';
 import { ferry } from '../../transport';
 import { logText, shownLineCount } from '../logLines';
 import { useFerryStore } from '../store';
-import { showError, showToast } from './toasts';
+import { copyAndTell, showError, showToast } from './toasts';
 
 const READ_CHUNK = 4 * 1024 * 1024;
 const store = useFerryStore.getState;
@@ -34,13 +33,8 @@ export async function saveFullLog(id: number): Promise<void> {
 export async function copyLog(id: number): Promise<void> {
   const log = store().log;
   if (log.jobId !== id) return;
-  try {
-    await copyText(logText(log.text));
-    const trimmed = log.text.dropped > 0 ? ' (the retained tail; save the log for all of it)' : '';
-    showToast('success', 'Log copied', `${formatCount(shownLineCount(log.text))} lines${trimmed}`);
-  } catch (err) {
-    showError('Could not copy the log', err);
-  }
+  const trimmed = log.text.dropped > 0 ? ' (the retained tail; save the log for all of it)' : '';
+  await copyAndTell(logText(log.text), 'Log copied', `${formatCount(shownLineCount(log.text))} lines${trimmed}`, 'Could not copy the log');
 }
 
 export async function openLogFile(id: number): Promise<void> {

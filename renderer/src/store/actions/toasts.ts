@@ -1,5 +1,6 @@
 /** Toasts: short confirmations, and errors with their stable code and details. */
 import { FerryError, fromWireError } from '../../../../shared/errors';
+import { copyText } from '../../lib/clipboard';
 import { useFerryStore } from '../store';
 import type { ToastKind } from '../uiSlice';
 
@@ -41,3 +42,13 @@ export function showError(title: string, err: unknown): void {
 }
 
 export const dismissToast = (id: number): void => store().dismissToast(id);
+
+/** Copies `text` and says so in a toast (`copied`, with `detail`), or why it could not (`failed`). */
+export async function copyAndTell(text: string, copied: string, detail: string, failed = 'Could not copy'): Promise<void> {
+  try {
+    await copyText(text);
+    showToast('success', copied, detail);
+  } catch (err) {
+    showError(failed, err);
+  }
+}
