@@ -93,6 +93,16 @@ export function matchPath(template: string, pathname: string): number | 'none' |
   return id;
 }
 
+/** A command input as a query string `inputFromQuery` reads back: arrays comma-separated, unset fields left out. */
+export function restQuery(input: Record<string, unknown>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    query.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  return query.toString();
+}
+
 type JsonSchema = { type?: string | string[]; items?: JsonSchema; properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[] };
 
 /** The JSON Schema of a command's input, as a client sends it (defaults optional). */

@@ -48,17 +48,9 @@ export const HTTP_ROUTES = {
   call: (name: string): string => `/api/call/${encodeURIComponent(name)}`,
   /** `PUT <stage(id)><relative path>` streams one dropped file into a staging area. */
   stage: (stagingId: string): string => `/api/stage/${stagingId}/`,
-  /** `GET` a jobs export the engine wrote to exports/ under its default name; removed once sent. */
-  exportFile: (name: string): string => `/api/exports/${encodeURIComponent(name)}`,
   /** The WebSocket that carries commands and streams. */
   socket: '/ws',
 } as const;
-
-/** The export file a path names (only the default names exportJobs gives), or null. */
-export function exportRoute(pathname: string): { name: string; format: 'csv' | 'json' } | null {
-  const m = /^\/api\/exports\/(jobs-[0-9T-]{19}\.(csv|json))$/.exec(pathname);
-  return m ? { name: m[1]!, format: m[2] as 'csv' | 'json' } : null;
-}
 
 /** The command a `call` path names, or null when the path is no call. */
 export function callRoute(pathname: string): string | null {

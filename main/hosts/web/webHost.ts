@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { invalidInput, notFound, toWireError } from '../../../shared/errors';
 import { createLogger, dispatchCommand, openStream, type Engine } from '../../engine/index';
 import { CSP } from '../csp';
-import { HTTP_ROUTES, WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, callRoute, exportRoute, stageRoute, wsClientFrame, type WsServerFrame } from '../../../shared/wire';
+import { HTTP_ROUTES, WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, callRoute, stageRoute, wsClientFrame, type WsServerFrame } from '../../../shared/wire';
 import { hostAllowed, isJsonBody, originAllowed, presentedToken, sameToken } from './requestGuard';
 import { readBody } from '../../util/readBody';
 import { WebStaging } from './staging';
@@ -80,28 +77,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
 
-  /**
-   * Hands the browser an export the page asked exportJobs for (in exports/, by its default name),
-   * then removes it: in the web host the download is the export, the copy on the engine's disk a
-   * by-product nobody would find.
-   */
-  async function sendExport(res: ServerResponse, name: string, format: 'csv' | 'json'): Promise<void> {
-    const path = join(options.engine.dataDir, 'exports', name);
-    const info = await stat(path).catch(() => undefined);
-    if (!info?.isFile()) return send(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `no export named ${name}` } });
-    res.writeHead(200, {
-      ...securityHeaders,
-      'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
-      'Content-Length': info.size,
-      'Content-Disposition': `attachment; filename="${name}"`,
-      'Cache-Control': 'no-store',
-    });
-    const stream = createReadStream(path);
-    stream.pipe(res);
-    await new Promise<void>((resolve) => res.once('close', resolve));
-    if (res.writableFinished) await rm(path, { force: true });
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req, port)) return refuse(res, 421, 'unexpected Host header');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
@@ -123,8 +98,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return send(res, statusFor(wire.code), { ok: false, error: wire });
       }
     }
-    const exported = exportRoute(url.pathname);
-    if (exported) return sendExport(res, exported.name, exported.format);
     const call = callRoute(url.pathname);
     if (call) {
       if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use POST' } });
