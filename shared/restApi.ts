@@ -69,15 +69,6 @@ export const REST_STREAMS = {
   export: '/jobs/export',
 } as const;
 
-/** The route a method and path (under REST_PREFIX) name, with the job id it carries, or null. */
-export function matchRoute<T extends { path: string }>(routes: readonly T[], pathname: string): { route: T; id: number | undefined } | null {
-  for (const route of routes) {
-    const id = matchPath(route.path, pathname);
-    if (id !== null) return { route, id: id === 'none' ? undefined : id };
-  }
-  return null;
-}
-
 /** Matches one template: `none` when it has no `{id}`, the id when it has one, null when no match. */
 export function matchPath(template: string, pathname: string): number | 'none' | null {
   const t = template.split('/');

@@ -15,7 +15,7 @@ import type { ExportResult, EventBatch, Health } from '../../../shared/contract'
 import { invalidInput, toWireError, type Envelope, type WireError } from '../../../shared/errors';
 import type { LogChunk } from '../../../shared/model';
 import { openApiDocument } from '../../../shared/openApi';
-import { createsJob, inputFromQuery, matchPath, matchRoute, REST_PREFIX, REST_ROUTES, REST_STREAMS } from '../../../shared/restApi';
+import { createsJob, inputFromQuery, matchPath, REST_PREFIX, REST_ROUTES, REST_STREAMS } from '../../../shared/restApi';
 import { dispatchCommand, ENGINE_VERSION, openStream, type Engine } from '../../engine/index';
 import { readBody } from '../../util/readBody';
 import type { ApiLimits, Refusal } from './apiLimits';
@@ -49,14 +49,15 @@ export async function handleRest(ctx: RestContext, req: IncomingMessage, res: Se
   if (typeof eventsId === 'number' && method === 'GET') return jobEvents(ctx, req, res, eventsId, url.searchParams);
   if (path === REST_STREAMS.export && method === 'GET') return exportJobs(ctx, res, url.searchParams);
 
-  const candidates = REST_ROUTES.filter((r) => matchPath(r.path, path) !== null);
-  const match = matchRoute(
-    candidates.filter((r) => r.method === method),
-    path,
-  );
+  // The routes of this path (any method), each with the job id it names.
+  const candidates = REST_ROUTES.flatMap((route) => {
+    const id = matchPath(route.path, path);
+    return id === null ? [] : [{ route, id: id === 'none' ? undefined : id }];
+  });
+  const match = candidates.find((c) => c.route.method === method);
   if (!match) {
     if (candidates.length) {
-      res.setHeader('Allow', [...new Set(candidates.map((r) => r.method))].join(', '));
+      res.setHeader('Allow', [...new Set(candidates.map((c) => c.route.method))].join(', '));
       return error(ctx, res, 405, { code: 'INVALID_INPUT', message: `${method} ${url.pathname}: use ${res.getHeader('Allow')}` });
     }
     return error(ctx, res, 404, { code: 'NOT_FOUND', message: `no such API route: ${method} ${url.pathname} (see ${REST_PREFIX}/openapi.json)` });
