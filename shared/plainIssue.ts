@@ -4,6 +4,7 @@
  * wrote itself ("a bucket name is lowercase letters…") are kept, as a sentence. Works on live zod
  * issues and on the copies an INVALID_INPUT error carries in its details.
  */
+import { plural } from './plural';
 
 /** What Ferry reads of a zod issue (the fields zod 4 puts on each code). */
 export interface IssueLike {
@@ -29,7 +30,8 @@ const sentence = (s: string): string => {
   return t[0]!.toUpperCase() + t.slice(1);
 };
 
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+/** "3 characters", "1 entry". */
+const counted = (n: number, one: string, many: string): string => `${n} ${plural(n, one, many)}`;
 
 /** "Name", "bucket" → the subject of the sentence, capitalised. */
 const subject = (label: string): string => sentence(label.replace(/\s*\((optional|MiB|minutes?|seconds?)\)\s*$/i, '').replace(/,\s*(minutes?|seconds?)\s*(\(optional\))?$/i, ''));
@@ -43,14 +45,14 @@ export function plainIssue(issue: IssueLike, label: string): string {
   switch (issue.code) {
     case 'too_small': {
       const min = n(issue.minimum);
-      if (issue.origin === 'string') return min <= 1 ? `${who} is needed` : `${who} needs at least ${plural(min, 'character', 'characters')}`;
-      if (issue.origin === 'array' || issue.origin === 'set') return min <= 1 ? `${who} needs at least one entry` : `${who} needs at least ${plural(min, 'entry', 'entries')}`;
+      if (issue.origin === 'string') return min <= 1 ? `${who} is needed` : `${who} needs at least ${counted(min, 'character', 'characters')}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return min <= 1 ? `${who} needs at least one entry` : `${who} needs at least ${counted(min, 'entry', 'entries')}`;
       return issue.inclusive === false ? `${who} must be more than ${min}` : `${who} must be at least ${min}`;
     }
     case 'too_big': {
       const max = n(issue.maximum);
-      if (issue.origin === 'string') return `${who} can have at most ${plural(max, 'character', 'characters')}`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `${who} can have at most ${plural(max, 'entry', 'entries')}`;
+      if (issue.origin === 'string') return `${who} can have at most ${counted(max, 'character', 'characters')}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `${who} can have at most ${counted(max, 'entry', 'entries')}`;
       return issue.inclusive === false ? `${who} must be less than ${max}` : `${who} can be at most ${max}`;
     }
     case 'invalid_type': {

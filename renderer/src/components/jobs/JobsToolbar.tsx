@@ -1,4 +1,5 @@
 /** The jobs screen's header: what is shown and how many, the search, and the secondary actions. */
+import { plural } from '../../../../shared/plural';
 import { useEffect, useRef, useState } from 'react';
 import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -68,7 +69,7 @@ function SearchBox(): ReactElement {
 /** Export: the jobs the table shows (filters, search, sort), as CSV or JSON. */
 function ExportButton({ filtered, total }: { filtered: boolean; total: number }): ReactElement {
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
-  const what = filtered ? `the ${formatCount(total)} matching ${total === 1 ? 'job' : 'jobs'}` : `all ${formatCount(total)} ${total === 1 ? 'job' : 'jobs'}`;
+  const what = filtered ? `the ${formatCount(total)} matching ${plural(total, 'job')}` : `all ${formatCount(total)} ${plural(total, 'job')}`;
   return (
     <>
       <button

@@ -2,6 +2,7 @@
  * Every setting, grouped. The theme applies and saves at once; the rest save together with
  * "Save changes", checked against the shared schema first, with errors shown at their fields.
  */
+import { plural } from '../../../../shared/plural';
 import { useEffect, useState } from 'react';
 import type { ReactElement, ReactNode } from 'react';
 import { formatBytes } from '../../../../shared/format';
@@ -226,7 +227,7 @@ function dataDirHint(health: Health | null | undefined): string | undefined {
   const parts: string[] = [];
   if (health?.freeBytes != null) parts.push(`${formatBytes(health.freeBytes)} free on this disk.`);
   const staged = health?.staging;
-  if (staged && staged.areas > 0) parts.push(`Dropped files kept until their uploads are done: ${formatBytes(staged.bytes)} in ${staged.areas} ${staged.areas === 1 ? 'drop' : 'drops'}.`);
+  if (staged && staged.areas > 0) parts.push(`Dropped files kept until their uploads are done: ${formatBytes(staged.bytes)} in ${staged.areas} ${plural(staged.areas, 'drop')}.`);
   return parts.length ? parts.join(' ') : undefined;
 }
 
