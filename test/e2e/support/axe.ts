@@ -21,6 +21,7 @@ export async function axeFindings(page: Page, screen: string, theme: ThemeName):
   await showTheme(page, theme);
   // Pointer off the controls: a hovered button is not the resting look being checked.
   await page.mouse.move(1, 1);
+  await settled(page);
   const result = await new AxeBuilder({ page }).options({ rules: { 'label-content-name-mismatch': { enabled: true } } }).analyze();
   return result.violations.map((v) => ({
     screen,
@@ -28,6 +29,20 @@ export async function axeFindings(page: Page, screen: string, theme: ThemeName):
     rule: v.id,
     nodes: v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1, 2).join('') ?? ''}`),
   }));
+}
+
+/**
+ * Waits for the page's finite animations and transitions to end (a sheet fading in, a button
+ * leaving its hover colour, a theme switch): axe reads colours as they are drawn, so text caught
+ * half-faded in fails contrast checks it passes at rest. Endless ones (a busy indicator) are not
+ * waited for.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(`Promise.all(
+    document.getAnimations()
+      .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+      .map((a) => a.finished.catch(() => undefined)),
+  )`);
 }
 
 /** axe on the current screen in both themes; returns the findings of both. */
