@@ -7,7 +7,15 @@ export function instanceFilePath(dataDir: string): string {
   return join(dataDir, 'instance.json');
 }
 
-export function writeInstanceFile(dataDir: string, info: { url: string; port: number; token: string; pid: number; host: 'web' | 'desktop' }): string {
+/**
+ * What the file says: where a serving instance answers and its token, or that the desktop app runs
+ * with local scripts turned off (nothing to connect to; the CLI says which setting to turn on).
+ */
+export type InstanceInfo =
+  | { url: string; port: number; token: string; pid: number; host: 'web' | 'desktop' }
+  | { pid: number; host: 'desktop'; scripts: false };
+
+export function writeInstanceFile(dataDir: string, info: InstanceInfo): string {
   mkdirSync(dataDir, { recursive: true });
   const path = instanceFilePath(dataDir);
   writeFileSync(path, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });

@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { invalidInput, notFound, toWireError } from '../../../shared/errors';
+import { notFound, toWireError } from '../../../shared/errors';
 import { createLogger, dispatchCommand, openStream, type Engine } from '../../engine/index';
-import { CSP } from '../csp';
 import { HTTP_ROUTES, WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, callRoute, stageRoute, wsClientFrame, type WsServerFrame } from '../../../shared/wire';
-import { hostAllowed, isJsonBody, originAllowed, presentedToken, sameToken } from './requestGuard';
-import { readBody } from '../../util/readBody';
+import { hostAllowed, originAllowed, presentedToken, sameToken } from './requestGuard';
 import { WebStaging } from './staging';
 import { serveStatic } from './staticFiles';
 import { ApiLimits } from './apiLimits';
+import { handleCall } from './callApi';
 import { handleRest, isRestPath, statusFor, type RestContext } from './restApi';
+import { API_HEADERS } from './restServer';
 
 const log = createLogger('web');
 const MAX_BODY = 1024 * 1024;
@@ -54,13 +54,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const refuse = (res: ServerResponse, status: number, message: string, rest = false) =>
     send(res, status, rest ? { code: 'UNAUTHORIZED', message } : { ok: false, error: { code: 'UNAUTHORIZED', message } });
 
-  const securityHeaders = {
-    'Content-Security-Policy': CSP,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-  };
+  const securityHeaders = API_HEADERS;
   const rest: RestContext = { engine: options.engine, limits: new ApiLimits(), headers: securityHeaders };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -99,18 +93,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
     }
     const call = callRoute(url.pathname);
-    if (call) {
-      if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use POST' } });
-      if (!isJsonBody(req)) return send(res, 415, { ok: false, error: { code: 'INVALID_INPUT', message: 'the body must be sent as Content-Type: application/json' } });
-      let input: unknown;
-      try {
-        input = JSON.parse((await readBody(req, { maxBytes: MAX_BODY, tooLarge: (max) => invalidInput(`body larger than ${max} bytes`) })).toString('utf8') || '{}');
-      } catch (err) {
-        return send(res, 400, { ok: false, error: toWireError(err instanceof SyntaxError ? invalidInput(`body is not JSON: ${err.message}`) : err) });
-      }
-      const envelope = await dispatchCommand(options.engine, call, input);
-      return send(res, envelope.ok ? 200 : statusFor(envelope.error.code), envelope);
-    }
+    if (call) return handleCall(options.engine, req, res, call, securityHeaders);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'method not allowed' } });
     if (await serveStatic(options.rendererDir, url.pathname, res, securityHeaders)) return;
     // Client-side routes fall back to the app shell.
