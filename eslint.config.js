@@ -77,7 +77,8 @@ export const layers = [
     // The desktop host's decisions, without Electron: tested in Node, called by the electron glue.
     name: 'main/hosts/desktop/',
     files: ['main/hosts/desktop/**/*.ts'],
-    paths: ['main/util/**', 'main/hosts/desktop/**', 'main/hosts/bootstrap', 'main/hosts/csp', 'main/engine', 'shared/**'],
+    // "Allow local scripts" serves the web host's API and writes its instance file.
+    paths: ['main/util/**', 'main/hosts/desktop/**', 'main/hosts/web/restServer', 'main/hosts/web/instanceFile', 'main/hosts/bootstrap', 'main/hosts/csp', 'main/engine', 'shared/**'],
     node: true,
     packages: [],
   },

@@ -50,6 +50,11 @@ export const settingsSchema = z.strictObject({
   retentionDays: z.number().int().min(0).max(3650).default(30),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   startAtLogin: z.boolean().default(false),
+  /**
+   * The desktop app serves the versioned HTTP API on 127.0.0.1 for scripts and the CLI, with a
+   * token in `instance.json` (mode 0600). `ferry serve` always serves it.
+   */
+  allowLocalScripts: z.boolean().default(false),
   /** A source file that changes while it is sent: fail its item, or start it over. */
   onSourceChange: z.enum(['fail', 'restart']).default('fail'),
 });

@@ -51,6 +51,11 @@ export function findInstance(dataDir: string): Instance {
     throw new CliError(EXIT.noInstance, `${file} is not valid JSON; remove it and start Ferry again.`);
   }
   const { url, port, token, pid } = info;
+  // The desktop app with Settings → Allow local scripts off: it runs, but serves nothing to connect to.
+  if ((info as { scripts?: unknown }).scripts === false && Number.isInteger(pid)) {
+    if (!pidAlive(pid!)) throw new CliError(EXIT.noInstance, `The instance file ${file} is stale: process ${pid} is not running. Start Ferry again (or remove the file).`);
+    throw new CliError(EXIT.noInstance, 'The desktop app is running; turn on Settings → Allow local scripts to use it from scripts and the command line.');
+  }
   if (typeof url !== 'string' || typeof token !== 'string' || !Number.isInteger(port) || !Number.isInteger(pid)) {
     throw new CliError(EXIT.noInstance, `${file} lacks url, port, token or pid; remove it and start Ferry again.`);
   }

@@ -14,6 +14,7 @@ import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from '../desktop/appPr
 import { desktopActions } from '../desktop/desktopActions';
 import { watchFinishedJobs } from '../desktop/jobNotices';
 import { keychainCodec } from '../desktop/keychainCodec';
+import { watchLocalScripts, type LocalScripts } from '../desktop/localScripts';
 import { closeHidesWindow, preloadPath } from '../desktop/mainWindow';
 import { appMenu } from '../desktop/menus';
 import { devNativeBinding, loginItemFor } from '../desktop/startup';
@@ -36,6 +37,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let win: BrowserWindow | undefined;
   let services: FerryServices | undefined;
+  let scripts: LocalScripts | undefined;
   let quitting = false;
   const dataDir = process.env.FERRY_DATA_DIR ?? app.getPath('userData');
 
@@ -82,6 +84,8 @@ if (!app.requestSingleInstanceLock()) {
     const engine = services.engine;
     protocol.handle(APP_SCHEME, (request) => appResponse(join(here, '../renderer'), request.url, (url) => net.fetch(url)));
     registerIpc(engine, () => win?.webContents);
+    // Settings → Allow local scripts: the API on 127.0.0.1 for scripts and the CLI, or a file saying it is off.
+    scripts = watchLocalScripts(engine, dataDir);
     openWindow();
 
     const actions = desktopActions(engine, {
@@ -127,6 +131,10 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     const s = services;
     services = undefined;
-    void s.stop().finally(() => app.quit());
+    const api = scripts;
+    scripts = undefined;
+    void Promise.resolve(api?.close())
+      .then(() => s.stop())
+      .finally(() => app.quit());
   });
 }

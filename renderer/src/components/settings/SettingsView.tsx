@@ -193,6 +193,17 @@ function Form({ settings }: { settings: Settings }): ReactElement {
         <Field label="Start Ferry when I log in" inline hint={desktop ? undefined : 'Takes effect in the desktop app.'}>
           <input type="checkbox" className="checkbox" checked={form.startAtLogin} onChange={(ev) => change({ startAtLogin: ev.target.checked })} />
         </Field>
+        <Field
+          label="Allow local scripts"
+          inline
+          hint={
+            desktop
+              ? 'Opens Ferry’s HTTP API on 127.0.0.1 for scripts and the ferry command. Its access token is written to instance.json in the data directory, which only your user account can read; any program running as you can use it. Takes effect at once.'
+              : 'For the desktop app; ferry serve always offers its HTTP API.'
+          }
+        >
+          <input type="checkbox" className="checkbox" checked={form.allowLocalScripts} onChange={(ev) => change({ allowLocalScripts: ev.target.checked })} data-testid="allow-local-scripts" />
+        </Field>
         <CommandJobsField />
       </Section>
       <Section title="Storage" description="Where this Ferry keeps its jobs, logs and settings.">

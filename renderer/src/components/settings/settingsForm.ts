@@ -37,6 +37,7 @@ export interface SettingsForm {
   notifyOnFailure: boolean;
   retentionDays: string;
   startAtLogin: boolean;
+  allowLocalScripts: boolean;
   onSourceChange: Settings['onSourceChange'];
 }
 
@@ -61,6 +62,7 @@ export function toForm(s: Settings): SettingsForm {
     notifyOnFailure: s.notifyOnFailure,
     retentionDays: String(s.retentionDays),
     startAtLogin: s.startAtLogin,
+    allowLocalScripts: s.allowLocalScripts,
     onSourceChange: s.onSourceChange,
   };
 }
@@ -92,6 +94,7 @@ export function toPatch(f: SettingsForm): Omit<Settings, 'theme'> {
     notifyOnFailure: f.notifyOnFailure,
     retentionDays: int(f.retentionDays),
     startAtLogin: f.startAtLogin,
+    allowLocalScripts: f.allowLocalScripts,
     onSourceChange: f.onSourceChange,
   };
 }
