@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { commands, type CommandName } from './contract';
+import type { RestCommand } from './restResults';
 
 export const REST_PREFIX = '/api/v1';
 
@@ -15,7 +16,8 @@ export interface RestRoute {
   method: RestMethod;
   /** Under REST_PREFIX; `{id}` is a job id and becomes the input's `id`. */
   path: string;
-  command: CommandName;
+  /** A command with a result schema in restResults.ts (the document's response). */
+  command: RestCommand;
   /** One line for the OpenAPI document. */
   summary: string;
   /** Where the command's other input fields come from: the query string or a JSON body. */
@@ -24,8 +26,8 @@ export interface RestRoute {
   tag: 'jobs' | 'events' | 'status';
 }
 
-const q = (method: RestMethod, path: string, command: CommandName, summary: string, tag: RestRoute['tag'] = 'jobs'): RestRoute => ({ method, path, command, summary, from: 'query', tag });
-const b = (method: RestMethod, path: string, command: CommandName, summary: string, tag: RestRoute['tag'] = 'jobs'): RestRoute => ({ method, path, command, summary, from: 'body', tag });
+const q = (method: RestMethod, path: string, command: RestCommand, summary: string, tag: RestRoute['tag'] = 'jobs'): RestRoute => ({ method, path, command, summary, from: 'query', tag });
+const b = (method: RestMethod, path: string, command: RestCommand, summary: string, tag: RestRoute['tag'] = 'jobs'): RestRoute => ({ method, path, command, summary, from: 'body', tag });
 
 export const REST_ROUTES: readonly RestRoute[] = [
   q('GET', '/health', 'health', 'How the instance is doing: scheduler, receiver, destinations, disk, API usage', 'status'),

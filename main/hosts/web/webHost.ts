@@ -72,10 +72,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hostAllowed(req, port)) return refuse(res, 421, 'unexpected Host header');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const versioned = isRestPath(url.pathname);
+    if (!hostAllowed(req, port)) return refuse(res, 421, 'unexpected Host header', versioned);
     if (url.pathname.startsWith(HTTP_ROUTES.apiPrefix)) {
-      const versioned = isRestPath(url.pathname);
       if (!originAllowed(req, port)) return refuse(res, 403, 'requests from another origin are refused', versioned);
       if (!authorized(req)) return refuse(res, 401, 'a valid token is required in the Authorization header (open the URL Ferry printed at start)', versioned);
       if (versioned) return handleRest(rest, req, res, url);
