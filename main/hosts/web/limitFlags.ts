@@ -1,5 +1,7 @@
+import type { ApiLimitOptions } from '../../../shared/contract';
 import { settingsSchema } from '../../../shared/settings';
 import type { EngineOptions } from '../../engine/index';
+import { DEFAULT_API_LIMITS } from './apiLimits';
 
 export interface LimitFlags {
   concurrency?: string;
@@ -46,4 +48,18 @@ export function limitOptions(values: LimitFlags): Pick<EngineOptions, 'limits' |
     out.policies = Object.fromEntries(Object.entries(seconds).map(([k, s]) => [k, { timeoutMs: s * 1000 }]));
   }
   return out;
+}
+
+export const API_FLAGS_USAGE = [
+  `  --idle-stream-seconds N      close an API event stream that sent only heartbeats this long (default ${DEFAULT_API_LIMITS.idleStreamMs / 1000}, 10..86400;`,
+  '                               checked at each 5 s heartbeat, so it ends within 6 s after that)',
+];
+
+/** `ferry serve`'s API flags as the versioned API's limits (the defaults for what is not given). */
+export function apiLimitOptions(values: { 'idle-stream-seconds'?: string }): ApiLimitOptions {
+  const raw = values['idle-stream-seconds'];
+  if (raw === undefined) return DEFAULT_API_LIMITS;
+  const seconds = Number(raw);
+  if (!/^[0-9]+$/.test(raw.trim()) || seconds < 10 || seconds > 86_400) throw new Error(`--idle-stream-seconds must be a whole number 10..86400, got ${raw}`);
+  return { ...DEFAULT_API_LIMITS, idleStreamMs: seconds * 1000 };
 }

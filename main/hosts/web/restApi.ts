@@ -24,6 +24,8 @@ import { isJsonBody } from './requestGuard';
 const MAX_BODY = 1024 * 1024;
 /** A follower this far behind is dropped rather than buffered without bound. */
 const MAX_BUFFERED = 16 * 1024 * 1024;
+/** An event stream sends something at least this often (the engine's heartbeat period). */
+const SSE_HEARTBEAT_MS = 5000;
 
 export interface RestContext {
   engine: Engine;
@@ -179,6 +181,16 @@ async function jobEvents(ctx: RestContext, req: IncomingMessage, res: ServerResp
   const since = typeof lastId === 'string' && /^[0-9]+$/.test(lastId.trim()) ? Number(lastId.trim()) : Number(query.get('since') ?? 0);
   const types = new Set(query.getAll('types').flatMap((t) => t.split(',')).filter(Boolean));
   let lastEventAt = Date.now();
+  let lastWriteAt = Date.now();
+  // A heartbeat whenever nothing was written for 5 s: also while a `types` filter holds back every
+  // event that flows (the engine's own heartbeat comes only when no event at all does).
+  const beat = setInterval(() => {
+    if (!res.headersSent || res.writableEnded || Date.now() - lastWriteAt < SSE_HEARTBEAT_MS) return;
+    lastWriteAt = Date.now();
+    res.write(`event: heartbeat\ndata: ${JSON.stringify({ ts: lastWriteAt })}\n\n`);
+  }, 1000);
+  beat.unref();
+  res.once('close', () => clearInterval(beat));
   return streamResponse(ctx, req, res, 'job.events', { id, since }, (payload, end) => {
     if (!res.headersSent) {
       res.writeHead(200, { ...ctx.headers, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
@@ -189,15 +201,16 @@ async function jobEvents(ctx: RestContext, req: IncomingMessage, res: ServerResp
     for (const event of batch.events) {
       lastEventAt = Date.now();
       if (types.size && !types.has(event.type)) continue;
+      lastWriteAt = Date.now();
       res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ jobId: id, ...event })}\n\n`);
     }
     if (batch.end) return end(`event: end\ndata: ${JSON.stringify({ jobId: id })}\n\n`);
-    if (!batch.heartbeat) return;
-    if (Date.now() - lastEventAt >= ctx.limits.options.idleStreamMs) {
+    // The engine's heartbeat says no event at all came for 5 s: past the idle limit, the stream ends.
+    if (batch.heartbeat && Date.now() - lastEventAt >= ctx.limits.options.idleStreamMs) {
+      clearInterval(beat);
       ctx.limits.idleClosed();
       return end(`event: idle\ndata: ${JSON.stringify({ jobId: id, idleMs: ctx.limits.options.idleStreamMs })}\n\n`);
     }
-    res.write(`event: heartbeat\ndata: ${JSON.stringify({ ts: Date.now() })}\n\n`);
   });
 }
 

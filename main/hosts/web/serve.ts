@@ -10,7 +10,7 @@ import { startServices } from '../bootstrap';
 import { createLogger } from '../../engine/index';
 import { defaultDataDir } from '../../util/dataDir';
 import { loadOrCreateToken, removeInstanceFile, writeInstanceFile } from './instanceFile';
-import { LIMIT_FLAGS_USAGE, limitOptions } from './limitFlags';
+import { API_FLAGS_USAGE, apiLimitOptions, LIMIT_FLAGS_USAGE, limitOptions } from './limitFlags';
 import { WebStaging, webHostServices } from './staging';
 import { startWebHost } from './webHost';
 
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       'kind-timeout': { type: 'string' },
       'pin-token': { type: 'boolean', default: false },
       'allow-command-jobs': { type: 'boolean', default: false },
+      'idle-stream-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -36,12 +37,14 @@ async function main(): Promise<void> {
     console.log('  --pin-token  keep the access token across restarts (kept in DIR/web-token, mode 0600);');
     console.log('               without it every start makes a new token and open tabs must reopen the printed URL');
     for (const line of LIMIT_FLAGS_USAGE) console.log(line);
+    for (const line of API_FLAGS_USAGE) console.log(line);
     return;
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   const here = dirname(fileURLToPath(import.meta.url));
+  const apiLimits = apiLimitOptions(values);
   const rendererDir = [join(here, '../renderer'), resolve('out/renderer')].find((d) => existsSync(join(d, 'index.html')));
   if (!rendererDir) throw new Error('the renderer is not built: run `npm run build` first');
 
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
   const stopStaging = await staging.attach(engine);
   // A fresh token each start limits how long a leaked one is worth; pinning it (a 0600 file) is the
   // user's choice, for an open tab that should reconnect after a restart.
-  const host = await startWebHost({ engine, staging, rendererDir, port, ...(values['pin-token'] ? { token: loadOrCreateToken(dataDir) } : {}) });
+  const host = await startWebHost({ engine, staging, rendererDir, port, apiLimits, ...(values['pin-token'] ? { token: loadOrCreateToken(dataDir) } : {}) });
   writeInstanceFile(dataDir, { url: host.url, port: host.port, token: host.token, pid: process.pid, host: 'web' });
   services.announce(new URL(host.url).origin);
 

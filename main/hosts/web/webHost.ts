@@ -8,6 +8,7 @@ import { HTTP_ROUTES, WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, callRoute, stageRoute,
 import { hostAllowed, originAllowed, presentedToken, sameToken } from './requestGuard';
 import { WebStaging } from './staging';
 import { serveStatic } from './staticFiles';
+import type { ApiLimitOptions } from '../../../shared/contract';
 import { ApiLimits } from './apiLimits';
 import { handleCall } from './callApi';
 import { handleRest, isRestPath, statusFor, type RestContext } from './restApi';
@@ -26,6 +27,8 @@ export interface WebHostOptions {
   /** Loopback only: the web host never listens on other interfaces. */
   host?: '127.0.0.1' | '::1';
   token?: string;
+  /** The versioned API's limits (streams per client, request rate, idle streams); default DEFAULT_API_LIMITS. */
+  apiLimits?: ApiLimitOptions;
   /** Where dropped files are streamed (the staging the engine's host services reserve areas in). */
   staging?: WebStaging;
 }
@@ -55,7 +58,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     send(res, status, rest ? { code: 'UNAUTHORIZED', message } : { ok: false, error: { code: 'UNAUTHORIZED', message } });
 
   const securityHeaders = API_HEADERS;
-  const rest: RestContext = { engine: options.engine, limits: new ApiLimits(), headers: securityHeaders };
+  const rest: RestContext = { engine: options.engine, limits: new ApiLimits(options.apiLimits), headers: securityHeaders };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const data = JSON.stringify(body);
