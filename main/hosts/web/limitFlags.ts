@@ -51,7 +51,7 @@ export function limitOptions(values: LimitFlags): Pick<EngineOptions, 'limits' |
 }
 
 export const API_FLAGS_USAGE = [
-  `  --idle-stream-seconds N      close an API event stream that sent only heartbeats this long (default ${DEFAULT_API_LIMITS.idleStreamMs / 1000}, 10..86400;`,
+  `  --idle-stream-seconds N      close an API event stream on which no event happened this long (default ${DEFAULT_API_LIMITS.idleStreamMs / 1000}, 10..86400;`,
   '                               checked at each 5 s heartbeat, so it ends within 6 s after that)',
 ];
 
