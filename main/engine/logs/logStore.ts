@@ -221,7 +221,13 @@ export class LogStore {
     return () => this.flushed.off(key, listener);
   }
 
-  /** Listens for flushes of any job (the search indexer). */
+  /** The last event seq a job's open writer has written out (undefined when none is open). */
+  flushedSeq(jobId: number): number | undefined {
+    const w = this.writers.get(jobId);
+    return w && !w.closed ? w.lastSeq : undefined;
+  }
+
+  /** Listens for flushes of any job (the search indexer, the event feed). */
   onAnyFlush(listener: (jobId: number) => void): () => void {
     this.flushed.on('*', listener);
     return () => this.flushed.off('*', listener);
