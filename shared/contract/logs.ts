@@ -27,6 +27,8 @@ export interface FeedBatch {
   heartbeat?: boolean;
   /** Events a cursor older than the feed's memory (200,000 flushes) missed, in the first batch. */
   missed?: number;
+  /** In the first batch: the cursor after its events, where a client resumes if it saw none. */
+  cursor?: number;
 }
 
 export const logCommands = {

@@ -99,22 +99,25 @@ export class EventFeed {
 
   /**
    * Follows the feed after `since` (from now when undefined): delivers what is there, then each
-   * new flush, with a heartbeat after 5 s of silence. The first batch says how many events a
-   * cursor older than the feed's memory missed. Returns the stop function.
+   * new flush, with a heartbeat after 5 s of silence. The first batch comes at once, with the
+   * cursor where it stands (so a client that saw no event yet can still resume from there) and
+   * how many events a cursor older than the feed's memory missed. Returns the stop function.
    */
   follow(since: number | undefined, jobIds: readonly number[] | undefined, onBatch: (batch: FeedBatch) => void, onError: (err: unknown) => void): () => void {
     let last = since ?? this.head();
     const oldest = this.table.oldest();
     let missed = since !== undefined && since + 1 < oldest ? oldest - since - 1 : 0;
     let lastSent = Date.now();
+    let first = true;
     const pump = coalescingPump(async () => {
       const { events, next } = await this.read(last, EVENTS_PER_BATCH, jobIds);
       if (pump.closed) return true;
       last = next;
-      if (events.length > 0 || missed > 0) {
+      if (events.length > 0 || missed > 0 || first) {
         lastSent = Date.now();
-        onBatch({ events, ...(missed > 0 ? { missed } : {}) });
+        onBatch({ events, ...(missed > 0 ? { missed } : {}), ...(first ? { cursor: next } : {}) });
         missed = 0;
+        first = false;
       }
       if (events.length === EVENTS_PER_BATCH) pump.wake();
       return false;

@@ -223,6 +223,8 @@ async function allEvents(ctx: RestContext, req: IncomingMessage, res: ServerResp
       res.write('retry: 2000\n\n');
     }
     const batch = payload as FeedBatch;
+    // Where the stream stands, before any event: a client that sees none still has a cursor.
+    if (batch.cursor !== undefined && batch.events.length === 0) res.write(`id: ${batch.cursor}\n\n`);
     if (batch.missed) res.write(`event: missed\ndata: ${JSON.stringify({ missed: batch.missed })}\n\n`);
     for (const event of batch.events) {
       lastEventAt = Date.now();
