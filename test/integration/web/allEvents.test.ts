@@ -190,6 +190,30 @@ describe('GET /api/v1/events', () => {
     expect(res.body.message).toMatch(message);
   });
 
+  it('counts against the stream cap per client with the job streams: the sixth open stream gets 429 with Retry-After', async () => {
+    const client = { 'X-Ferry-Client': 'feed-cap-test' };
+    const held: Promise<unknown>[] = [];
+    const open: (() => void)[] = [];
+    for (let i = 0; i < 5; i++) {
+      await new Promise<void>((opened) => {
+        // Each holds its connection until the end of the test.
+        let done = false;
+        held.push(readSse('/events', client, () => done, opened));
+        open.push(() => (done = true));
+      });
+    }
+    const refused = await fetch(api('/events'), { headers: { ...auth(), ...client } });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/streams/);
+    // Another client is not held back by this one.
+    const other = await readSse('/events', { 'X-Ferry-Client': 'someone-else' }, () => true);
+    expect(other.status).toBe(200);
+    for (const end of open) end();
+    // A heartbeat (5 s) lets each reader see `done` and drop its connection.
+    await Promise.all(held);
+  });
+
   it('needs the token like every route', async () => {
     const res = await fetch(api('/events'));
     expect(res.status).toBe(401);
