@@ -13,6 +13,8 @@ const KEEP_ROWS = 200_000;
 const PRUNE_EVERY = 1000;
 const ROWS_PER_READ = 200;
 const EVENTS_PER_BATCH = 5000;
+/** Jobs whose last recorded seq is kept in memory; others are looked up in the table. */
+const KNOWN_JOBS = 10_000;
 
 /**
  * One ordered feed of every job's events, for `GET /api/v1/events`. Each flush of a job's
@@ -42,11 +44,16 @@ export class EventFeed {
   }
 
   private record(jobId: number): void {
-    const seq = this.logs.flushedSeq(jobId);
-    if (seq === undefined) return;
+    const seqs = this.logs.flushedSeq(jobId);
+    if (seqs === undefined) return;
+    const seq = seqs.last;
     try {
       let known = this.known.get(jobId);
-      if (known === undefined) known = this.table.lastSeqOf(jobId);
+      if (known === undefined) {
+        // What the feed holds of the job, else what its file held when opened: events from before
+        // the feed existed, or whose rows were pruned, are not announced again as new.
+        known = this.table.lastSeqOf(jobId) || seqs.atOpen;
+      }
       // A file that restarted its numbering (its events were removed) starts over from there.
       if (seq < known) known = 0;
       if (seq > known) {
@@ -54,7 +61,10 @@ export class EventFeed {
         if (++this.appends % PRUNE_EVERY === 0) this.table.prune(KEEP_ROWS);
         this.appended.emit('append');
       }
+      // Most recently flushed last, so the oldest goes first when the map is full.
+      this.known.delete(jobId);
       this.known.set(jobId, seq);
+      if (this.known.size > KNOWN_JOBS) this.known.delete(this.known.keys().next().value!);
     } catch (err) {
       log.warn(`recording the events of job ${jobId} in the feed failed: ${(err as Error).message}`);
     }

@@ -221,10 +221,13 @@ export class LogStore {
     return () => this.flushed.off(key, listener);
   }
 
-  /** The last event seq a job's open writer has written out (undefined when none is open). */
-  flushedSeq(jobId: number): number | undefined {
+  /**
+   * For a job's open writer (undefined when none is open): the last event seq it has written out,
+   * and the last one the file held when it opened.
+   */
+  flushedSeq(jobId: number): { last: number; atOpen: number } | undefined {
     const w = this.writers.get(jobId);
-    return w && !w.closed ? w.lastSeq : undefined;
+    return w && !w.closed ? { last: w.lastSeq, atOpen: w.openedAtSeq } : undefined;
   }
 
   /** Listens for flushes of any job (the search indexer, the event feed). */

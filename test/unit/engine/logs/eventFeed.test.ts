@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedEvent } from '../../../../shared/contract';
 import { startEngine, waitForJob } from '../../../helpers/engineFixture';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 
 const disposers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -68,5 +70,33 @@ describe('EventFeed', () => {
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.length).toBeGreaterThan(before.length);
     expect(after.map((e) => e.gid)).toEqual(after.map((_, i) => i + 1));
+  });
+
+  it('does not announce as new what a job held before the feed knew it (a data directory from before the feed)', async () => {
+    const first = startEngine();
+    const { dataDir } = first;
+    disposers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const job = await first.engine.commands.createDemoJob({ items: 100_000, failRate: 0, itemDelayMs: 1000, linesPerItem: 1, priority: 'normal' });
+    const id = job.id;
+    await waitForJob(first.engine, id, (j) => j.state === 'running');
+    await first.engine.commands.pauseJob({ id });
+    await waitForJob(first.engine, id, (j) => j.state === 'paused');
+    const old = (await first.engine.commands.listEvents({ id, since: 0, limit: 10_000 })).events;
+    await first.engine.stop();
+    // As a data directory of a version without the feed: the job's events are on disk only.
+    const db = new Database(join(dataDir, 'ferry.db'));
+    db.exec('DELETE FROM event_feed');
+    db.close();
+    const again = startEngine({ dataDir });
+    disposers.push(again.dispose);
+    await again.engine.commands.resumeJob({ id });
+    await waitForJob(again.engine, id, (j) => j.state === 'running');
+    await again.engine.commands.cancelJob({ id });
+    await waitForJob(again.engine, id, (j) => j.state === 'canceled');
+    const fed = (await again.engine.services.feed.read(0, 100_000)).events;
+    // Only what happened after the restart, from the resume on, each once.
+    expect(fed.map((e) => e.type)).toContain('canceled');
+    expect(fed[0]!.seq).toBe(old[old.length - 1]!.seq + 1);
+    expect(fed.map((e) => e.seq)).toEqual((await again.engine.commands.listEvents({ id, since: old[old.length - 1]!.seq, limit: 10_000 })).events.map((e) => e.seq));
   });
 });
