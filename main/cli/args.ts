@@ -58,7 +58,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   dest: {
     usage: [
       'ferry dest list [--json]',
-      'ferry dest add <name> --kind tus --endpoint URL [--header NAME:VALUE]... [--secret-header NAME (--secret-stdin | --secret-file FILE)] [--default]',
+      'ferry dest add <name> --kind tus --endpoint URL [--header NAME:VALUE]... [(--secret-stdin | --secret-file FILE) [--secret-header NAME, default Authorization]] [--default]',
       'ferry dest add <name> --kind s3 --bucket B --access-key-id ID (--secret-stdin | --secret-file FILE) [--endpoint URL] [--region R] [--prefix P] [--path-style] [--default]',
       'ferry dest add <name> --kind folder --path DIR [--default]',
       'ferry dest test <destination> [--json]',
