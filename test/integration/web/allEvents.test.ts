@@ -167,6 +167,26 @@ describe('GET /api/v1/events', () => {
     expect(ofC.map((e) => e.seq)).toEqual((await polled(c.id)).map((e) => e.seq));
   });
 
+  it('resumes after ferry serve is killed with kill -9 and recovers its running jobs, with no gap or repeat', async () => {
+    const jobs = await Promise.all([demoJob(100_000, 200), demoJob(100_000, 200)]);
+    await Promise.all(jobs.map((j) => waitState(j.id, ['running'])));
+    const ids = new Set(jobs.map((j) => j.id));
+    const first = await readSse(`/events?job=${jobs.map((j) => j.id).join(',')}&since=0`, {}, (events) => feedEvents(events).length >= 6);
+    const seen = feedEvents(first.events);
+    expect(seen.every((e) => ids.has(e.jobId))).toBe(true);
+    await ferry.kill9();
+    ferry = await startServedFerry(dataDir);
+    for (const j of jobs) {
+      await waitState(j.id, ['running']);
+      await rest('POST', `/jobs/${j.id}/cancel`);
+      await waitState(j.id, ['canceled']);
+    }
+    const resumed = await readSse(`/events?job=${jobs.map((j) => j.id).join(',')}`, { 'Last-Event-ID': String(seen[seen.length - 1]!.gid) }, (events) =>
+      feedEvents(events).filter((e) => e.type === 'canceled').length >= 2,
+    );
+    await expectEveryEventOnce([...seen, ...feedEvents(resumed.events)], [...ids]);
+  });
+
   it('starts from now without a cursor and sends a heartbeat when quiet', async () => {
     const before = await polled(1);
     expect(before.length).toBeGreaterThan(0);
