@@ -118,7 +118,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   events: {
     usage: 'ferry events [-f] [<id>] [--since N] [--types TYPE[,TYPE...]] [--json]',
-    summary: "a job's events; -f follows them until it ends, or without an id every job's events until Ctrl-C (--json: one JSON object per line)",
+    summary: "a job's events; -f follows them until it ends, or without an id every job's events from now until Ctrl-C; --since: after a job's event seq, or without an id a global event id (0: the oldest kept); --json: one JSON object per line",
     options: { follow: { type: 'boolean', short: 'f' }, since: { type: 'string' }, types: { type: 'string', multiple: true }, json: { type: 'boolean' }, 'allow-partial': { type: 'boolean' } },
     positionals: [0, 1],
   },
