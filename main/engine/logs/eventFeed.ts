@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { FerryError } from '../../../shared/errors';
+import { FerryError, invalidInput } from '../../../shared/errors';
 import type { FeedBatch, FeedEvent } from '../../../shared/contract';
 import type { EventFeedTable } from '../db/eventFeedRepo';
 import { createLogger } from '../util/logger';
@@ -114,7 +114,13 @@ export class EventFeed {
    * how many events a cursor older than the feed's memory missed. Returns the stop function.
    */
   follow(since: number | undefined, jobIds: readonly number[] | undefined, onBatch: (batch: FeedBatch) => void, onError: (err: unknown) => void): () => void {
-    let last = since ?? this.head();
+    const head = this.head();
+    if (since !== undefined && since > head) {
+      // A cursor of another data directory, say: waiting for the ids to catch up would skip events.
+      onError(invalidInput(`events: the cursor ${since} is past the newest event id (${head}); resume from an id this instance gave`));
+      return () => {};
+    }
+    let last = since ?? head;
     const oldest = this.table.oldest();
     let missed = since !== undefined && since + 1 < oldest ? oldest - since - 1 : 0;
     let lastSent = Date.now();

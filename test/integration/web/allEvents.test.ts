@@ -199,6 +199,7 @@ describe('GET /api/v1/events', () => {
 
   it.each([
     ['/events?since=abc', 400, 'INVALID_INPUT', /not an event id/],
+    ['/events?since=999999999', 400, 'INVALID_INPUT', /past the newest event id/],
     ['/events?types=exploded', 400, 'INVALID_INPUT', /not an event type/],
     ['/events?job=0', 400, 'INVALID_INPUT', /not a job id/],
     ['/events?job=999999', 404, 'NOT_FOUND', /999999/],
