@@ -136,6 +136,21 @@ const streamOps: Record<string, Record<string, Schema>> = {
       responses: { '200': text('The event stream', 'text/event-stream'), ...errors({ path: REST_STREAMS.jobEvents, method: 'GET' }) },
     },
   },
+  [REST_STREAMS.events]: {
+    get: {
+      operationId: 'allEvents',
+      summary:
+        "Every job's events as server-sent events, each with its `jobId`: `id:` is the event's global id, kept across restarts; from now unless `since` or Last-Event-ID says where to resume (`since=0`: the oldest kept); `job=` keeps some jobs; a heartbeat every 5 s; `missed` first when the cursor is older than what is kept",
+      tags: ['events'],
+      parameters: [
+        { name: 'since', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
+        { name: 'types', in: 'query', required: false, style: 'form', explode: false, schema: { type: 'array', items: { type: 'string', enum: [...JOB_EVENT_TYPES] } } },
+        { name: 'job', in: 'query', required: false, style: 'form', explode: false, schema: { type: 'array', maxItems: 100, items: { type: 'integer', minimum: 1 } } },
+        { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', pattern: '^[0-9]+$' } },
+      ],
+      responses: { '200': { description: 'The event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors },
+    },
+  },
   [REST_STREAMS.export]: {
     get: {
       operationId: 'exportJobs',

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FerryError } from '../../shared/errors';
+import type { DestinationView } from '../../shared/destinations';
 import { JOB_KINDS, JOB_STATES, PRIORITIES, type JobKind, type JobState, type JobView, type Priority } from '../../shared/model';
 import { jobIdArg, listArg, type CommandLine } from './args';
 import { CliError, EXIT, usageError } from './cliError';
@@ -22,13 +23,17 @@ export interface CliIo {
   env?: Record<string, string | undefined>;
   /** Relative paths (upload, --out) resolve from here; defaults to process.cwd(). */
   cwd?: string;
+  /** Where `--secret-stdin` and `--headers-file -` read; defaults to process.stdin. */
+  stdin?: NodeJS.ReadableStream;
+  /** Ends a follow without a natural end (`events -f`); defaults to the process's SIGINT (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 export async function write(out: Output, text: string): Promise<void> {
   if (out.write(text) === false && out.once) await new Promise<void>((r) => out.once!('drain', r));
 }
 
-interface Ctx {
+export interface Ctx {
   io: CliIo;
   conn: Connection;
   line: CommandLine;
@@ -42,7 +47,7 @@ const LOG_PAGE = 1024 * 1024;
  * job that completed with some files failed is 1 too (a script must not take it for the whole
  * dataset) unless `--allow-partial` says that is fine.
  */
-async function jobExit(job: JobView, io: CliIo, allowPartial: boolean): Promise<number> {
+export async function jobExit(job: JobView, io: CliIo, allowPartial: boolean): Promise<number> {
   if (job.state === 'completed' && (job.result !== 'partial' || allowPartial)) return EXIT.ok;
   await write(io.stderr, `ferry: job ${job.id} ${stateText(job)}${job.error ? `: ${job.error}` : ''}\n`);
   return EXIT.jobFailed;
@@ -102,7 +107,7 @@ async function logs({ io, conn, line }: Ctx): Promise<number> {
 }
 
 /** Follows a job's events until it ends, telling stderr what happens; answers the exit code. */
-async function waitFor(ctx: Ctx, id: number): Promise<number> {
+export async function waitFor(ctx: Ctx, id: number): Promise<number> {
   let since = 0;
   await ctx.conn.follow(
     'job.events',
@@ -120,27 +125,38 @@ async function waitFor(ctx: Ctx, id: number): Promise<number> {
   return jobExit(job, ctx.io, ctx.line.values['allow-partial'] === true);
 }
 
-/** `--to` names a destination by id or by name. */
-async function destinationFor(ctx: Ctx, to: string): Promise<string> {
+/** A destination named by id or by name (any case). */
+export async function findDestination(ctx: Ctx, to: string, command: string): Promise<DestinationView> {
   const all = await ctx.conn.call('listDestinations', {});
-  const found = all.find((d) => d.id === to) ?? all.filter((d) => d.name.toLowerCase() === to.toLowerCase())[0];
-  if (!found) throw usageError(`ferry upload: no destination ${JSON.stringify(to)} (there are: ${all.map((d) => `${d.name} [${d.id}]`).join(', ') || 'none'})`);
-  return found.id;
+  const found = all.find((d) => d.id === to) ?? all.find((d) => d.name.toLowerCase() === to.toLowerCase());
+  if (!found) throw usageError(`ferry ${command}: no destination ${JSON.stringify(to)} (there are: ${all.map((d) => `${d.name} [${d.id}]`).join(', ') || 'none'})`);
+  return found;
+}
+
+/** `--priority` checked against the priorities. */
+export function priorityArg(value: unknown, command: string, what = '--priority'): Priority | undefined {
+  if (value === undefined) return undefined;
+  if (!(PRIORITIES as readonly string[]).includes(String(value))) throw usageError(`ferry ${command}: ${what} must be one of ${PRIORITIES.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as Priority;
+}
+
+/** What a command that made a job prints: the job as JSON with --json, else one line; then --wait. */
+export async function createdJob(ctx: Ctx, job: JobView): Promise<number> {
+  await write(ctx.io.stdout, ctx.line.values.json ? `${JSON.stringify(job, null, 2)}\n` : `Job ${job.id} ${stateText(job)}: ${job.name}\n`);
+  return ctx.line.values.wait ? waitFor(ctx, job.id) : EXIT.ok;
 }
 
 async function upload(ctx: Ctx): Promise<number> {
   const { values, positionals } = ctx.line;
-  const priority = values.priority as string | undefined;
-  if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority)) throw usageError(`ferry upload: --priority must be one of ${PRIORITIES.join(', ')}`);
-  const destinationId = typeof values.to === 'string' ? await destinationFor(ctx, values.to) : undefined;
+  const priority = priorityArg(values.priority, 'upload');
+  const destinationId = typeof values.to === 'string' ? (await findDestination(ctx, values.to, 'upload')).id : undefined;
   const job = await ctx.conn.call('createUpload', {
     paths: positionals.map((p) => resolve(ctx.cwd, p)),
     ...(destinationId ? { destinationId } : {}),
     ...(typeof values.name === 'string' ? { name: values.name } : {}),
-    ...(priority ? { priority: priority as Priority } : {}),
+    ...(priority ? { priority } : {}),
   });
-  await write(ctx.io.stdout, `Job ${job.id} ${stateText(job)}: ${job.name}\n`);
-  return values.wait ? waitFor(ctx, job.id) : EXIT.ok;
+  return createdJob(ctx, job);
 }
 
 const ACTIONS: Record<string, string> = { pause: 'pauseJob', resume: 'resumeJob', cancel: 'cancelJob', retry: 'retryJob', approve: 'approveJob', reject: 'rejectJob' };
@@ -187,7 +203,7 @@ async function exportJobs(ctx: Ctx): Promise<number> {
   }
 }
 
-export const HANDLERS: Record<string, (ctx: Ctx) => Promise<number>> = {
+export const BASIC_HANDLERS: Record<string, (ctx: Ctx) => Promise<number>> = {
   status,
   jobs,
   logs,
@@ -196,5 +212,3 @@ export const HANDLERS: Record<string, (ctx: Ctx) => Promise<number>> = {
   delete: deleteJob,
   ...Object.fromEntries(Object.keys(ACTIONS).map((k) => [k, action])),
 };
-
-export type { Ctx as CommandContext };

@@ -26,6 +26,8 @@ import { UploadService } from './kinds/uploadService';
 import { createVerifyRunner } from './kinds/verifyRunner';
 import { headBytes } from './logs/logCap';
 import { DEFAULT_INDEXER, LogIndexer } from './logs/logIndexer';
+import { EventFeedRepo } from './db/eventFeedRepo';
+import { EventFeed } from './logs/eventFeed';
 import { DEFAULT_LOG_CAP_BYTES, LogStore } from './logs/logStore';
 import { bridgeJobWebhooks } from './notify/jobWebhooks';
 import { WebhookService } from './notify/webhookService';
@@ -60,6 +62,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
   const db = openDatabase(join(dataDir, 'ferry.db'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const repo = new JobsRepo(db);
   const logs = new LogStore(dataDir, options.logs);
+  const feed = new EventFeed(logs, new EventFeedRepo(db));
   const search = new SearchRepo(db, repo);
   const engineState = new EngineStateRepo(db);
   const items = new ItemsRepo(db);
@@ -203,6 +206,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
       jobs,
       repo,
       logs,
+      feed,
       items,
       search,
       retention,
@@ -239,6 +243,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
       await jobs.stop();
       indexer.stop();
       logs.close();
+      feed.close();
       closeDatabase(db);
       await receiver.close();
     },

@@ -130,6 +130,7 @@ export class Engine implements EngineApi {
         jobs.get(id);
         return followEvents(logs, id, since, () => jobs.isDone(id), emit, fail);
       },
+      events: ({ since, jobs: only }, emit, fail) => this.services.feed.follow(since, only, emit, fail),
       'watch.changed': (_params, emit) => watch.subscribe(emit),
       'settings.changed': (_params, emit) => settings.subscribe(emit),
       'app.navigate': (_params, emit) => {

@@ -19,6 +19,18 @@ export interface EventBatch {
   heartbeat?: boolean;
 }
 
+/** A job's event in the feed of every job: its job and its global id (the feed's cursor). */
+export type FeedEvent = JobEvent & { jobId: number; gid: number };
+export interface FeedBatch {
+  events: FeedEvent[];
+  /** Sent every 5 s when nothing else was, so a follower knows the stream is alive. */
+  heartbeat?: boolean;
+  /** Events a cursor older than the feed's memory (200,000 flushes) missed, in the first batch. */
+  missed?: number;
+  /** In the first batch: the cursor after its events, where a client resumes if it saw none. */
+  cursor?: number;
+}
+
 export const logCommands = {
   /** Reads up to `maxBytes` of a job's human log from a byte offset (polling twin of `job.log`). */
   readLog: command<LogChunk>()(
@@ -44,4 +56,6 @@ export const logStreams = {
   'job.log': stream<LogChunk>()(z.strictObject({ id: jobId, offset: byteOffset.default(0), epoch: logEpoch.optional() })),
   /** A job's events after `since`, then following, with a heartbeat every 5 s. */
   'job.events': stream<EventBatch>()(z.strictObject({ id: jobId, since: byteOffset.default(0) })),
+  /** Every job's events after the global id `since` (from now when absent), then following, with a heartbeat every 5 s; `jobs` keeps some jobs only. */
+  events: stream<FeedBatch>()(z.strictObject({ since: byteOffset.optional(), jobs: z.array(jobId).min(1).max(100).optional() })),
 } as const;

@@ -11,6 +11,7 @@ import type { JobManager } from '../jobs/jobManager';
 import type { Retention } from '../jobs/retention';
 import type { CommandJobsGate } from '../kinds/commandJobsGate';
 import type { UploadService } from '../kinds/uploadService';
+import type { EventFeed } from '../logs/eventFeed';
 import type { LogStore } from '../logs/logStore';
 import type { WebhookService } from '../notify/webhookService';
 import type { PipelineService } from '../pipelines/pipelineService';
@@ -32,6 +33,8 @@ export interface EngineServices {
   readonly jobs: JobManager;
   readonly repo: JobsRepo;
   readonly logs: LogStore;
+  /** Every job's events in one ordered feed with global ids (GET /api/v1/events). */
+  readonly feed: EventFeed;
   readonly items: ItemsRepo;
   readonly search: SearchRepo;
   readonly retention: Retention;

@@ -61,4 +61,13 @@ export const MIGRATIONS: readonly string[] = [
   // 6: completed jobs with failed items, counted every second for the status figures and
   // filtered on in the jobs table.
   `CREATE INDEX jobs_partial ON jobs(id) WHERE state = 'completed' AND result = 'partial';`,
+  // 7: the event feed: every flush of a job's events gets the next global event ids, so one
+  // cursor follows every job's events across restarts (GET /api/v1/events).
+  `CREATE TABLE event_feed (
+     last_gid INTEGER PRIMARY KEY,
+     job_id INTEGER NOT NULL,
+     from_seq INTEGER NOT NULL,
+     to_seq INTEGER NOT NULL
+   );
+   CREATE INDEX event_feed_job ON event_feed(job_id, last_gid);`,
 ];

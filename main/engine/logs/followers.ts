@@ -15,7 +15,7 @@ const EVENTS_PER_BATCH = 5000;
  * Runs `pump` when woken, never twice at once and at most once per interval; wakes that arrive
  * while it runs are coalesced into one more run.
  */
-function coalescingPump(pump: () => Promise<boolean>, onError: (err: unknown) => void) {
+export function coalescingPump(pump: () => Promise<boolean>, onError: (err: unknown) => void) {
   let running = false;
   let again = false;
   let closed = false;
@@ -71,7 +71,7 @@ function coalescingPump(pump: () => Promise<boolean>, onError: (err: unknown) =>
 /** One timer for every follower's heartbeat, running only while someone follows. */
 const heartbeats = new Set<() => void>();
 let heartbeatTimer: NodeJS.Timeout | undefined;
-function onHeartbeatTick(fn: () => void): () => void {
+export function onHeartbeatTick(fn: () => void): () => void {
   heartbeats.add(fn);
   if (!heartbeatTimer) {
     heartbeatTimer = setInterval(() => {

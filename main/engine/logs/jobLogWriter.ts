@@ -101,6 +101,8 @@ export class JobLogWriter {
   logSize: number;
   eventsSize: number;
   lastSeq = 0;
+  /** The last seq on disk when this writer opened the file (the event feed's baseline). */
+  readonly openedAtSeq: number;
   closed = false;
   readonly cut: LogCutState;
   /** A cut in progress, if any (see logCap.ts); resolves when it is done. */
@@ -121,6 +123,7 @@ export class JobLogWriter {
     this.logSize = truncateTornLine(this.logFd, fstatSync(this.logFd).size);
     this.eventsSize = truncateTornLine(this.eventsFd, fstatSync(this.eventsFd).size);
     this.lastSeq = lastSeqOf(this.eventsFd, this.eventsSize);
+    this.openedAtSeq = this.lastSeq;
     this.cut = cut ?? LogCutState.load(paths.log);
   }
 

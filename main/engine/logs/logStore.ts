@@ -221,7 +221,16 @@ export class LogStore {
     return () => this.flushed.off(key, listener);
   }
 
-  /** Listens for flushes of any job (the search indexer). */
+  /**
+   * For a job's open writer (undefined when none is open): the last event seq it has written out,
+   * and the last one the file held when it opened.
+   */
+  flushedSeq(jobId: number): { last: number; atOpen: number } | undefined {
+    const w = this.writers.get(jobId);
+    return w && !w.closed ? { last: w.lastSeq, atOpen: w.openedAtSeq } : undefined;
+  }
+
+  /** Listens for flushes of any job (the search indexer, the event feed). */
   onAnyFlush(listener: (jobId: number) => void): () => void {
     this.flushed.on('*', listener);
     return () => this.flushed.off('*', listener);

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { ExportResult, EventBatch, Health } from '../../../shared/contract';
-import { invalidInput, toWireError, type Envelope, type WireError } from '../../../shared/errors';
-import type { LogChunk } from '../../../shared/model';
+import type { ExportResult, EventBatch, FeedBatch, Health } from '../../../shared/contract';
+import { JOB_EVENT_TYPES, type LogChunk } from '../../../shared/model';
+import { fromWireError, invalidInput, toWireError, type Envelope, type WireError } from '../../../shared/errors';
 import { openApiDocument } from '../../../shared/openApi';
 import { createsJob, inputFromQuery, matchPath, REST_PREFIX, REST_ROUTES, REST_STREAMS } from '../../../shared/restApi';
 import { dispatchCommand, ENGINE_VERSION, openStream, type Engine } from '../../engine/index';
@@ -49,6 +49,7 @@ export async function handleRest(ctx: RestContext, req: IncomingMessage, res: Se
   if (typeof logId === 'number' && method === 'GET') return followLog(ctx, req, res, logId, url.searchParams);
   const eventsId = matchPath(REST_STREAMS.jobEvents, path);
   if (typeof eventsId === 'number' && method === 'GET') return jobEvents(ctx, req, res, eventsId, url.searchParams);
+  if (path === REST_STREAMS.events && method === 'GET') return allEvents(ctx, req, res, url.searchParams);
   if (path === REST_STREAMS.export && method === 'GET') return exportJobs(ctx, res, url.searchParams);
 
   // The routes of this path (any method), each with the job id it names.
@@ -136,7 +137,7 @@ async function streamResponse(
   ctx: RestContext,
   req: IncomingMessage,
   res: ServerResponse,
-  name: 'job.log' | 'job.events',
+  name: 'job.log' | 'job.events' | 'events',
   params: Record<string, unknown>,
   write: (payload: unknown, end: (last?: string) => void) => void,
 ): Promise<void> {
@@ -212,6 +213,74 @@ async function jobEvents(ctx: RestContext, req: IncomingMessage, res: ServerResp
       return end(`event: idle\ndata: ${JSON.stringify({ jobId: id, idleMs: ctx.limits.options.idleStreamMs })}\n\n`);
     }
   });
+}
+
+/**
+ * `GET /events`: every job's events as server-sent events, `id:` their global id (the feed's
+ * cursor, kept across restarts), from now unless `since` or Last-Event-ID says where to resume;
+ * `types=` and `job=` filter. It never ends by itself; an idle one is closed like a job's.
+ */
+async function allEvents(ctx: RestContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+  let params: { since?: number; jobs?: number[] };
+  let types: Set<string>;
+  try {
+    ({ params, types } = await allEventsQuery(ctx, req, query));
+  } catch (err) {
+    const wire = toWireError(err);
+    return error(ctx, res, statusFor(wire.code), wire);
+  }
+  let lastEventAt = Date.now();
+  return streamResponse(ctx, req, res, 'events', params, (payload, end) => {
+    if (!res.headersSent) {
+      res.writeHead(200, { ...ctx.headers, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+      res.write('retry: 2000\n\n');
+    }
+    const batch = payload as FeedBatch;
+    // Where the stream stands, before any event: a client that sees none still has a cursor.
+    if (batch.cursor !== undefined && batch.events.length === 0) res.write(`id: ${batch.cursor}\n\n`);
+    if (batch.missed) res.write(`event: missed\ndata: ${JSON.stringify({ missed: batch.missed })}\n\n`);
+    for (const event of batch.events) {
+      lastEventAt = Date.now();
+      if (types.size && !types.has(event.type)) continue;
+      res.write(`id: ${event.gid}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    }
+    if (!batch.heartbeat) return;
+    if (Date.now() - lastEventAt >= ctx.limits.options.idleStreamMs) {
+      ctx.limits.idleClosed();
+      return end(`event: idle\ndata: ${JSON.stringify({ idleMs: ctx.limits.options.idleStreamMs })}\n\n`);
+    }
+    res.write(`event: heartbeat\ndata: ${JSON.stringify({ ts: Date.now() })}\n\n`);
+  });
+}
+
+/** The stream's parameters and type filter from the query and Last-Event-ID; bad ones are INVALID_INPUT, unknown jobs NOT_FOUND. */
+async function allEventsQuery(ctx: RestContext, req: IncomingMessage, query: URLSearchParams): Promise<{ params: { since?: number; jobs?: number[] }; types: Set<string> }> {
+  for (const key of query.keys()) if (!['since', 'types', 'job'].includes(key)) throw invalidInput(`events: unknown parameter ${JSON.stringify(key)} (since, types, job)`);
+  const header = req.headers['last-event-id'];
+  const cursor = typeof header === 'string' && header.trim() !== '' ? header.trim() : query.get('since');
+  const params: { since?: number; jobs?: number[] } = {};
+  if (cursor !== null) {
+    if (!/^[0-9]{1,15}$/.test(cursor)) throw invalidInput(`events: the cursor ${JSON.stringify(cursor)} (since or Last-Event-ID) is not an event id`);
+    params.since = Number(cursor);
+  }
+  const list = (name: string) => query.getAll(name).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  const types = new Set(list('types'));
+  for (const type of types) {
+    if (!(JOB_EVENT_TYPES as readonly string[]).includes(type)) throw invalidInput(`events: types=${type} is not an event type (${JOB_EVENT_TYPES.join(', ')})`);
+  }
+  const jobs = list('job');
+  if (jobs.length > 100) throw invalidInput(`events: at most 100 jobs in job=, got ${jobs.length}`);
+  if (jobs.length) {
+    params.jobs = jobs.map((j) => {
+      if (!/^[1-9][0-9]{0,15}$/.test(j)) throw invalidInput(`events: job=${j} is not a job id`);
+      return Number(j);
+    });
+    for (const id of params.jobs) {
+      const envelope = await dispatchCommand(ctx.engine, 'getJob', { id });
+      if (!envelope.ok) throw fromWireError(envelope.error);
+    }
+  }
+  return { params, types };
 }
 
 /** `GET /jobs/export?format=csv|json&<listJobs filters>`: written by the engine, streamed, removed. */

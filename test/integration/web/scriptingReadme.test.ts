@@ -4,8 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../../shared/model';
 import { startServedFerry, waitUntil, type ServedFerry } from '../../helpers/servedFerry';
@@ -30,6 +30,7 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
 }
 
 let ferry: ServedFerry;
+const CLI_BUNDLE = resolve('out/main/cli.js');
 
 /** Waits for a job to reach a final state, on the instance's own answers. */
 function ended(id: number): Promise<JobView> {
@@ -74,6 +75,29 @@ describe('README: Scripting Ferry', () => {
     expect(job.state).toBe('completed');
     expect(out).toContain(readFileSync(join(dataDir, 'jobs', String(job.id), 'job.log'), 'utf8'));
     for (const name of files) expect(out).toContain(name);
+  });
+
+  it('the CLI example saves a folder destination, uploads there, waits on its events and verifies it', async (ctx) => {
+    const [script] = readmeBlocks('bash');
+    expect(script).toBeDefined();
+    if (!existsSync(CLI_BUNDLE)) {
+      console.warn(`skipped: ${CLI_BUNDLE} is not built (run \`node scripts/build.mjs\`)`);
+      ctx.skip();
+    }
+    // `ferry` on the PATH, as an installed one would be.
+    const cwd = makeTmpDir('ferry-script-cli-');
+    cleanups.push(cwd.cleanup);
+    mkdirSync(join(cwd.dir, 'bin'));
+    writeFileSync(join(cwd.dir, 'bin', 'ferry'), `#!/bin/sh\nexec "${process.execPath}" "${CLI_BUNDLE}" "$@"\n`, { mode: 0o755 });
+    mkdirSync(join(cwd.dir, 'dataset'));
+    for (let i = 0; i < 3; i++) writeFileSync(join(cwd.dir, 'dataset', `scan-${i}.tif`), createHash('sha512').update(`scan ${i}`).digest());
+    const { code, out, err } = await run('bash', ['-euo', 'pipefail', '-c', script!], cwd.dir, { FERRY_DATA_DIR: dataDir, PATH: `${join(cwd.dir, 'bin')}:${process.env.PATH}` });
+    expect({ code, err }).toMatchObject({ code: 0 });
+    expect(out).toMatch(/^Destination Lab NAS \[\S+\] added: /);
+    // The files landed in the folder, the events line said so, and the listing counted the job.
+    for (let i = 0; i < 3; i++) expect(readFileSync(join(cwd.dir, 'nas', 'dataset', `scan-${i}.tif`)).equals(readFileSync(join(cwd.dir, 'dataset', `scan-${i}.tif`)))).toBe(true);
+    expect(out).toMatch(/  #\d+  completed  /);
+    expect(out).toMatch(/^\d+ completed\n$/m);
   });
 
   it('the Python example retries a failed job and reports how its new attempt ended', async () => {
