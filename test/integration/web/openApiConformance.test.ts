@@ -214,6 +214,20 @@ describe('every route of the OpenAPI document against ferry serve', () => {
       expect(jobId).toBe(upload.body.id);
       expect(validateEvent(event), JSON.stringify(validateEvent.errors)).toBe(true);
     }
+    // Every job's events in one stream, from the oldest kept, kept to the upload: its events, each
+    // the JobEvent schema with its job's id and a global id, up to the upload's end.
+    const notices = ['heartbeat', 'missed', 'idle', 'end'];
+    const jobOnly = events.events.filter((x) => !notices.includes(x.event)).map((x) => x.event);
+    const all = await sse(`/events?since=0&job=${upload.body.id}`, {}, (e) => e.filter((x) => !notices.includes(x.event)).length >= jobOnly.length);
+    conform('GET', '/events', all.status, all.contentType, all.body);
+    const fromAll = all.events.filter((x) => !notices.includes(x.event));
+    expect(fromAll.map((x) => x.event)).toEqual(jobOnly);
+    for (const e of fromAll) {
+      const { jobId, gid, ...event } = JSON.parse(e.data) as { jobId: number; gid: number };
+      expect(jobId).toBe(upload.body.id);
+      expect(gid).toBeGreaterThan(0);
+      expect(validateEvent(event), JSON.stringify(validateEvent.errors)).toBe(true);
+    }
     expect((await call('GET', '/jobs/export?format=csv&kind=upload')).status).toBe(200);
     const exported = await call<JobView[]>('GET', '/jobs/export?format=json&state=completed');
     expect(exported.body.length).toBeGreaterThanOrEqual(3);
