@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FerryError } from '../../shared/errors';
 import type { DestinationView } from '../../shared/destinations';
-import { JOB_KINDS, JOB_STATES, PRIORITIES, type JobKind, type JobState, type JobView, type Priority } from '../../shared/model';
+import { JOB_KINDS, JOB_STATES, PRIORITIES, type JobEvent, type JobKind, type JobState, type JobView, type Priority } from '../../shared/model';
 import { jobIdArg, listArg, type CommandLine } from './args';
 import { CliError, EXIT, usageError } from './cliError';
 import type { Connection } from './connection';
 import { healthText, jobsTable, stateText } from './format';
+import { followLog } from './logFollow';
+import { followSse } from './sseClient';
 
 /** Where the CLI writes; a stream's `drain` is awaited so a big log never piles up in memory. */
 export interface Output {
@@ -97,29 +99,17 @@ async function logs({ io, conn, line }: Ctx): Promise<number> {
       epoch = chunk.epoch;
     }
   }
-  await conn.follow('job.log', at, (chunk) => {
-    io.stdout.write(chunk.text);
-    offset = chunk.nextOffset;
-    epoch = chunk.epoch;
-    return chunk.eof ? 'done' : undefined;
-  });
+  await followLog(() => conn.relocate(), id, io.stdout);
   return jobExit(await conn.call('getJob', { id }), io, line.values['allow-partial'] === true);
 }
 
 /** Follows a job's events until it ends, telling stderr what happens; answers the exit code. */
 export async function waitFor(ctx: Ctx, id: number): Promise<number> {
-  let since = 0;
-  await ctx.conn.follow(
-    'job.events',
-    () => ({ id, since }),
-    (batch) => {
-      for (const e of batch.events) {
-        since = e.seq;
-        if (e.type !== 'progress' && e.type !== 'log' && e.type !== 'heartbeat') ctx.io.stderr.write(`${new Date(e.ts).toISOString()} ${e.message}\n`);
-      }
-      return batch.end ? 'done' : undefined;
-    },
-  );
+  await followSse(() => ctx.conn.relocate(), `/jobs/${id}/events?since=0`, (event) => {
+    if (['progress', 'log', 'heartbeat', 'missed'].includes(event.event)) return;
+    const e = JSON.parse(event.data) as JobEvent;
+    ctx.io.stderr.write(`${new Date(e.ts).toISOString()} ${e.message}\n`);
+  });
   const job = await ctx.conn.call('getJob', { id });
   await write(ctx.io.stdout, `Job ${id} ${stateText(job)}\n`);
   return jobExit(job, ctx.io, ctx.line.values['allow-partial'] === true);

@@ -1,24 +1,28 @@
 import http from 'node:http';
-import WebSocket from 'ws';
-import type { CommandInput, CommandName, CommandResult, StreamName, StreamParams, StreamPayload } from '../../shared/contract';
-import { HTTP_ROUTES, type WsServerFrame } from '../../shared/wire';
-import { backoffDelay, type BackoffPolicy } from '../../shared/backoff';
+import type { CommandInput, CommandName, CommandResult } from '../../shared/contract';
+import { HTTP_ROUTES } from '../../shared/wire';
 import { fromWireError } from '../../shared/errors';
 import { readBody } from '../util/readBody';
 import { CliError, EXIT } from './cliError';
-import type { Instance } from './instance';
+import { latestInstance, type Instance } from './instance';
 
 const CALL_TIMEOUT_MS = 60_000;
-/** A follow survives this many dropped sockets in a row (an instance restarting, say). */
-const RECONNECTS = 5;
-const RECONNECT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 4000 };
 
 /** Socket failures that mean nothing listens there any more: the instance file is stale. */
 const GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH']);
 
-/** Talks to one running instance: commands over HTTP with the bearer token, streams over its WebSocket. */
+/** Talks to one running instance: commands over HTTP with the bearer token (streams: sseClient, logFollow). */
 export class Connection {
-  constructor(readonly instance: Instance) {}
+  constructor(public instance: Instance) {}
+
+  /**
+   * The instance file read again, for a follow that reconnects: an instance that restarted has a
+   * new port and token, and the calls after the follow go there too.
+   */
+  relocate(): Instance {
+    this.instance = latestInstance(this.instance);
+    return this.instance;
+  }
 
   /** A command of the contract, typed. */
   call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandResult<K>> {
@@ -60,71 +64,6 @@ export class Connection {
         );
       });
       req.end(body);
-    });
-  }
-
-  /**
-   * Follows a stream until `onPayload` answers 'done'. A dropped socket is reopened (up to a few
-   * times) with the parameters `params()` gives then, so a follower resumes where it was.
-   */
-  async follow<K extends StreamName>(name: K, params: () => StreamParams<K>, onPayload: (payload: StreamPayload<K>) => 'done' | void): Promise<void> {
-    let connected = false;
-    for (let dropped = 0; ; ) {
-      const outcome = await this.followOnce(name, params(), onPayload);
-      if (outcome === 'done') return;
-      if (outcome === 'refused' && !connected) {
-        const { pid, origin, file } = this.instance;
-        throw new CliError(EXIT.noInstance, `Ferry (pid ${pid}) does not answer at ${origin}. The instance file ${file} looks stale; start Ferry again.`);
-      }
-      if (outcome === 'dropped') connected = true;
-      if (++dropped > RECONNECTS) throw new CliError(EXIT.server, `${name}: the connection to Ferry at ${this.instance.origin} was lost`);
-      await new Promise((r) => setTimeout(r, backoffDelay(dropped, RECONNECT_BACKOFF)));
-    }
-  }
-
-  /** 'refused' when the socket never opened, 'dropped' when an open one closed before the end. */
-  private followOnce<K extends StreamName>(name: K, params: StreamParams<K>, onPayload: (payload: StreamPayload<K>) => 'done' | void): Promise<'done' | 'dropped' | 'refused'> {
-    const { origin, token } = this.instance;
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { Authorization: `Bearer ${token}` } });
-      let settled = false;
-      let opened = false;
-      const settle = (outcome: 'done' | 'dropped' | 'refused' | Error) => {
-        if (settled) return;
-        settled = true;
-        ws.removeAllListeners('close');
-        ws.on('error', () => undefined);
-        ws.close();
-        if (outcome instanceof Error) reject(outcome);
-        else resolve(outcome);
-      };
-      ws.on('unexpected-response', (_req, res) => {
-        settle(res.statusCode === 401 ? new CliError(EXIT.noInstance, `Ferry at ${origin} refused the token of ${this.instance.file}; the file is stale.`) : new CliError(EXIT.server, `${name}: WebSocket upgrade answered ${res.statusCode}`));
-      });
-      ws.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code && GONE.has(err.code)) settle(opened ? 'dropped' : 'refused');
-        else settle(new CliError(EXIT.server, `${name}: ${err.message}`));
-      });
-      ws.on('close', () => settle(opened ? 'dropped' : 'refused'));
-      ws.on('open', () => {
-        opened = true;
-        ws.send(JSON.stringify({ t: 'sub', id: 1, name, params }));
-      });
-      ws.on('message', (data) => {
-        let frame: WsServerFrame;
-        try {
-          frame = JSON.parse(data.toString()) as WsServerFrame;
-        } catch {
-          return settle(new CliError(EXIT.server, `${name}: malformed frame from Ferry`));
-        }
-        if (frame.t !== 'msg' || frame.id !== 1) return;
-        if ('error' in frame.msg) return settle(fromWireError(frame.msg.error));
-        try {
-          if (onPayload(frame.msg.payload as StreamPayload<K>) === 'done') settle('done');
-        } catch (err) {
-          settle(err as Error);
-        }
-      });
     });
   }
 }

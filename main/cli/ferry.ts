@@ -1,7 +1,7 @@
 /**
  * `ferry`: the command line of a running Ferry (desktop app or `ferry serve`). It finds the
  * instance through `<dataDir>/instance.json`, calls its commands over HTTP with the bearer token
- * and follows its streams over the WebSocket. Exit codes: see EXIT in cliError.ts.
+ * and follows logs and events through the versioned API (/api/v1). Exit codes: see EXIT in cliError.ts.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

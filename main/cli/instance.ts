@@ -70,3 +70,12 @@ export function findInstance(dataDir: string): Instance {
   }
   return { url, port: port!, token, pid: pid!, host: typeof info.host === 'string' ? info.host : 'web', origin, file, dataDir };
 }
+
+/** The instance file read again (a restarted instance has a new port and token), else the one we had. */
+export function latestInstance(known: Instance): Instance {
+  try {
+    return findInstance(known.dataDir);
+  } catch {
+    return known;
+  }
+}

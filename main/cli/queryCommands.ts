@@ -4,7 +4,6 @@ import { JOB_EVENT_TYPES, type JobEvent } from '../../shared/model';
 import { jobIdArg, listArg } from './args';
 import { EXIT, usageError } from './cliError';
 import { jobExit, write, type Ctx } from './commands';
-import { findInstance, type Instance } from './instance';
 import { eventLine, searchTable, statsText } from './format';
 import { followSse } from './sseClient';
 
@@ -34,15 +33,6 @@ export async function stats(ctx: Ctx): Promise<number> {
   const result = await ctx.conn.call('jobStats', { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
   await write(ctx.io.stdout, values.json ? `${JSON.stringify(result, null, 2)}\n` : statsText(result));
   return EXIT.ok;
-}
-
-/** The instance file read again (a restarted instance has a new port and token), else the one we had. */
-function relocate(ctx: Ctx): Instance {
-  try {
-    return findInstance(ctx.conn.instance.dataDir);
-  } catch {
-    return ctx.conn.instance;
-  }
 }
 
 /**
@@ -79,7 +69,7 @@ export async function events(ctx: Ctx): Promise<number> {
   const onInt = () => own?.abort();
   if (own) process.once('SIGINT', onInt);
   try {
-    const outcome = await followSse(() => relocate(ctx), path, (event) => {
+    const outcome = await followSse(() => ctx.conn.relocate(), path, (event) => {
       if (event.event === 'heartbeat' || event.event === 'missed' || !event.id) {
         if (event.event === 'missed') ctx.io.stderr.write(`ferry: ${(JSON.parse(event.data) as { missed: number }).missed} older events are no longer kept\n`);
         return;

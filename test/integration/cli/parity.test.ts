@@ -315,6 +315,21 @@ describe('ferry events', () => {
     expect(follow.stderr.text).toMatch(new RegExp(`ferry: job ${long.id} canceled`));
   });
 
+  it('logs -f follows a log across a kill -9 and restart of ferry serve, every byte once', async () => {
+    const job = await demo(60, 60, 'log across a crash');
+    const follow = startCli(dataDir, ['logs', '-f', String(job.id)], { cwd: work });
+    await follow.stdout.waitFor(/Processing 'item_0*3'/);
+    await ferry.kill9();
+    // The instance comes back on another port with another token; the job is recovered and runs on.
+    ferry = await startServedFerry(dataDir, ['--allow-command-jobs']);
+    const code = await follow.code;
+    expect(follow.stderr.text).toBe('');
+    expect(code).toBe(0);
+    const res = await fetch(new URL(`/api/v1/jobs/${job.id}/log`, ferry.url), { headers: { Authorization: `Bearer ${ferry.token}` } });
+    expect(follow.stdout.text).toBe(await res.text());
+    expect(follow.stdout.text).toContain('"result": "success"');
+  });
+
   it('-f without an id follows every job until stopped, across a restart of ferry serve', async () => {
     const controller = new AbortController();
     const follow = startCli(dataDir, ['events', '-f', '--json', '--types', 'created,priority,completed'], { cwd: work, signal: controller.signal });

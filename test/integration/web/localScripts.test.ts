@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dispatchCommand } from '../../../main/engine/index';
+import { dispatchCommand, type Engine } from '../../../main/engine/index';
 import { watchLocalScripts, type LocalScripts } from '../../../main/hosts/desktop/localScripts';
 import { startEngine } from '../../helpers/engineFixture';
 import { waitUntil } from '../../helpers/servedFerry';
@@ -24,7 +24,7 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function start(): { scripts: LocalScripts; dataDir: string; setAllowed(on: boolean): Promise<void>; file: () => InstanceFile | null } {
+function start(): { scripts: LocalScripts; dataDir: string; engine: Engine; setAllowed(on: boolean): Promise<void>; file: () => InstanceFile | null } {
   const { engine, dataDir, dispose } = startEngine();
   const scripts = watchLocalScripts(engine, dataDir);
   cleanups.push(async () => {
@@ -35,6 +35,7 @@ function start(): { scripts: LocalScripts; dataDir: string; setAllowed(on: boole
   return {
     scripts,
     dataDir,
+    engine,
     setAllowed: async (on) => {
       const res = await dispatchCommand(engine, 'updateSettings', { allowLocalScripts: on });
       expect(res.ok).toBe(true);
@@ -96,6 +97,14 @@ describe('Allow local scripts (the desktop app)', () => {
     const status = await runCli(ferry.dataDir, ['status']);
     expect(status.stderr).toBe('');
     expect(status.code).toBe(0);
+    // It follows a job's log and events through the API alone (this server has no WebSocket).
+    const made = await dispatchCommand(ferry.engine, 'createDemoJob', { items: 5, itemDelayMs: 20, failRate: 0, linesPerItem: 1 });
+    expect(made.ok).toBe(true);
+    const id = String((made as { value: { id: number } }).value.id);
+    const followed = await runCli(ferry.dataDir, ['logs', '-f', id]);
+    expect(followed).toMatchObject({ code: 0, stderr: '' });
+    expect(followed.stdout).toContain('"result": "success"');
+    expect((await runCli(ferry.dataDir, ['events', '-f', id])).code).toBe(0);
 
     await ferry.setAllowed(false);
     await waitUntil('the scripts-off marker', async () => ferry.file()?.scripts === false || undefined, 20_000);
