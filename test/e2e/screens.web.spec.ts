@@ -235,6 +235,8 @@ test.describe('screens', () => {
   });
 
   test('webhooks', async ({ page, ferry }) => {
+    // Four pictures a screen (two themes at two widths) take a while on a busy machine.
+    test.setTimeout(180_000);
     const hooks = new WebhooksPage(page);
     await hooks.shell.open(ferry.url);
     await hooks.open();
@@ -262,7 +264,7 @@ test.describe('screens', () => {
   });
 
   test('new download and command sheets', async ({ page, ferry }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(240_000);
     const jobs = new JobsPage(page);
     await jobs.open(ferry.url);
     await page.getByRole('button', { name: 'Download', exact: true }).click();
@@ -293,6 +295,7 @@ test.describe('screens', () => {
   });
 
   test('watched folders', async ({ page, ferry, temp }) => {
+    test.setTimeout(180_000);
     const jobs = new JobsPage(page);
     await jobs.open(ferry.url);
     await jobs.shell.go('watch');
