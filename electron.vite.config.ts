@@ -39,7 +39,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: 'out/renderer',
-      minify: true,
+      // FERRY_NO_MINIFY=1 keeps function names, for a CPU profile (bench/rendererPerf.mjs --profile).
+      minify: process.env.FERRY_NO_MINIFY !== '1',
       rollupOptions: { input: { index: resolve('renderer/index.html') } },
     },
   },

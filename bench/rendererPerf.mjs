@@ -2,11 +2,20 @@
 // second in the detail panel (its Log tab open), while the table is scrolled. Counts the main thread's long tasks
 // (PerformanceObserver 'longtask') over ~10 s and fails when any exceeds 50 ms.
 //
-//   node scripts/build.mjs && node bench/rendererPerf.mjs [--jobs 10000] [--seconds 10] [--lines-per-item 30]
+//   node scripts/build.mjs && node bench/rendererPerf.mjs [--jobs 10000] [--seconds 10] [--lines-per-item 30] [--profile] [--trace]
+//
+// --profile samples the page's main thread (CDP Profiler) while it measures and prints, for every
+// stretch of over 50 ms without an idle sample, the functions that took its time (self time), and
+// writes the whole profile to $TMPDIR/ferry-renderer.cpuprofile (open it in Chromium's DevTools).
+// Function names need a bundle built without minifying: FERRY_NO_MINIFY=1 node scripts/build.mjs.
+// --trace records Chromium's performance trace ($TMPDIR/ferry-renderer-trace.json, for DevTools'
+// Performance panel) and prints what each task over 50 ms spent its time on (script, style,
+// layout, paint), with the size of each style recalculation and layout, and the task's CPU time
+// beside its duration: on a busy machine a task lasts longer than the CPU it gets.
 //
 // Not part of `npm test` or `npm run bench`: it needs Debian's Chromium (/usr/bin/chromium).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,12 +28,18 @@ const { values } = parseArgs({
     budget: { type: 'string', default: '50' },
     // A demo item writes this many lines plus one; at ~650 items a second, 30 makes ~20,000 lines/s (it varies with the machine's load: the figure measured is printed).
     'lines-per-item': { type: 'string', default: '30' },
+    profile: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
   },
 });
 const JOBS = Number(values.jobs);
 const SECONDS = Number(values.seconds);
 const BUDGET_MS = Number(values.budget);
 const LINES_PER_ITEM = Number(values['lines-per-item']);
+const PROFILE = values.profile;
+const TRACE = values.trace;
+const PROFILE_FILE = join(tmpdir(), 'ferry-renderer.cpuprofile');
+const TRACE_FILE = join(tmpdir(), 'ferry-renderer-trace.json');
 const CHROMIUM = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
 
 const log = (...args) => console.log(`[rendererPerf]`, ...args);
@@ -49,6 +64,84 @@ function serve(dataDir) {
     child.once('exit', (code) => reject(new Error(`ferry serve exited with ${code}:\n${output}`)));
   });
   return { child, url };
+}
+
+/**
+ * Stretches of a CPU profile over `minMs` without an idle sample (the long tasks, near enough), each
+ * with the functions that took most of its time (self time) and the stack under the top one.
+ */
+function busyStretches(profile, minMs) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
+  const idle = (n) => n.callFrame.functionName === '(idle)' || n.callFrame.functionName === '(program)';
+  const out = [];
+  let t = profile.startTime;
+  let stretch = null;
+  const close = () => {
+    if (stretch && (stretch.end - stretch.start) / 1000 > minMs) {
+      const top = [...stretch.self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+      const stacks = [...stretch.stacks.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+      out.push(`busy ${((stretch.end - stretch.start) / 1000).toFixed(0)} ms at ${((stretch.start - profile.startTime) / 1e6).toFixed(2)} s: ` + top.map(([k, us]) => `${k} ${(us / 1000).toFixed(1)} ms`).join('; '));
+      for (const [k, us] of stacks) out.push(`    ${(us / 1000).toFixed(1)} ms in ${k}`);
+    }
+    stretch = null;
+  };
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    const node = nodes.get(profile.samples[i]);
+    if (idle(node)) {
+      close();
+      continue;
+    }
+    if (!stretch) stretch = { start: t - dt, end: t, self: new Map(), stacks: new Map() };
+    const next = profile.timeDeltas[i + 1] ?? 0;
+    stretch.end = t + next;
+    stretch.self.set(name(node), (stretch.self.get(name(node)) ?? 0) + next);
+    // The stack, innermost first, five frames deep.
+    const stack = [];
+    for (let id = node.id; id !== undefined && stack.length < 6; id = parent.get(id)) {
+      const f = nodes.get(id);
+      if (f.callFrame.functionName !== '(root)') stack.push(name(f));
+    }
+    const key = stack.join(' < ');
+    stretch.stacks.set(key, (stretch.stacks.get(key) ?? 0) + next);
+  }
+  close();
+  return out.length ? out : [`no stretch over ${minMs} ms without an idle sample`];
+}
+
+/** The tasks of a Chromium trace's renderer main thread over `minMs`, and what they were made of. */
+function longTaskParts(trace, minMs) {
+  const events = trace.traceEvents ?? trace;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const mine = events.filter((e) => e.pid === main?.pid && e.tid === main?.tid && e.ph === 'X');
+  const tasks = mine.filter((e) => e.name === 'RunTask' && e.dur > minMs * 1000);
+  const out = [];
+  let cpuOver = 0;
+  for (const task of tasks) {
+    const inner = mine.filter((e) => e !== task && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= task.ts + task.dur);
+    const parts = new Map();
+    for (const e of inner) {
+      if (!['FunctionCall', 'EventDispatch', 'TimerFire', 'FireAnimationFrame', 'UpdateLayoutTree', 'Layout', 'Paint', 'PrePaint', 'Layerize', 'ParseHTML', 'v8.run', 'MajorGC', 'MinorGC', 'V8.GC_SCAVENGER', 'ScrollLayer', 'HitTest', 'UpdateLayer', 'IntersectionObserverController::computeIntersections', 'ResizeObserverController::NotifyObservers'].includes(e.name)) continue;
+      let label = e.name;
+      if (e.name === 'Layout') label += ` (${e.args?.beginData?.dirtyObjects}/${e.args?.beginData?.totalObjects} objects, ${e.args?.beginData?.partialLayout ? 'partial' : 'full'})`;
+      if (e.name === 'UpdateLayoutTree') label += ` (${e.args?.elementCount} elements)`;
+      if (e.name === 'FunctionCall') label += ` ${e.args?.data?.functionName || ''} ${String(e.args?.data?.url ?? '').split('/').pop()}:${e.args?.data?.lineNumber ?? ''}`;
+      const [us, cpu, n] = parts.get(label) ?? [0, 0, 0];
+      parts.set(label, [us + e.dur, cpu + (e.tdur ?? 0), n + 1]);
+    }
+    const top = [...parts.entries()].sort((a, b) => b[1][0] - a[1][0]).slice(0, 8);
+    const ms = (us) => (us / 1000).toFixed(1);
+    // dur is the time the task took, tdur the CPU time its thread had: on a machine shared with
+    // other work the two part (the thread waited for a CPU).
+    out.push(`task ${ms(task.dur)} ms (CPU ${ms(task.tdur ?? 0)} ms): ${top.map(([k, [us, cpu, n]]) => `${k} ${ms(us)} ms (CPU ${ms(cpu)})${n > 1 ? ` ×${n}` : ''}`).join('; ')}`);
+    cpuOver += (task.tdur ?? 0) > minMs * 1000 ? 1 : 0;
+  }
+  out.push(`${tasks.length} tasks over ${minMs} ms; ${cpuOver} of them with over ${minMs} ms of CPU time on the page's thread`);
+  return out;
 }
 
 function client(url) {
@@ -125,6 +218,14 @@ try {
 
   await page.getByTestId(`job-row-${firehose.id}`).click();
   await page.getByTestId('log-tail').and(page.locator('[data-status="live"]')).waitFor();
+  if (TRACE) await browser.startTracing(page, { path: TRACE_FILE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
+  let cdp;
+  if (PROFILE) {
+    cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   const table = page.getByTestId('job-list');
   const box = await table.boundingBox();
   const linesAt = async () => Number(await page.getByTestId('log-tail').getAttribute('data-line-count'));
@@ -154,6 +255,14 @@ try {
     const frames = window.__frames.slice(1).sort((a, b) => a - b);
     return { tasks: window.__longTasks, frames };
   });
+  if (TRACE) log(`trace: ${TRACE_FILE}`);
+  if (TRACE) for (const line of longTaskParts(JSON.parse((await browser.stopTracing()).toString()), BUDGET_MS)) log(line);
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(PROFILE_FILE, JSON.stringify(profile));
+    log(`CPU profile: ${PROFILE_FILE}`);
+    for (const line of busyStretches(profile, BUDGET_MS)) log(line);
+  }
   const lines = await linesAt();
   const rate = Math.round((lines - linesBefore) / ((Date.now() - start) / 1000));
   const rendered = await page.locator('[data-testid^="job-row-"]').count();

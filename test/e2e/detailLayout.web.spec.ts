@@ -86,7 +86,7 @@ test.describe('detail pane layout', () => {
       expect(spill).toBe(0);
       await expect(jobs.detail.getByRole('button', { name: 'Close job detail' })).toBeInViewport();
       await expect(jobs.row(job.id)).toBeInViewport();
-      await shootBothThemes(page, `detail-${viewport}`);
+      await shootBothThemes(page, `detail-${viewport}`, { currentSize: true });
       expect(await axeBothThemes(page, `detail-${viewport}`)).toEqual([]);
     }
   });
@@ -115,6 +115,6 @@ test.describe('detail pane layout', () => {
     await path.getByRole('button', { name: `Copy path ${longName}` }).click();
     await jobs.shell.expectToast('Path copied');
     expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(longName);
-    await shootBothThemes(page, 'detail-files-800');
+    await shootBothThemes(page, 'detail-files-800', { currentSize: true });
   });
 });

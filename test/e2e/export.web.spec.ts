@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { JobsPage } from './pages/jobsPage';
 import { waitForState } from './support/jobs';
-import { shootBothThemes } from './support/screens';
+import { expectInWindow, shootBothThemes } from './support/screens';
 
 test.describe('export', () => {
   test('Export downloads the filtered jobs as CSV and JSON', async ({ page, ferry }) => {
@@ -25,7 +25,7 @@ test.describe('export', () => {
     await expect(page.getByRole('button', { name: 'Export' })).toHaveAttribute('title', 'Export the 2 matching jobs as CSV or JSON');
     await page.getByRole('button', { name: 'Export' }).click();
     await expect(page.getByRole('menu', { name: 'Export the 2 matching jobs' })).toBeVisible();
-    await shootBothThemes(page, 'jobs-export-menu', { keepMouse: true });
+    await shootBothThemes(page, 'jobs-export-menu', { keepMouse: true, currentSize: true });
     await page.keyboard.press('Escape');
 
     const csv = await jobs.export('CSV');
@@ -47,7 +47,14 @@ test.describe('export', () => {
     await expect(exportButton).toBeVisible();
     const [button, search] = await Promise.all([exportButton.boundingBox(), jobs.search.boundingBox()]);
     expect(Math.abs(button!.y - search!.y)).toBeLessThan(12);
-    await shootBothThemes(page, 'jobs-export-800');
+    await shootBothThemes(page, 'jobs-export-800', { currentSize: true });
+    await exportButton.click();
+    const menu = page.getByRole('menu', { name: 'Export the 2 matching jobs' });
+    await expect(menu).toBeVisible();
+    await expectInWindow(page, menu);
+    await shootBothThemes(page, 'jobs-export-menu-800', { keepMouse: true, currentSize: true });
+    await page.keyboard.press('Escape');
+    await expect(menu).toBeHidden();
 
     // In the browser the download is the export: nothing piles up in the engine's data folder.
     const exports = join(ferry.dataDir, 'exports');

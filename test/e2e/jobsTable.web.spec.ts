@@ -113,6 +113,28 @@ test.describe('jobs table', () => {
     await expect(jobs.contextMenu).toBeHidden();
   });
 
+  test('keyboard: the first Tab shows "Skip to content", which lands past the sidebar, and the focused control wears a ring', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    await jobs.open(ferry.url);
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    // Out of sight until it has the focus.
+    await expect(skip).not.toBeInViewport();
+    await page.keyboard.press('Tab');
+    await expect(skip).toBeFocused();
+    await expect(skip).toBeInViewport();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('main#main')).toBeFocused();
+    // The next Tab is inside the main area, not in the sidebar.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document.activeElement?.closest('main') !== null)).toBe(true);
+    const ring = await page.evaluate(() => {
+      const w = globalThis as unknown as { document: { activeElement: unknown }; getComputedStyle(el: unknown): { outlineStyle: string; outlineWidth: string; boxShadow: string } };
+      const style = w.getComputedStyle(w.document.activeElement);
+      return { outline: `${style.outlineStyle} ${style.outlineWidth}`, shadow: style.boxShadow };
+    });
+    expect(ring.outline !== 'none 0px' || ring.shadow !== 'none', `focus ring: ${JSON.stringify(ring)}`).toBe(true);
+  });
+
   test('keyboard: arrows move the selection, ? shows the shortcuts, Ctrl/Cmd+F searches, Ctrl/Cmd+O starts an upload', async ({ page, ferry }) => {
     const made = await createDemoJobs(ferry, 3, SLOW, 1);
     const ids = made.map((j) => j.id).reverse();

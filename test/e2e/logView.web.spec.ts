@@ -63,6 +63,26 @@ test.describe('log view', () => {
     await expect(jobs.panel.logSummary('footer')).toBeVisible();
   });
 
+  test('in a narrow pane every wrapped line fits the rows it is given, punctuation and all', async ({ page, ferry }) => {
+    const jobs = new JobsPage(page);
+    await page.setViewportSize({ width: 800, height: 720 });
+    await jobs.open(ferry.url);
+    // A demo job's lines are mostly punctuation where they wrap: "[ 12 / 40 ] Processing 'item_12'...".
+    const job = await ferry.call<{ id: number }>('createDemoJob', { name: 'Narrow wrap', items: 40, itemDelayMs: 0, linesPerItem: 2, failRate: 0.2 });
+    await jobs.select(job.id);
+    await jobs.panel.waitForEnd();
+    await expect(jobs.log).toHaveAttribute('data-wrap', 'true');
+    const cut = () =>
+      jobs.log.locator('.log-line').evaluateAll((els) => els.filter((el) => el.scrollHeight > el.clientHeight + 1).map((el) => el.textContent ?? ''));
+    for (const at of ['End', 'Home']) {
+      await jobs.log.focus();
+      await page.keyboard.press(at);
+      // Taller than one row somewhere (the lines do wrap), and none drawn over the next.
+      await expect.poll(() => jobs.log.locator('.log-line').evaluateAll((els) => els.some((el) => el.clientHeight > 18))).toBe(true);
+      expect(await cut()).toEqual([]);
+    }
+  });
+
   test('long lines wrap without overlapping, search marks matches inside them, and Wrap can be turned off', async ({ page, ferry }) => {
     const jobs = new JobsPage(page);
     const sheet = new UploadSheet(page);

@@ -61,5 +61,15 @@ test.describe('pipelines from the upload sheet', () => {
     await jobs.detail.getByRole('button', { name: 'Verify', exact: true }).click();
     await expect.poll(async () => (await ferry.call<JobPage>('listJobs', { kind: ['verify'] })).jobs.map((j) => j.state), { timeout: 15_000 }).toEqual(['completed']);
     await jobs.expectState('completed');
+    // The verify job's footer says what it checked (it sent nothing); the upload's, what it sent; both in one file's words.
+    const verify = (await ferry.call<JobPage>('listJobs', { kind: ['verify'] })).jobs[0]!;
+    await expect(jobs.detail).toHaveAttribute('data-job-id', String(verify.id));
+    await expect(jobs.panel.footer).toContainText(/Verified \d/);
+    await expect(jobs.panel.footer).not.toContainText('Sent');
+    await expect(jobs.panel.footer.getByText('Processed')).toHaveText('Processed 1 file');
+    const upload = (await ferry.call<JobPage>('listJobs', { kind: ['upload'] })).jobs[0]!;
+    await jobs.select(upload.id);
+    await expect(jobs.panel.footer).toContainText(/Sent \d/);
+    await expect(jobs.panel.footer.getByText('Processed')).toHaveText('Processed 1 file');
   });
 });

@@ -16,7 +16,7 @@ import { WebhooksPage } from './pages/webhooksPage';
 import { dropFiles, leaveDrag } from './support/dropFiles';
 import { bytesOf, writeTree } from './support/files';
 import { createDemoJobs, waitForState } from './support/jobs';
-import { dismissToasts, shootBothThemes } from './support/screens';
+import { dismissToasts, expectInWindow, NARROW, shootBothThemes, WIDE } from './support/screens';
 
 // Three independent sets of screens: they run side by side on two workers.
 test.describe.configure({ mode: 'parallel' });
@@ -39,7 +39,7 @@ test.describe('screens', () => {
   });
 
   test('jobs, job detail tabs and dialogs', async ({ page, ferry, temp }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(480_000);
     const jobs = new JobsPage(page);
     await finishedWork(ferry);
     const source = temp.make();
@@ -51,7 +51,8 @@ test.describe('screens', () => {
     await waitForState(ferry, upload.id, ['completed']);
 
     const names = ['Lidar sweep — north transect', 'Hyperspectral tiles, field 7', 'Sequencer run 2025-03-14', 'Thermal drone flight 22', 'Radar archive import', 'Camera trap batch 9'];
-    const sizes = [240, 600, 1400, 5000, 5000, 5000];
+    // The last one still runs when the confirm sheet is shot, after every other screen at two widths.
+    const sizes = [240, 600, 1400, 5000, 5000, 50_000];
     const live: { id: number }[] = [];
     for (const [i, name] of names.entries()) {
       live.push(await ferry.call<{ id: number }>('createDemoJob', { name, items: sizes[i], itemDelayMs: 40, linesPerItem: 2, failRate: 0.05 }));
@@ -75,10 +76,16 @@ test.describe('screens', () => {
     await jobs.select(live[0]!.id);
     await jobs.select(live[2]!.id, ['Shift']);
     await expect(jobs.bulkBar).toContainText('3 selected');
-    await jobs.openContextMenu(live[1]!.id);
-    await expect(jobs.contextMenu).toContainText('Copy job ids');
-    await shootBothThemes(page, 'context-menu', { keepMouse: true });
-    await page.keyboard.press('Escape');
+    // A menu closes when the window is resized: it is opened again at each width.
+    for (const width of [WIDE, NARROW]) {
+      await page.setViewportSize({ width, height: 860 });
+      await jobs.openContextMenu(live[1]!.id);
+      await expect(jobs.contextMenu).toContainText('Copy job ids');
+      await expectInWindow(page, jobs.contextMenu);
+      await shootBothThemes(page, width === NARROW ? `context-menu-${NARROW}` : 'context-menu', { keepMouse: true, currentSize: true });
+      await page.keyboard.press('Escape');
+    }
+    await page.setViewportSize({ width: 1360, height: 860 });
 
     await jobs.select(live[3]!.id);
     await expect.poll(() => jobs.panel.lineCount()).toBeGreaterThan(60);
@@ -123,7 +130,7 @@ test.describe('screens', () => {
   });
 
   test('upload sheet, browse, destinations, stats and settings', async ({ page, ferry, temp }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(480_000);
     const jobs = new JobsPage(page);
     const sheet = new UploadSheet(page);
     await finishedWork(ferry);
@@ -228,6 +235,8 @@ test.describe('screens', () => {
   });
 
   test('webhooks', async ({ page, ferry }) => {
+    // Four pictures a screen (two themes at two widths) take a while on a busy machine.
+    test.setTimeout(180_000);
     const hooks = new WebhooksPage(page);
     await hooks.shell.open(ferry.url);
     await hooks.open();
@@ -255,7 +264,7 @@ test.describe('screens', () => {
   });
 
   test('new download and command sheets', async ({ page, ferry }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(240_000);
     const jobs = new JobsPage(page);
     await jobs.open(ferry.url);
     await page.getByRole('button', { name: 'Download', exact: true }).click();
@@ -286,6 +295,7 @@ test.describe('screens', () => {
   });
 
   test('watched folders', async ({ page, ferry, temp }) => {
+    test.setTimeout(180_000);
     const jobs = new JobsPage(page);
     await jobs.open(ferry.url);
     await jobs.shell.go('watch');

@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
+import { plural } from '../../../shared/plural';
 import { showTheme, type ThemeName } from './screens';
 
 /** One axe finding, short enough to read in a test failure. */
@@ -47,5 +48,10 @@ async function settled(page: Page): Promise<void> {
 
 /** axe on the current screen in both themes; returns the findings of both. */
 export async function axeBothThemes(page: Page, screen: string): Promise<AxeFinding[]> {
-  return [...(await axeFindings(page, screen, 'light')), ...(await axeFindings(page, screen, 'dark'))];
+  const light = await axeFindings(page, screen, 'light');
+  const dark = await axeFindings(page, screen, 'dark');
+  // Every screen checked, wherever, shows in the run's output with its result.
+  const width = page.viewportSize()?.width;
+  console.log(`axe ${screen}${width ? ` at ${width} px` : ''}: ${light.length} ${plural(light.length, 'violation')} in the light theme, ${dark.length} in the dark`);
+  return [...light, ...dark];
 }

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export type ThemeName = 'light' | 'dark';
 export const SCREENS_DIR = 'test-results/screens';
@@ -18,18 +18,56 @@ export async function showTheme(page: Page, theme: ThemeName): Promise<void> {
   shown.set(page, theme);
 }
 
-/**
- * Saves `test-results/screens/<screen>-<theme>.png` for both themes, starting with the theme on
- * screen so each screen costs one switch (a switch restyles the whole page).
- */
-export async function shootBothThemes(page: Page, screen: string, options: { keepMouse?: boolean } = {}): Promise<void> {
-  mkdirSync(SCREENS_DIR, { recursive: true });
-  // A pointer left over a button would show it hovered.
-  if (!options.keepMouse) await page.mouse.move(1, 850);
+/** The window widths every screen is shot at: a desktop window and the narrowest layout. */
+export const WIDE = 1400;
+export const NARROW = 800;
+
+/** Resolves after the page has drawn two frames: a resize's observers and renders have run. */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const w = globalThis as unknown as { requestAnimationFrame(callback: () => void): number };
+        w.requestAnimationFrame(() => w.requestAnimationFrame(() => resolve()));
+      }),
+  );
+}
+
+async function shootThemes(page: Page, name: string): Promise<void> {
   const first = shown.get(page) ?? 'light';
   for (const theme of first === 'light' ? (['light', 'dark'] as const) : (['dark', 'light'] as const)) {
     await showTheme(page, theme);
-    await page.screenshot({ path: `${SCREENS_DIR}/${screen}-${theme}.png`, animations: 'disabled', caret: 'hide' });
+    await page.screenshot({ path: `${SCREENS_DIR}/${name}-${theme}.png`, animations: 'disabled', caret: 'hide' });
+  }
+}
+
+/**
+ * Saves the screen for both themes at 1400 px (`test-results/screens/<screen>-<theme>.png`) and at
+ * 800 px (`<screen>-800-<theme>.png`), then gives the window back its size. Each width starts with
+ * the theme on screen, so a width costs one theme switch (a switch restyles the whole page).
+ *
+ * `currentSize` shoots only the size the test set itself (a test about one width, or a menu, which
+ * closes when the window is resized).
+ */
+export async function shootBothThemes(page: Page, screen: string, options: { keepMouse?: boolean; currentSize?: boolean } = {}): Promise<void> {
+  mkdirSync(SCREENS_DIR, { recursive: true });
+  // A pointer left over a button would show it hovered.
+  const size = page.viewportSize();
+  if (!options.keepMouse) await page.mouse.move(1, (size?.height ?? 700) - 10);
+  if (options.currentSize || !size) {
+    await shootThemes(page, screen);
+    return;
+  }
+  for (const width of [WIDE, NARROW]) {
+    if (size.width !== width) {
+      await page.setViewportSize({ width, height: size.height });
+      await settled(page);
+    }
+    await shootThemes(page, width === NARROW ? `${screen}-${NARROW}` : screen);
+  }
+  if (size.width !== NARROW) {
+    await page.setViewportSize(size);
+    await settled(page);
   }
 }
 
@@ -44,4 +82,16 @@ export async function dismissToasts(page: Page): Promise<void> {
       .click({ timeout: 1000 })
       .catch(() => undefined);
   }
+}
+
+/** A menu, sheet or dialog lies wholly inside the window (none wider or taller than it). */
+export async function expectInWindow(page: Page, element: Locator): Promise<void> {
+  const box = await element.boundingBox();
+  const size = page.viewportSize();
+  expect(box, 'the element is on screen').not.toBeNull();
+  if (!box || !size) return;
+  expect(box.x, 'left edge inside the window').toBeGreaterThanOrEqual(0);
+  expect(box.y, 'top edge inside the window').toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width, 'right edge inside the window').toBeLessThanOrEqual(size.width);
+  expect(box.y + box.height, 'bottom edge inside the window').toBeLessThanOrEqual(size.height);
 }

@@ -4,7 +4,6 @@ import type { MouseEvent, ReactElement } from 'react';
 import {
   formatBytes,
   formatEta,
-  formatFullTimestamp,
   formatPercent,
   formatRate,
   formatState,
@@ -12,7 +11,7 @@ import {
   progressFraction,
 } from '../../../../shared/format';
 import type { JobView } from '../../../../shared/model';
-import { cachedCount } from '../../lib/formatCache';
+import { cachedCount, cachedFullTimestamp } from '../../lib/formatCache';
 import { openContextMenu } from '../../store/actions/dialogs';
 import { clickJob, targetIds } from '../../store/actions/selection';
 import { useShallow } from 'zustand/react/shallow';
@@ -105,7 +104,7 @@ export const JobRow = memo(function JobRow({ id, top, index }: JobRowProps): Rea
       <span role="gridcell" className="job-cell job-cell-size">
         {sizeOf(job)}
       </span>
-      <span role="gridcell" className="job-cell job-cell-created" title={formatFullTimestamp(job.createdAt)}>
+      <span role="gridcell" className="job-cell job-cell-created" title={cachedFullTimestamp(job.createdAt)}>
         {formatTimestamp(job.createdAt)}
       </span>
     </div>
