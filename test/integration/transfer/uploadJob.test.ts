@@ -81,9 +81,9 @@ describe('upload jobs to the built-in receiver', () => {
     const job = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src] }) as { value: { id: number } }).value;
     // Scan first (concurrency back to 1), then pull the file away before it is read.
     ferry.engine.services.jobs.limits.concurrency = 1;
-    const orig = ferry.engine.services.items.insertAll.bind(ferry.engine.services.items);
-    ferry.engine.services.items.insertAll = (id, items) => {
-      orig(id, items);
+    const orig = ferry.engine.services.items.insertBatch.bind(ferry.engine.services.items);
+    ferry.engine.services.items.insertBatch = (id, firstSeq, items) => {
+      orig(id, firstSeq, items);
       rmSync(join(src, 'gone.bin'));
     };
     ferry.engine.services.jobs.pump();
