@@ -57,7 +57,8 @@ export interface ItemsTable {
   /** Unfinished files with a saved resume state. */
   withSessions(jobId: number): ItemRow[];
   page(jobId: number, offset: number, limit: number, state?: ItemState): ItemRow[];
-  totals(jobId: number): { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number };
+  /** Counts and bytes of a job's files; with `fromSeq` and `toSeq`, of those numbered in [fromSeq, toSeq). */
+  totals(jobId: number, fromSeq?: number, toSeq?: number): { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number };
   /** Saved after every acknowledged chunk: the destination's resume state and confirmed bytes. */
   ack(jobId: number, seq: number, session: unknown, bytesDone: number): void;
   start(jobId: number, seq: number): void;
@@ -127,15 +128,15 @@ export class ItemsRepo implements ItemsTable {
     ) as ItemRow[];
   }
 
-  totals(jobId: number): { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number } {
+  totals(jobId: number, fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER): { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number } {
     return this.db
       .prepare(
         `SELECT COUNT(*) AS files, COALESCE(SUM(size), 0) AS bytes,
-                SUM(state = 'done') AS doneFiles, COALESCE(SUM(CASE WHEN state = 'done' THEN size ELSE 0 END), 0) AS doneBytes,
-                SUM(state = 'failed') AS failedFiles
-         FROM job_items WHERE job_id = ?`,
+                COALESCE(SUM(state = 'done'), 0) AS doneFiles, COALESCE(SUM(CASE WHEN state = 'done' THEN size ELSE 0 END), 0) AS doneBytes,
+                COALESCE(SUM(state = 'failed'), 0) AS failedFiles
+         FROM job_items WHERE job_id = ? AND seq >= ? AND seq < ?`,
       )
-      .get(jobId) as { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number };
+      .get(jobId, fromSeq, toSeq) as { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number };
   }
 
   /** Saved after every acknowledged chunk: the destination's resume state and confirmed bytes. */

@@ -96,12 +96,12 @@ export class UploadAttempt {
   private readonly params: UploadParams;
   private readonly jobId: number;
   private readonly protocol: UploadProtocol;
-  private readonly totals: { files: number; bytes: number };
+  private totals = { files: 0, bytes: 0 };
   private readonly metadata: Record<string, string>;
   private readonly destinationName: string;
   private readonly dest: ResolvedDestination;
-  private doneBytes: number;
-  private doneFiles: number;
+  private doneBytes = 0;
+  private doneFiles = 0;
   private failedFiles = 0;
   /** Bytes the destination confirmed so far of each file being sent, by item seq. */
   private readonly inflight = new Map<number, number>();
@@ -118,10 +118,6 @@ export class UploadAttempt {
     this.params = ctx.params;
     this.jobId = ctx.jobId;
     this.protocol = deps.destinations.protocol(this.params.destinationId);
-    const totals = deps.items.totals(this.jobId);
-    this.totals = totals;
-    this.doneBytes = totals.doneBytes;
-    this.doneFiles = totals.doneFiles;
     this.metadata = uploadMetadata(this.params);
     this.destinationName = deps.destinations.get(this.params.destinationId).name;
     this.dest = deps.destinations.resolve(this.params.destinationId);
@@ -129,6 +125,10 @@ export class UploadAttempt {
 
   async run(): Promise<RunnerOutcome> {
     const { ctx } = this;
+    const totals = await countInSteps(this.deps.items, this.jobId);
+    this.totals = totals;
+    this.doneBytes = totals.doneBytes;
+    this.doneFiles = totals.doneFiles;
     // Bytes a destination confirmed for files cut part-way (a restart, a pause): shown from the
     // first report, not 0 until the destination answers again.
     for (const it of this.deps.items.withSessions(this.jobId)) if (it.bytes_done > 0) this.inflight.set(it.seq, it.bytes_done);
@@ -452,6 +452,25 @@ export class UploadAttempt {
       standIn?.close();
     }
   }
+}
+
+/** Files counted at once when an attempt starts. */
+const COUNT_STEP = 50_000;
+
+/** A job's totals, counted a range of files at a time with the event loop free between ranges. */
+async function countInSteps(items: Pick<ItemsTable, 'totals' | 'count'>, jobId: number): Promise<ReturnType<ItemsTable['totals']>> {
+  const all = { files: 0, bytes: 0, doneFiles: 0, doneBytes: 0, failedFiles: 0 };
+  const last = items.count(jobId);
+  for (let from = 0; from < last; from += COUNT_STEP) {
+    const t = items.totals(jobId, from, from + COUNT_STEP);
+    all.files += t.files;
+    all.bytes += t.bytes;
+    all.doneFiles += t.doneFiles;
+    all.doneBytes += t.doneBytes;
+    all.failedFiles += t.failedFiles;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return all;
 }
 
 /** Done files read at once while the manifest is written. */
