@@ -177,7 +177,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
     db,
     items,
     dataDir,
-    createUpload: (input) => uploads.create(input),
+    createUpload: (input, filter) => uploads.create(input, filter),
     onJobFinished: (listener) => jobs.onFinished(listener),
     resolveDestination: (id) => destinations.resolveId(id),
   });

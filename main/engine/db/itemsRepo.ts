@@ -47,11 +47,18 @@ export interface ItemSession {
 export interface ItemsTable {
   /** Inserts a job's files in one transaction (tens of thousands in well under a second). */
   insertAll(jobId: number, items: NewItem[]): void;
+  /** Inserts the next files of a job, numbered on from `firstSeq`, in one transaction. */
+  insertBatch(jobId: number, firstSeq: number, items: readonly NewItem[]): void;
+  /** Removes up to `limit` of a job's files (a scan cut short); answers how many went. */
+  deleteSome(jobId: number, limit: number): number;
   count(jobId: number): number;
-  /** Files not yet done, in order. */
-  unfinished(jobId: number): ItemRow[];
+  /** Files not yet done, in order; with `afterSeq` and `limit`, one page of them. */
+  unfinished(jobId: number, afterSeq?: number, limit?: number): ItemRow[];
+  /** Unfinished files with a saved resume state. */
+  withSessions(jobId: number): ItemRow[];
   page(jobId: number, offset: number, limit: number, state?: ItemState): ItemRow[];
-  totals(jobId: number): { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number };
+  /** Counts and bytes of a job's files; with `fromSeq` and `toSeq`, of those numbered in [fromSeq, toSeq). */
+  totals(jobId: number, fromSeq?: number, toSeq?: number): { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number };
   /** Saved after every acknowledged chunk: the destination's resume state and confirmed bytes. */
   ack(jobId: number, seq: number, session: unknown, bytesDone: number): void;
   start(jobId: number, seq: number): void;
@@ -63,6 +70,8 @@ export interface ItemsTable {
   dropSession(jobId: number, seq: number): void;
   /** Every done file with its hash, in order: the manifest's lines. */
   manifest(jobId: number): { relative_path: string; sha256: string; size: number; location: string | null }[];
+  /** One page of the done files, in the order they were found (sorted by place), after `afterSeq`. */
+  donePage(jobId: number, afterSeq: number, limit: number): { seq: number; relative_path: string; sha256: string; size: number }[];
   /** Saved resume states of the jobs of one destination whose text contains `text` (an upload URL prefix). */
   sessionsContaining(destinationId: string, text: string): ItemSession[];
   /** Replaces saved resume states in one transaction. */
@@ -79,38 +88,55 @@ export class ItemsRepo implements ItemsTable {
 
   /** Inserts a job's files in one transaction (tens of thousands in well under a second). */
   insertAll(jobId: number, items: NewItem[]): void {
+    this.insertBatch(jobId, 0, items);
+  }
+
+  insertBatch(jobId: number, firstSeq: number, items: readonly NewItem[]): void {
     const stmt = this.db.prepare('INSERT INTO job_items (job_id, seq, path, relative_path, size, mtime_ms) VALUES (?, ?, ?, ?, ?, ?)');
     this.db.transaction(() => {
-      items.forEach((it, i) => stmt.run(jobId, i, it.path, it.relativePath, it.size, it.mtimeMs));
+      items.forEach((it, i) => stmt.run(jobId, firstSeq + i, it.path, it.relativePath, it.size, it.mtimeMs));
     })();
   }
 
+  deleteSome(jobId: number, limit: number): number {
+    return this.db.prepare('DELETE FROM job_items WHERE job_id = ? AND seq IN (SELECT seq FROM job_items WHERE job_id = ? ORDER BY seq DESC LIMIT ?)').run(jobId, jobId, limit).changes;
+  }
+
+  /**
+   * A job's files are numbered from 0 without gaps (they are only ever added at the end and removed
+   * all together), so their count is the last number plus one: read from the key, not counted.
+   */
   count(jobId: number): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM job_items WHERE job_id = ?').get(jobId) as { n: number }).n;
+    return ((this.db.prepare('SELECT MAX(seq) AS last FROM job_items WHERE job_id = ?').get(jobId) as { last: number | null }).last ?? -1) + 1;
   }
 
-  /** Files not yet done, in order. */
-  unfinished(jobId: number): ItemRow[] {
-    return this.db.prepare(`SELECT * FROM job_items WHERE job_id = ? AND state != 'done' ORDER BY seq`).all(jobId) as ItemRow[];
+  /** Files not yet done, in order; with `afterSeq` and `limit`, one page of them. */
+  unfinished(jobId: number, afterSeq = -1, limit = -1): ItemRow[] {
+    return this.db.prepare(`SELECT * FROM job_items WHERE job_id = ? AND seq > ? AND state != 'done' ORDER BY seq LIMIT ?`).all(jobId, afterSeq, limit) as ItemRow[];
   }
 
+  withSessions(jobId: number): ItemRow[] {
+    return this.db.prepare(`SELECT * FROM job_items WHERE job_id = ? AND session IS NOT NULL AND state != 'done' ORDER BY seq`).all(jobId) as ItemRow[];
+  }
+
+  /** Without a state, the page starts at the file numbered `offset` (numbers have no gaps): found by the key, not counted to. */
   page(jobId: number, offset: number, limit: number, state?: ItemState): ItemRow[] {
     return (
       state
         ? this.db.prepare('SELECT * FROM job_items WHERE job_id = ? AND state = ? ORDER BY seq LIMIT ? OFFSET ?').all(jobId, state, limit, offset)
-        : this.db.prepare('SELECT * FROM job_items WHERE job_id = ? ORDER BY seq LIMIT ? OFFSET ?').all(jobId, limit, offset)
+        : this.db.prepare('SELECT * FROM job_items WHERE job_id = ? AND seq >= ? ORDER BY seq LIMIT ?').all(jobId, offset, limit)
     ) as ItemRow[];
   }
 
-  totals(jobId: number): { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number } {
+  totals(jobId: number, fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER): { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number } {
     return this.db
       .prepare(
         `SELECT COUNT(*) AS files, COALESCE(SUM(size), 0) AS bytes,
-                SUM(state = 'done') AS doneFiles, COALESCE(SUM(CASE WHEN state = 'done' THEN size ELSE 0 END), 0) AS doneBytes,
-                SUM(state = 'failed') AS failedFiles
-         FROM job_items WHERE job_id = ?`,
+                COALESCE(SUM(state = 'done'), 0) AS doneFiles, COALESCE(SUM(CASE WHEN state = 'done' THEN size ELSE 0 END), 0) AS doneBytes,
+                COALESCE(SUM(state = 'failed'), 0) AS failedFiles
+         FROM job_items WHERE job_id = ? AND seq >= ? AND seq < ?`,
       )
-      .get(jobId) as { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number };
+      .get(jobId, fromSeq, toSeq) as { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number };
   }
 
   /** Saved after every acknowledged chunk: the destination's resume state and confirmed bytes. */
@@ -153,6 +179,12 @@ export class ItemsRepo implements ItemsTable {
     return this.db
       .prepare(`SELECT relative_path, sha256, size, location FROM job_items WHERE job_id = ? AND state = 'done' ORDER BY relative_path`)
       .all(jobId) as { relative_path: string; sha256: string; size: number; location: string | null }[];
+  }
+
+  donePage(jobId: number, afterSeq: number, limit: number): { seq: number; relative_path: string; sha256: string; size: number }[] {
+    return this.db
+      .prepare(`SELECT seq, relative_path, sha256, size FROM job_items WHERE job_id = ? AND seq > ? AND state = 'done' ORDER BY seq LIMIT ?`)
+      .all(jobId, afterSeq, limit) as { seq: number; relative_path: string; sha256: string; size: number }[];
   }
 
   sessionsContaining(destinationId: string, text: string): ItemSession[] {

@@ -12,7 +12,7 @@ export const DATASET_FILE_NAME = 'dataset.json';
 export const OWN_FILES: readonly string[] = [MANIFEST_NAME, DATASET_FILE_NAME];
 
 /** The content of dataset.json: the same bytes for the same dataset, so a resumed send continues. */
-export function datasetDescription(params: UploadParams, files: { size: number }[], manifestSha256: string): string {
+export function datasetDescription(params: UploadParams, listed: { files: number; bytes: number }, manifestSha256: string): string {
   const m = params.metadata;
   return (
     JSON.stringify(
@@ -21,8 +21,8 @@ export function datasetDescription(params: UploadParams, files: { size: number }
         name: params.dataset,
         sensor: m.sensorType,
         metadata: { team: m.team, folder: m.folder, description: m.description, convert: m.convert, public: m.public },
-        files: files.length,
-        bytes: files.reduce((n, f) => n + f.size, 0),
+        files: listed.files,
+        bytes: listed.bytes,
         manifest: { name: MANIFEST_NAME, sha256: manifestSha256 },
       },
       null,

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { plural } from '../../../shared/plural';
 import { FerryError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import { relativePathProblem } from '../../../shared/storedPath';
-import type { ItemRow } from '../db/itemsRepo';
+import type { ItemRow, ItemsTable } from '../db/itemsRepo';
 import type { ResolvedDestination } from '../destinations/protocolFactory';
 import type { RunnerContext, RunnerOutcome } from '../jobs/runner';
 import type { BatchSender, UploadProtocol } from '../upload/protocol';
@@ -24,6 +25,8 @@ import type { UploadParams, UploadRunnerDeps } from './uploadRunner';
  */
 export interface UploadRunState {
   own?: Record<string, { sha256: string; state: UploadState }>;
+  /** Set while the scan writes the items: a scan cut short is started over, not taken as the list. */
+  scanning?: boolean;
 }
 
 const PAUSED = Symbol('paused');
@@ -32,6 +35,8 @@ const MAX_SOURCE_RESTARTS = 3;
 const MAX_PARALLEL_BATCHES = 3;
 /** The key of the batches in flight among the files being worked on (items are keyed by seq, from 1). */
 const BATCHES = -1;
+/** Unfinished files read from the database at once. */
+const ITEM_PAGE = 5000;
 
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 /** A path as one log line shows it: control characters (a line break in a name) escaped. */
@@ -91,12 +96,12 @@ export class UploadAttempt {
   private readonly params: UploadParams;
   private readonly jobId: number;
   private readonly protocol: UploadProtocol;
-  private readonly totals: { files: number; bytes: number };
+  private totals = { files: 0, bytes: 0 };
   private readonly metadata: Record<string, string>;
   private readonly destinationName: string;
   private readonly dest: ResolvedDestination;
-  private doneBytes: number;
-  private doneFiles: number;
+  private doneBytes = 0;
+  private doneFiles = 0;
   private failedFiles = 0;
   /** Bytes the destination confirmed so far of each file being sent, by item seq. */
   private readonly inflight = new Map<number, number>();
@@ -113,10 +118,6 @@ export class UploadAttempt {
     this.params = ctx.params;
     this.jobId = ctx.jobId;
     this.protocol = deps.destinations.protocol(this.params.destinationId);
-    const totals = deps.items.totals(this.jobId);
-    this.totals = totals;
-    this.doneBytes = totals.doneBytes;
-    this.doneFiles = totals.doneFiles;
     this.metadata = uploadMetadata(this.params);
     this.destinationName = deps.destinations.get(this.params.destinationId).name;
     this.dest = deps.destinations.resolve(this.params.destinationId);
@@ -124,20 +125,30 @@ export class UploadAttempt {
 
   async run(): Promise<RunnerOutcome> {
     const { ctx } = this;
+    const totals = await countInSteps(this.deps.items, this.jobId);
+    this.totals = totals;
+    this.doneBytes = totals.doneBytes;
+    this.doneFiles = totals.doneFiles;
     // Bytes a destination confirmed for files cut part-way (a restart, a pause): shown from the
     // first report, not 0 until the destination answers again.
-    for (const it of this.deps.items.unfinished(this.jobId)) if (it.session && it.bytes_done > 0) this.inflight.set(it.seq, it.bytes_done);
+    for (const it of this.deps.items.withSessions(this.jobId)) if (it.bytes_done > 0) this.inflight.set(it.seq, it.bytes_done);
     this.report();
     if (this.doneFiles > 0) ctx.log(`Resuming: ${this.doneFiles} of ${this.totals.files} files already sent and verified`);
     ctx.stage('uploading');
-    const sendable = this.storableItems();
     const batch = this.protocol.batch;
-    // Small files that never started go in batches; the rest (and any with a saved session) alone.
-    const small = sendable.filter((it) => !it.session && batchable(batch, it.size));
-    this.queue.push(...sendable.filter((it) => it.session || !batchable(batch, it.size)));
-    if (batch && small.length > 0) await this.sendSmall(batch, small);
-    this.working.delete(BATCHES);
-    await this.sendQueue();
+    // The files left are read a page at a time, so a dataset of a million files is never held whole.
+    for (let after = -1; ; ) {
+      const page = this.deps.items.unfinished(this.jobId, after, ITEM_PAGE);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.seq;
+      const sendable = this.storableItems(page);
+      // Small files that never started go in batches; the rest (and any with a saved session) alone.
+      const small = sendable.filter((it) => !it.session && batchable(batch, it.size));
+      this.queue.push(...sendable.filter((it) => it.session || !batchable(batch, it.size)));
+      if (batch && small.length > 0) await this.sendSmall(batch, small);
+      this.working.delete(BATCHES);
+      await this.sendQueue();
+    }
     return this.sendOwnFiles();
   }
 
@@ -173,8 +184,8 @@ export class UploadAttempt {
    * shared/storedPath.ts (a backslash is a name character on POSIX but a separator on Windows), so
    * such a name is asked about here too.
    */
-  private storableItems(): ItemRow[] {
-    return this.deps.items.unfinished(this.jobId).filter((it) => {
+  private storableItems(page: ItemRow[]): ItemRow[] {
+    return page.filter((it) => {
       const where = remotePath(this.protocol, this.params, it.relative_path);
       const problem =
         (OWN_FILES.includes(it.relative_path) ? `${it.relative_path} is written by Ferry beside every dataset` : undefined) ??
@@ -358,7 +369,8 @@ export class UploadAttempt {
   /** Once every file is done: sends manifest-sha256.txt, then dataset.json, and says how the job went. */
   private async sendOwnFiles(): Promise<RunnerOutcome> {
     const { ctx, deps, jobId, params } = this;
-    const left = deps.items.totals(jobId);
+    // Every page of files was worked through: the counts kept on the way are the job's.
+    const left = { files: this.totals.files, doneFiles: this.doneFiles, failedFiles: this.failedFiles };
     if (left.doneFiles === 0) {
       // Nothing landed: an empty manifest would claim a dataset that is not there. Retrying the
       // job (by hand) tries the failed files again.
@@ -367,16 +379,17 @@ export class UploadAttempt {
     ctx.stage('manifest');
     // Every file is done: a stop-after-current request has nothing left to hold back.
     await ctx.checkpoint({ midItem: true });
-    const manifest = deps.items.manifest(jobId);
     const dir = deps.jobDir(jobId);
     mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const runState: UploadRunState = ctx.restore() ?? {};
-    const sent = await this.sendOwn(dir, runState, MANIFEST_NAME, manifest.map((m) => manifestLine(m.sha256, m.relative_path)).join(''));
-    ctx.log(`OK    ${MANIFEST_NAME}  ${manifest.length} ${plural(manifest.length, 'file')}  sha256 ${sent.sha256}`);
+    const listed = await writeManifest(deps.items, jobId, join(dir, `${MANIFEST_NAME}.new`));
+    const sent = await this.sendOwn(dir, runState, MANIFEST_NAME, listed);
+    ctx.log(`OK    ${MANIFEST_NAME}  ${listed.files} ${plural(listed.files, 'file')}  sha256 ${sent.sha256}`);
     // After the manifest: its presence says the dataset is complete and names the manifest's bytes.
-    const described = await this.sendOwn(dir, runState, DATASET_FILE_NAME, datasetDescription(params, manifest, sent.sha256));
+    const description = datasetDescription(params, listed, sent.sha256);
+    const described = await this.sendOwn(dir, runState, DATASET_FILE_NAME, { sha256: createHash('sha256').update(description).digest('hex'), content: description });
     ctx.log(`OK    ${DATASET_FILE_NAME}  sha256 ${described.sha256}`);
-    const failed = deps.items.totals(jobId).failedFiles;
+    const failed = this.failedFiles;
     ctx.log(`Sent ${this.doneFiles} ${plural(this.doneFiles, 'file')} (${formatBytes(this.doneBytes)}) to ${deps.destinations.get(params.destinationId).name}${failed ? `; ${failed} failed` : ''}`);
     return {
       result: failed > 0 ? 'partial' : 'success',
@@ -384,17 +397,23 @@ export class UploadAttempt {
     };
   }
 
-  /** Sends a file Ferry writes beside the data (from the job's own folder), resuming the session a crash left. */
-  private async sendOwn(dir: string, runState: UploadRunState, name: string, content: string): Promise<UploadResult> {
+  /**
+   * Sends a file Ferry writes beside the data (from the job's own folder), resuming the session a
+   * crash left. Its content comes as text, or already written to `<name>.new` (the manifest).
+   */
+  private async sendOwn(dir: string, runState: UploadRunState, name: string, made: { sha256: string; content?: string }): Promise<UploadResult> {
     const path = join(dir, name);
-    const sha256 = createHash('sha256').update(content).digest('hex');
+    const { sha256 } = made;
     const own = (runState.own ??= {});
     // Sent before with other content: an earlier attempt's manifest, before failed files were sent again.
     if (own[name] && own[name].sha256 !== sha256) await this.removeEarlierOwn(name, own[name].state);
     const saved = own[name]?.sha256 === sha256 && existsSync(path) ? own[name]!.state : undefined;
     // A session under way reads the file it began with: rewriting it (same bytes, new mtime)
     // would look like a source that changed while it was sent.
-    if (!saved) writeFileSync(path, content, { mode: PRIVATE_FILE_MODE });
+    if (made.content === undefined) {
+      if (saved) rmSync(`${path}.new`, { force: true });
+      else renameSync(`${path}.new`, path);
+    } else if (!saved) writeFileSync(path, made.content, { mode: PRIVATE_FILE_MODE });
     return uploadFile({
       protocol: this.protocol,
       path,
@@ -433,4 +452,58 @@ export class UploadAttempt {
       standIn?.close();
     }
   }
+}
+
+/** Files counted at once when an attempt starts. */
+const COUNT_STEP = 50_000;
+
+/** A job's totals, counted a range of files at a time with the event loop free between ranges. */
+async function countInSteps(items: Pick<ItemsTable, 'totals' | 'count'>, jobId: number): Promise<ReturnType<ItemsTable['totals']>> {
+  const all = { files: 0, bytes: 0, doneFiles: 0, doneBytes: 0, failedFiles: 0 };
+  const last = items.count(jobId);
+  for (let from = 0; from < last; from += COUNT_STEP) {
+    const t = items.totals(jobId, from, from + COUNT_STEP);
+    all.files += t.files;
+    all.bytes += t.bytes;
+    all.doneFiles += t.doneFiles;
+    all.doneBytes += t.doneBytes;
+    all.failedFiles += t.failedFiles;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return all;
+}
+
+/** Done files read at once while the manifest is written. */
+const MANIFEST_PAGE = 5000;
+
+/**
+ * Writes manifest-sha256.txt to `path` a page of files at a time, hashing it as it goes, with the
+ * event loop free between pages: a million lines are never one string. Answers its SHA-256 and the
+ * files and bytes it lists.
+ */
+export async function writeManifest(items: Pick<ItemsTable, 'donePage'>, jobId: number, path: string): Promise<{ sha256: string; files: number; bytes: number }> {
+  const hash = createHash('sha256');
+  const out = createWriteStream(path, { mode: PRIVATE_FILE_MODE });
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  let files = 0;
+  let bytes = 0;
+  try {
+    for (let after = -1; ; ) {
+      const page = items.donePage(jobId, after, MANIFEST_PAGE);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.seq;
+      let text = '';
+      for (const m of page) text += manifestLine(m.sha256, m.relative_path);
+      files += page.length;
+      for (const m of page) bytes += m.size;
+      hash.update(text);
+      if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
+    }
+    out.end();
+    await Promise.race([once(out, 'finish'), failed]);
+  } catch (err) {
+    out.destroy();
+    throw err;
+  }
+  return { sha256: hash.digest('hex'), files, bytes };
 }

@@ -4,7 +4,8 @@ import { FerryError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import type { ItemsRepo } from '../db/itemsRepo';
 import type { DestinationService } from '../destinations/destinationService';
-import { scanPaths } from '../files/scan';
+import { scanInBatches } from '../files/scan';
+import { datasetTaker, type DatasetFilter } from '../watch/ruleFilter';
 import type { JobRunner, RunnerContext } from '../jobs/runner';
 import type { UploadState } from '../upload/uploadFile';
 import { shown, UploadAttempt, type UploadRunState } from './uploadAttempt';
@@ -20,6 +21,8 @@ export interface UploadParams {
   parallelFiles: number;
   /** A source file that changes while it is sent: fail its item, or start it over (up to 3 times). */
   onSourceChange: 'fail' | 'restart';
+  /** The patterns of the watch rule that made the job: the scan takes only the files they take. */
+  filter?: DatasetFilter;
 }
 
 export interface UploadRunnerDeps {
@@ -41,12 +44,12 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
   return {
     kind: 'upload',
     async run(ctx) {
-      if (deps.items.count(ctx.jobId) === 0) await scan(ctx, deps);
+      if (ctx.restore()?.scanning || deps.items.count(ctx.jobId) === 0) await scan(ctx, deps);
       await deps.destinations.checkStorable(ctx.params.destinationId);
       return new UploadAttempt(ctx, deps).run();
     },
     async discard({ jobId, params, signal, log }) {
-      const open = deps.items.unfinished(jobId).filter((it) => it.session);
+      const open = deps.items.withSessions(jobId);
       if (open.length === 0) return;
       const protocol = deps.destinations.protocol(params.destinationId);
       try {
@@ -69,18 +72,54 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
   };
 }
 
-async function scan(ctx: RunnerContext<UploadParams>, deps: UploadRunnerDeps): Promise<void> {
+/** Files removed at once when a scan cut short is started over. */
+const DELETE_BATCH = 5000;
+
+/**
+ * Scans the dataset into its items a batch at a time, each batch in its own transaction with the
+ * event loop free between them, so a million files neither fill memory nor stall the window. A
+ * scan cut short (a crash, a kill) is marked in the run state and starts over on the next attempt.
+ */
+async function scan(ctx: RunnerContext<UploadParams, UploadRunState>, deps: UploadRunnerDeps): Promise<void> {
   ctx.stage('scanning');
+  const state = ctx.restore() ?? {};
+  if (state.scanning) {
+    ctx.log('The scan was cut short: starting it over');
+    while (deps.items.deleteSome(ctx.jobId, DELETE_BATCH) > 0) await yieldTurn();
+  }
+  ctx.persist({ ...state, scanning: true }, { durable: true });
   ctx.log(`Scanning ${ctx.params.paths.length === 1 ? ctx.params.paths[0] : `${ctx.params.paths.length} items`}`);
-  const result = await scanPaths(ctx.params.paths, {
-    ...(ctx.params.base !== undefined ? { base: ctx.params.base } : {}),
-    signal: ctx.signal,
-    onProgress: (files, bytes) => ctx.progress({ done: 0, total: bytes, unit: 'bytes', processed: 0, failed: 0 }),
-  });
+  const { filter, base } = ctx.params;
+  let seq = 0;
+  let result;
+  try {
+    result = await scanInBatches(
+      ctx.params.paths,
+      {
+        ...(base !== undefined ? { base } : {}),
+        ...(filter ? { take: datasetTaker(filter) } : {}),
+        signal: ctx.signal,
+        onProgress: (files, bytes) => ctx.progress({ done: 0, total: bytes, unit: 'bytes', processed: 0, failed: 0 }),
+      },
+      async (files) => {
+        deps.items.insertBatch(ctx.jobId, seq, files);
+        seq += files.length;
+        await yieldTurn();
+      },
+    );
+  } catch (err) {
+    // A scan that failed (two files at one place, a cancel) leaves no half list behind.
+    while (deps.items.deleteSome(ctx.jobId, DELETE_BATCH) > 0) await yieldTurn();
+    ctx.persist({ ...state, scanning: false }, { durable: true });
+    throw err;
+  }
+  ctx.persist({ ...state, scanning: false }, { durable: true });
   for (const s of result.skipped) ctx.log(`SKIP  ${s.path}: ${s.reason}`);
-  if (result.files.length === 0) {
+  if (result.files === 0) {
     throw new FerryError('INVALID_INPUT', `upload(job ${ctx.jobId}): nothing to upload in ${ctx.params.paths.join(', ')}`, { retriable: false });
   }
-  deps.items.insertAll(ctx.jobId, result.files);
-  ctx.log(`Found ${result.files.length} ${plural(result.files.length, 'file')}, ${formatBytes(result.bytes)}`);
+  ctx.log(`Found ${result.files} ${plural(result.files, 'file')}, ${formatBytes(result.bytes)}`);
 }
+
+/** Lets timers and requests in before the next batch. */
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -11,6 +11,7 @@ import { datasetNameFor } from '../files/scan';
 import type { JobManager } from '../jobs/jobManager';
 import type { PipelineService } from '../pipelines/pipelineService';
 import type { SettingsService } from '../settings/settingsService';
+import type { DatasetFilter } from '../watch/ruleFilter';
 import type { UploadParams } from './uploadRunner';
 
 /** What an upload job is asked with: the createUpload command's input, as validated by its schema. */
@@ -33,7 +34,8 @@ export interface UploadServiceDeps {
 export class UploadService {
   constructor(private readonly deps: UploadServiceDeps) {}
 
-  create(input: CreateUploadInput): JobView {
+  /** `filter`: a watch rule's patterns, for a dataset given as its folder (too many files to list). */
+  create(input: CreateUploadInput, filter?: DatasetFilter): JobView {
     const { jobs, destinations, settings, pipelines } = this.deps;
     const paths = input.paths.map((p) => localPath('createUpload', p));
     for (const p of paths) {
@@ -66,6 +68,7 @@ export class UploadService {
       metadata: input.metadata,
       parallelFiles: current.parallelFiles,
       onSourceChange: current.onSourceChange,
+      ...(filter ? { filter } : {}),
     };
     const steps = pipelines.check(input.then);
     const job = jobs.create(

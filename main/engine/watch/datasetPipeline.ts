@@ -8,17 +8,11 @@
  * datasets.
  */
 import { basename, join } from 'node:path';
-import { createLogger } from '../util/logger';
 import type { FileSig } from './fileIndex';
 import { MAX_JOB_FILES, type Pipeline, type PipelineHost } from './pipeline';
 import { QuietTracker, type QuietReason } from './quietTracker';
 import { markerSender } from './ruleFilter';
 import { toRel, walkTree, type ListedFile } from './treeWalk';
-
-const log = createLogger('watch');
-
-/** Whether a file lies under a hidden folder or is hidden itself, below `folder`. */
-const hiddenBelow = (folder: string, path: string): boolean => toRel(folder, path).split('/').some((segment) => segment.startsWith('.'));
 
 /** Modification times further ahead than this are a skewed server clock, not recent writes. */
 const CLOCK_SKEW_MS = 60_000;
@@ -107,10 +101,9 @@ export class DatasetPipeline implements Pipeline {
       if (files.length <= MAX_JOB_FILES) {
         await this.host.submit({ paths: files.map((f) => f.path), base: folder, files, ...names });
       } else {
-        // More files than one job may list: the job takes the whole folder, whose scan passes over
-        // hidden entries but knows nothing of the rule's patterns.
-        log.warn(`rule ${this.host.rule.name}: ${folder} holds ${files.length} files, more than ${MAX_JOB_FILES}; it is sent whole, without the rule's excludes`);
-        await this.host.submit({ paths: [folder], files: files.filter((f) => !hiddenBelow(folder, f.path)), ...names });
+        // More files than one job may list: the job takes the folder and the rule's patterns, and
+        // its scan takes what the walk above took.
+        await this.host.submit({ paths: [folder], files, filtered: true, ...names });
       }
     } catch (err) {
       this.host.report(err);

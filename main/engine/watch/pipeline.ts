@@ -18,6 +18,8 @@ export interface UploadRequest {
    * dataset folder (dataset mode). Without it the job uploads `paths` as the folder it is.
    */
   base?: string;
+  /** The job's scan applies the rule's patterns (a dataset too large to list is given as its folder). */
+  filtered?: boolean;
   /** For the name template: the watched or dataset folder's name, and the first file's. */
   folder: string;
   file: string;

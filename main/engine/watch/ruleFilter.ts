@@ -10,8 +10,14 @@ import { isInside, toRel } from './treeWalk';
  * the time and would be uploaded forever.
  */
 export function filterFor(rule: Pick<WatchRule, 'path' | 'include' | 'exclude' | 'mode' | 'markerFile'>, dataDir?: string): PathFilter {
+  return patternFilter(rule, ownFolder(rule.path, dataDir));
+}
+
+/** Ferry's data folder below the watched one, as a path relative to it: never entered. */
+const ownFolder = (root: string, dataDir?: string): string[] => (dataDir && dataDir !== root && isInside(root, dataDir) ? [toRel(root, dataDir)] : []);
+
+function patternFilter(rule: Pick<WatchRule, 'include' | 'exclude' | 'mode' | 'markerFile'>, own: string[]): PathFilter {
   const marker = rule.mode === 'dataset' ? rule.markerFile : null;
-  const own = dataDir && dataDir !== rule.path && isInside(rule.path, dataDir) ? [toRel(rule.path, dataDir)] : [];
   return new PathFilter(rule.include, rule.exclude, {
     never: own,
     ...(marker
@@ -40,4 +46,38 @@ export function markerSender(rule: Pick<WatchRule, 'include' | 'mode' | 'markerF
     .filter((pattern) => same(pattern.trim().replace(/\/+$/, '').split('/').at(-1) ?? '', marker))
     .map((pattern) => globToRegExp(pattern, { nocase: PLATFORM_NOCASE }));
   return (rel) => naming.some((re) => re.test(rel));
+}
+
+/**
+ * A dataset rule's patterns as its upload job keeps them (the rule may change or go before the job
+ * runs): the job's scan takes the files the rule's own walk takes, however many there are.
+ */
+export interface DatasetFilter {
+  /** The watched folder the patterns are relative to. */
+  root: string;
+  include: string[];
+  exclude: string[];
+  markerFile: string | null;
+  /** Folders below the root never entered (Ferry's own data folder). */
+  never: string[];
+}
+
+export function datasetFilter(rule: Pick<WatchRule, 'path' | 'include' | 'exclude' | 'markerFile'>, dataDir?: string): DatasetFilter {
+  return { root: rule.path, include: [...rule.include], exclude: [...rule.exclude], markerFile: rule.markerFile, never: ownFolder(rule.path, dataDir) };
+}
+
+/**
+ * Whether a dataset job's scan takes an entry, by the rule's patterns: a folder they exclude is not
+ * entered; the marker file directly in the dataset folder only when an include pattern names it.
+ */
+export function datasetTaker(f: DatasetFilter): (path: string, isFolder: boolean) => boolean {
+  const rule = { include: f.include, exclude: f.exclude, mode: 'dataset' as const, markerFile: f.markerFile };
+  const filter = patternFilter(rule, f.never);
+  const markerSent = markerSender(rule);
+  return (path, isFolder) => {
+    const rel = toRel(f.root, path);
+    if (isFolder) return !filter.skipsDir(rel);
+    if (f.markerFile !== null && rel.slice(rel.indexOf('/') + 1) === f.markerFile && rel.indexOf('/') > 0) return markerSent(rel);
+    return filter.takesFile(rel);
+  };
 }

@@ -17,6 +17,7 @@ import { WatchLedgerRepo, type LedgerCounts } from '../db/watchLedgerRepo';
 import { datasetName, renderMetadata } from './nameTemplate';
 import type { UploadRequest } from './pipeline';
 import { WatchRulesRepo } from '../db/watchRulesRepo';
+import { datasetFilter, type DatasetFilter } from './ruleFilter';
 import { validateRule } from './ruleValidation';
 import { RuleWatcher } from './ruleWatcher';
 
@@ -26,7 +27,7 @@ export interface WatchServiceDeps {
   db: Db;
   items: ItemsRepo;
   /** The createUpload command's handler. */
-  createUpload: (input: CommandParsed<'createUpload'>) => JobView | Promise<JobView>;
+  createUpload: (input: CommandParsed<'createUpload'>, filter?: DatasetFilter) => JobView | Promise<JobView>;
   /** JobManager.onFinished. */
   onJobFinished: (listener: (job: JobView) => void) => () => void;
   /** DestinationService.resolveId: an id that exists, or NOT_FOUND. */
@@ -206,7 +207,7 @@ export class WatchService {
       name: datasetName(rule.metadata.nameTemplate, names),
       metadata: renderMetadata(rule.metadata, names),
       priority: 'normal',
-    });
+    }, request.filtered ? datasetFilter(rule, this.deps.dataDir) : undefined);
   }
 
   private onJobFinished(job: JobView): void {

@@ -115,9 +115,9 @@ describe('job lifecycle', () => {
     const { engine, destinationId, root } = await folderDestination();
     const src = source({ 'a.bin': 4000, 'b.bin': 2 * MiB });
     // Both files vanish between the scan and their upload.
-    const insertAll = engine.services.items.insertAll.bind(engine.services.items);
-    engine.services.items.insertAll = (jobId, items) => {
-      insertAll(jobId, items);
+    const insertBatch = engine.services.items.insertBatch.bind(engine.services.items);
+    engine.services.items.insertBatch = (jobId, firstSeq, items) => {
+      insertBatch(jobId, firstSeq, items);
       for (const it of items) rmSync(it.path);
     };
     const id = await createUpload(engine, { paths: [src], name: 'nothing', destinationId });

@@ -36,9 +36,9 @@ describe('re-sending the failed files of an upload', () => {
     // Two files go missing between the scan and their send (moved away), so they fail for real.
     ferry.engine.services.jobs.limits.concurrency = 0;
     const job = await call<JobView>(ferry, 'createUpload', { paths: [src], name: 'plates' });
-    const scanned = ferry.engine.services.items.insertAll.bind(ferry.engine.services.items);
-    ferry.engine.services.items.insertAll = (id, items) => {
-      scanned(id, items);
+    const scanned = ferry.engine.services.items.insertBatch.bind(ferry.engine.services.items);
+    ferry.engine.services.items.insertBatch = (id, firstSeq, items) => {
+      scanned(id, firstSeq, items);
       renameSync(join(src, 'sub'), aside);
     };
     ferry.engine.services.jobs.limits.concurrency = 1;
@@ -102,9 +102,9 @@ describe('re-sending the failed files of an upload', () => {
 
     ferry.engine.services.jobs.limits.concurrency = 0;
     const job = await call<JobView>(ferry, 'createUpload', { paths: [src], name: 'run7', destinationId: dest.id });
-    const scanned = ferry.engine.services.items.insertAll.bind(ferry.engine.services.items);
-    ferry.engine.services.items.insertAll = (id, items) => {
-      scanned(id, items);
+    const scanned = ferry.engine.services.items.insertBatch.bind(ferry.engine.services.items);
+    ferry.engine.services.items.insertBatch = (id, firstSeq, items) => {
+      scanned(id, firstSeq, items);
       renameSync(join(src, 'big.bin'), `${src}-big.bin`);
     };
     ferry.engine.services.jobs.limits.concurrency = 1;

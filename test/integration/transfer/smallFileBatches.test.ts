@@ -133,9 +133,9 @@ describe('small files in batches', () => {
     const grown = Buffer.alloc(2 * 1024 * 1024 + 3, 9);
     engine.services.jobs.limits.concurrency = 0;
     const id = await upload(engine, { paths: [src], name: 'grew' });
-    const insertAll = engine.services.items.insertAll.bind(engine.services.items);
-    engine.services.items.insertAll = (jobId, items) => {
-      insertAll(jobId, items);
+    const insertBatch = engine.services.items.insertBatch.bind(engine.services.items);
+    engine.services.items.insertBatch = (jobId, firstSeq, items) => {
+      insertBatch(jobId, firstSeq, items);
       writeFileSync(join(src, 'part-1/f0001.bin'), grown);
     };
     engine.services.jobs.limits.concurrency = 1;

@@ -81,15 +81,35 @@ describe('upload jobs to the built-in receiver', () => {
     const job = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src] }) as { value: { id: number } }).value;
     // Scan first (concurrency back to 1), then pull the file away before it is read.
     ferry.engine.services.jobs.limits.concurrency = 1;
-    const orig = ferry.engine.services.items.insertAll.bind(ferry.engine.services.items);
-    ferry.engine.services.items.insertAll = (id, items) => {
-      orig(id, items);
+    const orig = ferry.engine.services.items.insertBatch.bind(ferry.engine.services.items);
+    ferry.engine.services.items.insertBatch = (id, firstSeq, items) => {
+      orig(id, firstSeq, items);
       rmSync(join(src, 'gone.bin'));
     };
     ferry.engine.services.jobs.pump();
     const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
     expect(done, readFileSync(ferry.engine.services.logs.paths(job.id).log, 'utf8')).toMatchObject({ state: 'completed', result: 'partial', counts: { processed: 1, failed: 1 } });
     expect(readFileSync(ferry.engine.services.logs.paths(job.id).log, 'utf8')).toMatch(/FAIL {2}gone\.bin: .*vanished|FAIL {2}gone\.bin: .*no such file/);
+  });
+
+  it('a scan a crash cut short is started over: the files it had listed are not taken as the dataset', async () => {
+    const ferry = await startFerryServices();
+    cleanups.push(ferry.dispose);
+    const src = makeDataset({ 'a.bin': 100, 'sub/b.bin': 200 });
+    cleanups.push(() => rmSync(src, { recursive: true, force: true }));
+    ferry.engine.services.jobs.limits.concurrency = 0;
+    const job = (await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], name: 'cut' }) as { value: { id: number } }).value;
+    // As a kill -9 leaves it: the first batch of a scan written, the scan marked as under way.
+    ferry.engine.services.items.insertBatch(job.id, 0, [{ path: join(src, 'a.bin'), relativePath: 'a.bin', size: 100, mtimeMs: 0 }]);
+    ferry.engine.services.repo.update(job.id, { resume_state: JSON.stringify({ scanning: true }) });
+    ferry.engine.services.jobs.limits.concurrency = 1;
+    ferry.engine.services.jobs.pump();
+    const done = await waitForJob(ferry.engine, job.id, (j) => j.state === 'completed' || j.state === 'failed', 30_000);
+    const log = readFileSync(ferry.engine.services.logs.paths(job.id).log, 'utf8');
+    expect(done, log).toMatchObject({ state: 'completed', result: 'success', counts: { processed: 2, failed: 0 } });
+    expect(log).toContain('The scan was cut short: starting it over');
+    expect(ferry.engine.services.items.page(job.id, 0, 10).map((i) => i.relative_path)).toEqual(['a.bin', 'sub/b.bin']);
+    expect(existsSync(join(ferry.dataDir, 'received', 'cut', 'sub', 'b.bin'))).toBe(true);
   });
 
   it('a name the receiver refuses (a line break, a tab) fails that file alone; the rest land; a folder destination takes it', async () => {

@@ -94,6 +94,30 @@ describe('watched folders: dataset mode', () => {
     expect(jobs.jobs()).toHaveLength(1);
   });
 
+  it("applies the rule's excludes to a dataset of more files than one job lists (10 001)", async () => {
+    const { ferry, engine, src, jobs } = await watchFixture();
+    const rule = await saveRule(engine, { name: 'Huge', path: src, mode: 'dataset', datasetQuietMs: 120_000, markerFile: 'DONE', exclude: ['**/*.tmp', '*/scratch'] });
+    await waitForStatus(engine, rule.id, watching);
+    const run = join(src, 'run-big');
+    mkdirSync(join(run, 'tiles'), { recursive: true });
+    mkdirSync(join(run, 'scratch'));
+    for (let i = 0; i < 10_001; i++) writeFileSync(join(run, 'tiles', `t${String(i).padStart(5, '0')}.dat`), String(i % 10));
+    // Hidden files are not excluded by this rule: `.meta.json` is data here.
+    for (const rel of ['tiles/t00000.dat.tmp', 'notes.tmp', 'scratch/work.bin', '.meta.json']) writeFileSync(join(run, rel), 'x');
+    writeFileSync(join(run, 'DONE'), '');
+
+    const job = await jobs.next(60_000);
+    expect(await waitForJob(engine, job.id, finished, 120_000)).toMatchObject({ state: 'completed', result: 'success' });
+    const files = jobFiles(engine, job.id).map((f) => f.relativePath);
+    expect(files).toHaveLength(10_002);
+    expect(files.slice(0, 2)).toEqual(['.meta.json', 'tiles/t00000.dat']);
+    expect(files.filter((f) => f.endsWith('.tmp') || f.startsWith('scratch') || f === 'DONE')).toEqual([]);
+    const received = join(ferry.dataDir, 'received', 'run-big');
+    for (const rel of ['notes.tmp', 'tiles/t00000.dat.tmp', 'scratch', 'DONE']) expect(existsSync(join(received, rel)), rel).toBe(false);
+    expect(readFileSync(join(received, 'tiles', 't10000.dat'), 'utf8')).toBe('0');
+    await waitForStatus(engine, rule.id, (s) => idle(s) && s.uploaded === 10_002, 60_000);
+  }, 240_000);
+
   it('sends the marker when an include pattern names it', async () => {
     const { ferry, engine, src, jobs } = await watchFixture();
     const rule = await saveRule(engine, { name: 'Sequencer', path: src, mode: 'dataset', datasetQuietMs: 120_000, markerFile: 'RTAComplete.txt', include: ['**/*', 'RTAComplete.txt'] });

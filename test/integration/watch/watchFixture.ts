@@ -169,7 +169,7 @@ export function recordUploadJobs(engine: Engine): JobRecorder {
 
 /** The files a job was given, by relative path, with their hashes once sent. */
 export function jobFiles(engine: Engine, jobId: number): { relativePath: string; path: string; sha256: string | null; state: string }[] {
-  return engine.services.items.page(jobId, 0, 10_000).map((i) => ({ relativePath: i.relative_path, path: i.path, sha256: i.sha256, state: i.state }));
+  return engine.services.items.page(jobId, 0, 100_000).map((i) => ({ relativePath: i.relative_path, path: i.path, sha256: i.sha256, state: i.state }));
 }
 
 /** Every file under a folder whose SHA-256 is `sha` (the receiver may add a ` (n)` suffix). */
