@@ -39,7 +39,7 @@ test.describe('pipelines from the upload sheet', () => {
     const [gate] = await waiting();
     expect(gate!.kind).toBe('verify');
     const events = await ferry.call<{ events: Array<{ type: string; payload?: { gate?: unknown } }> }>('listEvents', { id: gate!.id });
-    expect(events.events.find((e) => e.type === 'approval')?.payload?.gate).toMatchObject({ timeoutMs: 7_200_000, onTimeout: 'reject' });
+    expect(events.events.find((e) => e.type === 'gate_waiting')?.payload?.gate).toMatchObject({ timeoutMs: 7_200_000, onTimeout: 'reject' });
 
     await jobs.shell.nav('jobs:awaiting_approval').click();
     await jobs.select(gate!.id);

@@ -98,7 +98,7 @@ export function jobCommands(services: JobServices): Pick<CommandHandlers, JobCom
     getJob: ({ id }) => jobs.view(id),
     getPipeline: ({ id }) => pipelineChain(services.repo, id),
     pauseJob: ({ id }) => jobs.pause(id),
-    resumeJob: ({ id }) => jobs.resume(id),
+    resumeJob: ({ id }, call) => jobs.resume(id, call?.actor ?? 'api'),
     cancelJob: ({ id }) => jobs.cancel(id),
     stopAfterCurrent: ({ id }) => jobs.stopAfterCurrent(id),
     retryJob: ({ id }) => jobs.retry(id),

@@ -39,6 +39,8 @@ export interface JobRow {
   last_progress_at: number | null;
   sealed: number;
   log_indexed: number;
+  /** The stages of its runs with their times, as JSON (jobs/stageTimes.ts). */
+  stages: string | null;
   /** The source and the pipeline steps still to come after this job, as JSON (pipelines/pipelineService.ts). */
   pipeline: string | null;
   /** The job whose pipeline created this one. */
@@ -72,7 +74,7 @@ export type JobPatch = Partial<Omit<JobRow, 'id' | 'kind' | 'created_at' | Pipel
  * What a list needs of a row: everything but the large JSON columns (params, resume state) and the
  * pipeline's own, of which only the link to the step before and whether there is a pipeline at all.
  */
-export type JobSummaryRow = Omit<JobRow, 'params' | 'resume_state' | PipelineColumn> & {
+export type JobSummaryRow = Omit<JobRow, 'params' | 'resume_state' | 'stages' | PipelineColumn> & {
   parent_id: number | null;
   /** 1 when the job is a step of a pipeline (it carries the steps still to come), else 0. */
   in_pipeline: number;

@@ -61,4 +61,6 @@ export const MIGRATIONS: readonly string[] = [
   // 6: completed jobs with failed items, counted every second for the status figures and
   // filtered on in the jobs table.
   `CREATE INDEX jobs_partial ON jobs(id) WHERE state = 'completed' AND result = 'partial';`,
+  // 7: the stages of a job's runs with their times (jobs/stageTimes.ts), for getJob.
+  `ALTER TABLE jobs ADD COLUMN stages TEXT;`,
 ];

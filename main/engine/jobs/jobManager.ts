@@ -1,6 +1,6 @@
 import { conflict, notFound } from '../../../shared/errors';
 import type { JobsChanged } from '../../../shared/contract';
-import { isFinished, nextState, type JobEventType, type JobKind, type JobState, type JobView, type Priority } from '../../../shared/model';
+import { ACTOR_LABELS, isFinished, nextState, type Actor, type JobEventType, type JobKind, type JobState, type JobView, type Priority } from '../../../shared/model';
 import type { EngineStateRepo } from '../db/engineStateRepo';
 import { PRIORITY_RANK, summaryOf, type JobRow, type JobSummaryRow, type JobsRepo, type NewJob } from '../db/jobsRepo';
 import type { LogStore } from '../logs/logStore';
@@ -16,6 +16,7 @@ import { ProgressSaver } from './progressSaver';
 import { recoverJobs } from './recovery';
 import type { JobRunner } from './runner';
 import { fillSlots, type SchedulerLimits } from './scheduler';
+import { parseStages } from './stageTimes';
 import { StallWatch } from './stallWatch';
 
 export type { SchedulerLimits };
@@ -162,8 +163,10 @@ export class JobManager {
     return row;
   }
 
+  /** One job with everything known of it (its stage times too, which lists leave out). */
   view(id: number): JobView {
-    return this.viewOf(this.get(id));
+    const row = this.get(id);
+    return { ...this.viewOf(row), stages: parseStages(row.stages) };
   }
 
   viewOf(row: JobSummaryRow | JobRow): JobView {
@@ -183,9 +186,9 @@ export class JobManager {
     return this.view(id);
   }
 
-  resume(id: number): JobView {
+  resume(id: number, by?: Actor): JobView {
     const active = this.active.get(id);
-    this.recorder.transition(this.get(id), 'resume', 'resumed', 'Resumed');
+    this.recorder.transition(this.get(id), 'resume', 'job_resumed', by ? `Resumed by ${ACTOR_LABELS[by]}` : 'Resumed', {}, by ? { by } : undefined);
     if (active && !active.parked) {
       // Paused and resumed before reaching a checkpoint: it never gave up its slot.
       this.recorder.transition(this.get(id), 'start', 'started', 'Running');
@@ -257,16 +260,22 @@ export class JobManager {
     return this.view(id);
   }
 
-  /** Lets a job waiting at an approval gate into the queue. */
-  approve(id: number, message = 'Approved'): JobView {
-    this.recorder.transition(this.get(id), 'approve', 'approval', message);
+  /**
+   * Lets a job waiting at an approval gate into the queue: `gate_approved` (or `gate_timed_out`
+   * when the timeout decided) says who and when, then `job_resumed` that it goes on.
+   */
+  approve(id: number, by: Actor, message = `Approved by ${ACTOR_LABELS[by]}`): JobView {
+    const decidedAt = Date.now();
+    this.recorder.transition(this.get(id), 'approve', by === 'timeout' ? 'gate_timed_out' : 'gate_approved', message, {}, { by, decidedAt, decision: 'approved' });
+    this.recorder.event(id, 'job_resumed', 'queued', 'Resumed after approval', { by });
     this.pump();
     return this.view(id);
   }
 
-  /** Turns down a job waiting at an approval gate: it ends canceled. */
-  reject(id: number, message = 'Rejected'): JobView {
-    this.recorder.transition(this.get(id), 'reject', 'approval', message);
+  /** Turns down a job waiting at an approval gate: it ends canceled (`gate_rejected`, or `gate_timed_out`). */
+  reject(id: number, by: Actor, message = `Rejected by ${ACTOR_LABELS[by]}`): JobView {
+    const decidedAt = Date.now();
+    this.recorder.transition(this.get(id), 'reject', by === 'timeout' ? 'gate_timed_out' : 'gate_rejected', message, {}, { by, decidedAt, decision: 'rejected' });
     this.recorder.seal(id, 'canceled');
     return this.view(id);
   }

@@ -7,6 +7,7 @@ import type { ActiveJob } from './activeJob';
 import type { ChangeFeed } from './changeFeed';
 import { writeFooter } from './logFormat';
 import type { ProgressSaver } from './progressSaver';
+import { beginStage, endStage, parseStages } from './stageTimes';
 
 const log = createLogger('jobs');
 
@@ -31,7 +32,7 @@ export class JobRecorder {
 
   constructor(private readonly deps: RecorderDeps) {}
 
-  transition(row: JobRow, action: JobAction, type: JobEventType, message: string, patchIn: JobPatch = {}): JobState {
+  transition(row: JobRow, action: JobAction, type: JobEventType, message: string, patchIn: JobPatch = {}, payload?: Record<string, unknown>): JobState {
     const to = nextState(row.state, action);
     if (!to) throw conflict(`${action}(job ${row.id}): not allowed while ${row.state.replace('_', ' ')}`, { id: row.id, state: row.state, action });
     const now = Date.now();
@@ -53,8 +54,13 @@ export class JobRecorder {
       if (!('stop_after_current' in patch)) patch.stop_after_current = 0;
     }
     if (to === 'running' && active) active.runningSince = now;
+    // A run that ends (or goes back to the queue to be tried again) ends its stage with it.
+    const stages = parseStages(row.stages);
+    const ended = isFinished(to) || (row.state === 'running' && to === 'queued') ? endStage(stages, to === 'completed' ? 'completed' : 'failed', now) : undefined;
+    if (ended) patch.stages = JSON.stringify(stages);
     this.deps.repo.update(row.id, patch, now);
-    this.event(row.id, type, to, message);
+    if (ended) this.stageEvent(row.id, ended.outcome === 'completed' ? 'stage_completed' : 'stage_failed', row.state, ended.name, ended.ms ?? 0, patchIn.error ?? undefined);
+    this.event(row.id, type, to, message, payload);
     log.debug(`job ${row.id}: ${row.state} -> ${to} (${action})`);
     return to;
   }
@@ -71,6 +77,30 @@ export class JobRecorder {
     w.flush();
     if (!this.deps.active.has(id)) this.deps.logs.release(id);
     this.deps.changes.changed(id);
+  }
+
+  /**
+   * The runner moved to another stage: the one before completed (`stage_completed` with its
+   * duration), this one starts (`stage_started`). Times are kept in the row for getJob.
+   */
+  stage(id: number, name: string): void {
+    const row = this.deps.repo.get(id);
+    if (!row) return;
+    const now = Date.now();
+    const stages = parseStages(row.stages);
+    const open = stages[stages.length - 1];
+    if (open && open.endedAt === null && open.name === name) return;
+    const ended = endStage(stages, 'completed', now);
+    beginStage(stages, name, Math.max(1, row.attempts), now);
+    this.deps.repo.update(id, { stage: name, stages: JSON.stringify(stages) }, now);
+    if (ended) this.stageEvent(id, 'stage_completed', row.state, ended.name, ended.ms ?? 0);
+    this.event(id, 'stage_started', row.state, `Stage ${name} started`, { stage: name });
+  }
+
+  private stageEvent(id: number, type: 'stage_completed' | 'stage_failed', state: JobState, name: string, ms: number, error?: string): void {
+    const took = ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+    const message = type === 'stage_completed' ? `Stage ${name} completed in ${took}` : `Stage ${name} failed after ${took}${error ? `: ${error}` : ''}`;
+    this.event(id, type, state, message, { stage: name, ms, ...(error ? { error } : {}) });
   }
 
   /**

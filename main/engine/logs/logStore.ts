@@ -3,7 +3,7 @@ import { rmSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { notFound } from '../../../shared/errors';
-import type { JobEvent, LogChunk } from '../../../shared/model';
+import { currentEventType, type JobEvent, type LogChunk } from '../../../shared/model';
 import { EventIndex } from './eventIndex';
 import { LogCutState, type LogCapPolicy } from './logCap';
 import { createLogger } from '../util/logger';
@@ -354,7 +354,9 @@ export class LogStore {
         for (let nl = buf.indexOf(0x0a); nl >= 0 && nl < bytesRead && out.length < limit; nl = buf.indexOf(0x0a, lineStart)) {
           if (seq > since) {
             try {
-              out.push(JSON.parse(buf.toString('utf8', lineStart, nl)) as JobEvent);
+              const event = JSON.parse(buf.toString('utf8', lineStart, nl)) as JobEvent;
+              event.type = currentEventType(event.type, event.state);
+              out.push(event);
             } catch {
               // A line that does not parse is skipped; the seq numbering stays by line.
             }

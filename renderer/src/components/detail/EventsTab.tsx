@@ -30,37 +30,43 @@ import './EventsTab.css';
 
 const ROW = 44;
 
-const LOOK: Record<JobEventType, { Icon: typeof PlusIcon; tone: string }> = {
-  created: { Icon: PlusIcon, tone: 'queued' },
-  started: { Icon: PlayIcon, tone: 'running' },
-  stage: { Icon: FlagIcon, tone: 'running' },
-  progress: { Icon: BoltIcon, tone: 'running' },
-  log: { Icon: ListIcon, tone: 'queued' },
-  paused: { Icon: PauseIcon, tone: 'paused' },
-  resumed: { Icon: PlayIcon, tone: 'running' },
-  retried: { Icon: RetryIcon, tone: 'running' },
-  stalled: { Icon: AlertIcon, tone: 'paused' },
-  unstalled: { Icon: PlayIcon, tone: 'running' },
-  stop_requested: { Icon: StopAfterIcon, tone: 'paused' },
-  recovered: { Icon: CheckIcon, tone: 'running' },
-  completed: { Icon: CheckIcon, tone: 'completed' },
-  failed: { Icon: AlertIcon, tone: 'failed' },
-  canceled: { Icon: CancelIcon, tone: 'canceled' },
-  priority: { Icon: StarIcon, tone: 'awaiting_approval' },
-  approval: { Icon: CheckIcon, tone: 'awaiting_approval' },
-  webhook: { Icon: LinkIcon, tone: 'queued' },
-  heartbeat: { Icon: ClockIcon, tone: 'queued' },
+/** Each type's icon, tone and name in plain words. */
+const LOOK: Record<JobEventType, { Icon: typeof PlusIcon; tone: string; label: string }> = {
+  created: { Icon: PlusIcon, tone: 'queued', label: 'Created' },
+  started: { Icon: PlayIcon, tone: 'running', label: 'Started' },
+  stage_started: { Icon: FlagIcon, tone: 'running', label: 'Stage started' },
+  stage_completed: { Icon: CheckIcon, tone: 'running', label: 'Stage completed' },
+  stage_failed: { Icon: AlertIcon, tone: 'failed', label: 'Stage failed' },
+  progress: { Icon: BoltIcon, tone: 'running', label: 'Progress' },
+  log: { Icon: ListIcon, tone: 'queued', label: 'Note' },
+  paused: { Icon: PauseIcon, tone: 'paused', label: 'Paused' },
+  job_resumed: { Icon: PlayIcon, tone: 'running', label: 'Resumed' },
+  retried: { Icon: RetryIcon, tone: 'running', label: 'Retried' },
+  stalled: { Icon: AlertIcon, tone: 'paused', label: 'Stalled' },
+  unstalled: { Icon: PlayIcon, tone: 'running', label: 'Progressing again' },
+  stop_requested: { Icon: StopAfterIcon, tone: 'paused', label: 'Stop requested' },
+  recovered: { Icon: CheckIcon, tone: 'running', label: 'Recovered' },
+  completed: { Icon: CheckIcon, tone: 'completed', label: 'Completed' },
+  failed: { Icon: AlertIcon, tone: 'failed', label: 'Failed' },
+  canceled: { Icon: CancelIcon, tone: 'canceled', label: 'Canceled' },
+  priority: { Icon: StarIcon, tone: 'awaiting_approval', label: 'Priority changed' },
+  gate_waiting: { Icon: ClockIcon, tone: 'awaiting_approval', label: 'Waiting for approval' },
+  gate_approved: { Icon: CheckIcon, tone: 'completed', label: 'Approved' },
+  gate_rejected: { Icon: CancelIcon, tone: 'canceled', label: 'Rejected' },
+  gate_timed_out: { Icon: ClockIcon, tone: 'awaiting_approval', label: 'Approval timed out' },
+  webhook: { Icon: LinkIcon, tone: 'queued', label: 'Webhook' },
+  heartbeat: { Icon: ClockIcon, tone: 'queued', label: 'Heartbeat' },
 };
 
 function EventRow({ event, top }: { event: JobEvent; top: number }): ReactElement {
-  const { Icon, tone } = LOOK[event.type] ?? LOOK.log;
+  const { Icon, tone, label } = LOOK[event.type] ?? LOOK.log;
   return (
-    <li className={`event-row state-${tone}`} style={{ transform: `translateY(${top}px)` }} data-type={event.type} aria-label={`${event.type}: ${event.message}`}>
+    <li className={`event-row state-${tone}`} style={{ transform: `translateY(${top}px)` }} data-type={event.type} aria-label={`${label}: ${event.message}`}>
       <span className="event-icon" aria-hidden="true">
         <Icon />
       </span>
       <div className="event-text">
-        <span className="event-type">{event.type}</span>
+        <span className="event-type">{label}</span>
         <span className="event-message" title={event.message}>
           {event.message}
         </span>
