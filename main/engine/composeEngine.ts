@@ -163,7 +163,8 @@ export function composeEngine(options: EngineOptions, version: string): Composed
     state: engineState,
     onDelivery: (r) => {
       const row = repo.get(r.jobId);
-      if (!row) return;
+      // Progress goes out every few seconds: only its failed attempts are worth an event each.
+      if (!row || (r.event === 'job.progress' && r.ok)) return;
       const outcome = r.ok ? `delivered (HTTP ${r.status})` : `attempt ${r.attempt} failed: ${r.error ?? `HTTP ${r.status}`}`;
       jobs.event(r.jobId, 'webhook', row.state, `Webhook ${r.event}: ${outcome}`, { ...r });
     },
@@ -226,7 +227,11 @@ export function composeEngine(options: EngineOptions, version: string): Composed
       retention.start();
       watch.start();
       pipelines.start();
-      stopWebhookBridge = bridgeJobWebhooks(jobs, (event, job) => webhooks.notify(event, job));
+      stopWebhookBridge = bridgeJobWebhooks(
+        jobs,
+        (event, job) => webhooks.notify(event, job),
+        () => settings.get().progressWebhookSeconds * 1000,
+      );
     },
     stop: async () => {
       await receiver.halt();
