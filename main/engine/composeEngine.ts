@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ITEM_RESULTS_CAP } from '../../shared/jobLog';
 import { JOB_KINDS, JOB_STATES, type EngineStats, type JobKind, type JobState } from '../../shared/model';
 import type { Settings } from '../../shared/settings';
 import type { EngineServices } from './api/engineServices';
@@ -14,6 +15,7 @@ import type { EngineOptions } from './engineOptions';
 import { HEADLESS_HOST } from './hostServices';
 import { JobManager } from './jobs/jobManager';
 import type { KindPolicies } from './jobs/kindPolicy';
+import { itemResultsOf, monitorUrl } from './jobs/logFormat';
 import { Retention } from './jobs/retention';
 import type { JobRunner } from './jobs/runner';
 import { createCommandRunner } from './kinds/commandRunner';
@@ -108,6 +110,11 @@ export function composeEngine(options: EngineOptions, version: string): Composed
     ...(options.policies ? { policies: options.policies } : {}),
     ...(options.abandonAfterMs !== undefined ? { abandonAfterMs: options.abandonAfterMs } : {}),
     state: engineState,
+    monitorUrl: (id) => {
+      const origin = host.apiOrigin?.() ?? null;
+      return origin ? monitorUrl(origin, id) : null;
+    },
+    itemResults: (row) => (row.kind === 'upload' ? itemResultsOf(items.results(row.id, ITEM_RESULTS_CAP)) : undefined),
     onDeleted: (id, row) => {
       index.of?.forget(id);
       if (row.kind === 'download') dropSecretHeaders(secrets, (JSON.parse(row.params) as DownloadParams).secretHeadersRef);

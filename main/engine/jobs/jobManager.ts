@@ -8,7 +8,7 @@ import type { ActiveJob } from './activeJob';
 import { Attempts } from './attempts';
 import type { BackoffPolicy } from '../../../shared/backoff';
 import { ChangeFeed } from './changeFeed';
-import { JobRecorder } from './jobRecorder';
+import { JobRecorder, type RecorderDeps } from './jobRecorder';
 import { toJobView, type LiveProgress } from './jobView';
 import { resolvePolicy, type KindPolicies, type KindPolicy } from './kindPolicy';
 import { reopenLog, writeHeader } from './logFormat';
@@ -33,6 +33,10 @@ export interface JobManagerOptions {
   abandonAfterMs?: number;
   /** Where the held-queue flag survives restarts. */
   state?: EngineStateRepo;
+  /** The URL that follows a job's log over HTTP, written into its header; null when the host serves none. */
+  monitorUrl?: (id: number) => string | null;
+  /** A job's per-item results for its footer (see RecorderDeps). */
+  itemResults?: RecorderDeps['itemResults'];
   /** Told when a job was deleted (the search indexer forgets it; secrets kept for it go). */
   onDeleted?: (id: number, row: JobRow) => void;
 }
@@ -69,7 +73,15 @@ export class JobManager {
       const row = repo.get(id);
       return row ? this.viewOf(row) : undefined;
     });
-    this.recorder = new JobRecorder({ repo, logs, saver: this.saver, active: this.active, changes: this.changes, view: (row) => this.viewOf(row) });
+    this.recorder = new JobRecorder({
+      repo,
+      logs,
+      saver: this.saver,
+      active: this.active,
+      changes: this.changes,
+      view: (row) => this.viewOf(row),
+      ...(options.itemResults ? { itemResults: options.itemResults } : {}),
+    });
     // Stalls are looked for four times per the shortest stall time of any kind (50 ms to 5 s).
     const shortestStall = Math.min(...[...runners.keys()].map((k) => this.policy(k).stallAfterMs), this.policy('demo').stallAfterMs);
     this.stall = new StallWatch(
@@ -149,7 +161,7 @@ export class JobManager {
   create(job: NewJob, params: Record<string, unknown> = {}): JobView {
     const row = this.repo.insert({ ...job, maxAttempts: job.maxAttempts ?? this.policy(job.kind).maxAttempts });
     const w = this.logs.writer(row.id);
-    writeHeader(w, row, params);
+    writeHeader(w, row, params, this.options.monitorUrl?.(row.id) ?? null);
     w.event({ type: 'created', state: row.state, stage: null, message: `Job ${row.id} created` });
     this.logs.release(row.id);
     this.changes.changed(row.id);

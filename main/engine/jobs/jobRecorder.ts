@@ -1,4 +1,5 @@
 import { conflict } from '../../../shared/errors';
+import type { JobLogItemResults } from '../../../shared/jobLog';
 import { isFinished, nextState, type JobAction, type JobEventType, type JobResult, type JobState, type JobView } from '../../../shared/model';
 import type { JobPatch, JobRow, JobsRepo } from '../db/jobsRepo';
 import type { LogStore } from '../logs/logStore';
@@ -18,6 +19,8 @@ export interface RecorderDeps {
   active: ReadonlyMap<number, ActiveJob>;
   changes: ChangeFeed;
   view(row: JobRow): JobView;
+  /** The job's per-item results for its footer, when its items are kept apart (a dataset's files). */
+  itemResults?(row: JobRow): JobLogItemResults | undefined;
 }
 
 /**
@@ -110,7 +113,9 @@ export class JobRecorder {
   seal(id: number, result: JobResult, opts: { error?: string; summary?: Record<string, unknown>; notify?: boolean } = {}): void {
     const row = this.deps.repo.get(id);
     if (!row) return;
-    writeFooter(this.deps.logs.writer(id), row, result as 'success' | 'partial' | 'failed' | 'canceled', opts.error, opts.summary);
+    // A runner's own list (in its summary) wins over the stored items.
+    const items = opts.summary?.items === undefined ? this.deps.itemResults?.(row) : undefined;
+    writeFooter(this.deps.logs.writer(id), row, result as 'success' | 'partial' | 'failed' | 'canceled', opts.error, opts.summary, items);
     this.deps.logs.finish(id);
     this.deps.repo.update(id, { result, sealed: 1, stage: null });
     if (opts.notify !== false) {
