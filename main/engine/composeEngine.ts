@@ -152,6 +152,10 @@ export function composeEngine(options: EngineOptions, version: string): Composed
     }
     jobs.setPolicies(policies);
   };
+  logs.retainEvents(() => {
+    const s = settings.get();
+    return { maxPerJob: s.eventsMaxPerJob, maxAgeMs: s.eventsMaxAgeDays * 24 * 60 * 60 * 1000 };
+  });
   const bandwidth = new BandwidthGovernor();
   settings.onChange((s, changed) => {
     if (changed.includes('concurrency') && !options.limits?.concurrency) {

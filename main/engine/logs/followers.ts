@@ -1,5 +1,6 @@
 import type { LogChunk } from '../../../shared/model';
 import type { EventBatch } from '../../../shared/contract';
+import { gapBefore } from './eventTrim';
 import type { LogStore } from './logStore';
 
 /**
@@ -146,9 +147,10 @@ export function followEvents(
     if (pump.closed) return true;
     const end = finished && events.length < EVENTS_PER_BATCH;
     if (events.length > 0 || end) {
+      const gap = gapBefore(events, last);
       last = events.length > 0 ? events[events.length - 1]!.seq : last;
       lastSent = Date.now();
-      onBatch({ events, end });
+      onBatch({ events, end, ...(gap ? { gap } : {}) });
     }
     if (end) stopHeartbeat();
     if (!end && events.length === EVENTS_PER_BATCH) pump.wake();

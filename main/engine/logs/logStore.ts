@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { notFound } from '../../../shared/errors';
 import { currentEventType, type JobEvent, type LogChunk } from '../../../shared/model';
 import { EventIndex } from './eventIndex';
+import type { EventRetention } from './eventTrim';
 import { LogCutState, type LogCapPolicy } from './logCap';
 import { createLogger } from '../util/logger';
 import { ensurePrivateDir } from '../util/privateFiles';
@@ -55,6 +56,7 @@ export class LogStore {
   private timer: NodeJS.Timeout | undefined;
   private readonly flushIntervalMs: number;
   private readonly cap: LogCapPolicy | null;
+  private eventRetention: () => EventRetention | null = () => null;
 
   constructor(
     readonly root: string,
@@ -96,6 +98,8 @@ export class LogStore {
           followed: (writer) => this.flushed.listenerCount(String(writer.jobId)) > 0,
           dirty: (writer) => this.markDirty(writer),
           cut: (writer, err) => this.afterCut(writer, err),
+          eventRetention: () => this.eventRetention(),
+          eventsTrimmed: (writer, err) => this.afterEventsTrimmed(writer, err),
         },
         known,
       );
@@ -116,6 +120,18 @@ export class LogStore {
   }
 
   /** A cut moved offsets: cached reads of the job are stale, and its followers must map theirs. */
+  /** Sets how many events each job keeps and for how long (the settings'); applied as events are written. */
+  retainEvents(policy: () => EventRetention | null): void {
+    this.eventRetention = policy;
+  }
+
+  private afterEventsTrimmed(writer: JobLogWriter, err: unknown): void {
+    if (err) log.warn(`dropping the oldest events of job ${writer.jobId} failed: ${(err as Error).message}`);
+    // The file was replaced: its index starts over (readers holding the old file read it whole).
+    const s = this.reads.get(writer.jobId);
+    if (s) s.events = new EventIndex();
+  }
+
   private afterCut(writer: JobLogWriter, err: unknown): void {
     if (err) {
       log.warn(`cutting the log of job ${writer.jobId} to its cap failed: ${(err as Error).message}`);

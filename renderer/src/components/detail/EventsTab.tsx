@@ -8,6 +8,7 @@ import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount, formatFullTimestamp, formatTimestamp } from '../../../../shared/format';
 import type { JobEvent, JobEventType } from '../../../../shared/model';
+import { plural } from '../../../../shared/plural';
 import { useFerryStore } from '../../store/store';
 import { EmptyState } from '../common/EmptyState';
 import {
@@ -79,8 +80,14 @@ function EventRow({ event, top }: { event: JobEvent; top: number }): ReactElemen
 }
 
 export function EventsTab({ jobId }: { jobId: number }): ReactElement {
-  const { list, status, error, mine } = useFerryStore(
-    useShallow((s) => ({ list: s.detail.events.list, status: s.detail.events.status, error: s.detail.events.error, mine: s.detail.events.jobId === jobId })),
+  const { list, status, error, mine, dropped } = useFerryStore(
+    useShallow((s) => ({
+      list: s.detail.events.list,
+      status: s.detail.events.status,
+      error: s.detail.events.error,
+      mine: s.detail.events.jobId === jobId,
+      dropped: s.detail.events.dropped ?? 0,
+    })),
   );
   const [showProgress, setShowProgress] = useState(false);
   const shown = useMemo(() => (showProgress ? list : list.filter((e) => e.type !== 'progress')), [list, showProgress]);
@@ -98,7 +105,9 @@ export function EventsTab({ jobId }: { jobId: number }): ReactElement {
     <div className="events-tab" data-testid="events-tab">
       <div className="events-toolbar">
         <span className="muted">
-          {formatCount(shown.length)} events{hidden > 0 ? ` · ${formatCount(hidden)} progress updates hidden` : ''}
+          {formatCount(shown.length)} {plural(shown.length, 'event')}
+          {hidden > 0 ? ` · ${formatCount(hidden)} progress ${plural(hidden, 'update')} hidden` : ''}
+          {dropped > 0 ? ` · ${formatCount(dropped)} older ${plural(dropped, 'event')} dropped by the retention settings` : ''}
         </span>
         <label className="events-toggle">
           <input type="checkbox" className="checkbox" checked={showProgress} onChange={(e) => setShowProgress(e.target.checked)} />

@@ -1,0 +1,82 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dispatchCommand } from '../../../main/engine/api/dispatch';
+import { trimEventsFile } from '../../../main/engine/logs/eventTrim';
+import type { EventPage } from '../../../shared/contract';
+import type { JobView } from '../../../shared/model';
+import { startEngine, waitForJob } from '../../helpers/engineFixture';
+import { makeTmpDir } from '../../helpers/tmpDir';
+
+const ok = <T>(res: unknown): T => {
+  expect(res).toMatchObject({ ok: true });
+  return (res as { value: T }).value;
+};
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('event retention', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('keeps a job to its event cap, keeps seq going across a restart, and tells a reader that resumes from a dropped seq of the gap', async () => {
+    const tmp = makeTmpDir('ferry-events-');
+    cleanups.push(tmp.cleanup);
+    let f = startEngine({ dataDir: tmp.dir });
+    cleanups.push(() => f.dispose());
+    ok(await dispatchCommand(f.engine, 'updateSettings', { eventsMaxPerJob: 20 }));
+    const job = ok<JobView>(await dispatchCommand(f.engine, 'createDemoJob', { items: 100_000, itemDelayMs: 1000, failRate: 0, linesPerItem: 1 }));
+    ok(await dispatchCommand(f.engine, 'pauseJob', { id: job.id }));
+    for (let i = 0; i < 120; i++) ok(await dispatchCommand(f.engine, 'setPriority', { id: job.id, priority: i % 2 ? 'low' : 'high' }));
+    const read = (since: number) => dispatchCommand(f.engine, 'listEvents', { id: job.id, since }).then((r) => ok<EventPage>(r));
+
+    const all = await read(0);
+    const last = all.events.at(-1)!.seq;
+    expect(last).toBeGreaterThanOrEqual(122);
+    // Trimmed to the cap when it is a quarter (at least 16) over it: never more than that on file.
+    expect(all.events.length).toBeGreaterThanOrEqual(20);
+    expect(all.events.length).toBeLessThanOrEqual(20 + 16);
+    const first = all.events[0]!.seq;
+    expect(all.gap).toEqual({ from: 1, to: first - 1 });
+    // Sequence numbers are unchanged and without holes after the first one kept.
+    expect(all.events.map((e) => e.seq)).toEqual(Array.from({ length: all.events.length }, (_, i) => first + i));
+    expect(readFileSync(f.engine.services.logs.paths(job.id).events, 'utf8').trimEnd().split('\n')).toHaveLength(all.events.length);
+
+    // Resuming from a seq that was dropped: told of the gap, then every event after it, no repeats.
+    const resumed = await read(5);
+    expect(resumed.gap).toEqual({ from: 6, to: first - 1 });
+    expect(resumed.events[0]!.seq).toBe(first);
+    // Resuming from a kept seq: no gap.
+    const near = await read(last - 3);
+    expect(near.gap).toBeUndefined();
+    expect(near.events.map((e) => e.seq)).toEqual([last - 2, last - 1, last]);
+
+    // After a restart the next event goes on from the last seq.
+    await f.dispose();
+    f = startEngine({ dataDir: tmp.dir });
+    ok(await dispatchCommand(f.engine, 'setPriority', { id: job.id, priority: 'normal' }));
+    const after = await read(last);
+    expect(after.gap).toBeUndefined();
+    expect(after.events.map((e) => [e.seq, e.type])).toEqual([[last + 1, 'priority']]);
+    ok(await dispatchCommand(f.engine, 'cancelJob', { id: job.id }));
+    await waitForJob(f.engine, job.id, (j) => j.state === 'canceled');
+  });
+
+  it('drops events older than the age limit, but always keeps the last one', () => {
+    const tmp = makeTmpDir('ferry-events-age-');
+    cleanups.push(tmp.cleanup);
+    const path = join(tmp.dir, 'events.jsonl');
+    const now = Date.now();
+    const line = (seq: number, ts: number) => JSON.stringify({ seq, ts, type: 'log', state: 'running', stage: null, message: `e${seq}` }) + '\n';
+    writeFileSync(path, [line(1, now - 40 * DAY), line(2, now - 31 * DAY), line(3, now - 2 * DAY), line(4, now)].join(''));
+    expect(trimEventsFile(path, { maxPerJob: 0, maxAgeMs: 30 * DAY }, now)).toEqual({ firstSeq: 3, firstTs: now - 2 * DAY, dropped: 2 });
+    expect(readFileSync(path, 'utf8')).toBe(line(3, now - 2 * DAY) + line(4, now));
+    writeFileSync(path, [line(7, now - 90 * DAY), line(8, now - 60 * DAY)].join(''));
+    expect(trimEventsFile(path, { maxPerJob: 0, maxAgeMs: 30 * DAY }, now)).toMatchObject({ firstSeq: 8, dropped: 1 });
+    expect(readFileSync(path, 'utf8')).toBe(line(8, now - 60 * DAY));
+    // Nothing due: the file is left alone.
+    expect(trimEventsFile(path, { maxPerJob: 5, maxAgeMs: 0 }, now)).toBeNull();
+    rmSync(path);
+  });
+});
