@@ -27,6 +27,7 @@ import { createUploadRunner } from './kinds/uploadRunner';
 import { UploadService } from './kinds/uploadService';
 import { createVerifyRunner } from './kinds/verifyRunner';
 import { headBytes } from './logs/logCap';
+import { EventSweep } from './logs/eventSweep';
 import { DEFAULT_INDEXER, LogIndexer } from './logs/logIndexer';
 import { DEFAULT_LOG_CAP_BYTES, LogStore } from './logs/logStore';
 import { bridgeJobWebhooks } from './notify/jobWebhooks';
@@ -126,12 +127,14 @@ export function composeEngine(options: EngineOptions, version: string): Composed
   if (capBytes !== null) indexing.headBytes = Math.min(indexing.headBytes, headBytes({ capBytes }));
   const indexer = new LogIndexer(logs, search, { indexedOffset: (id) => repo.get(id)?.log_indexed, isDone: (id) => jobs.isDone(id) }, indexing);
   index.of = indexer;
+  const eventSweep = new EventSweep(repo, logs, () => settings.get().eventsMaxAgeDays * 24 * 60 * 60 * 1000, engineState);
   const retention = new Retention(
     repo,
     (id) => jobs.delete(id),
     () => ({ days: settings.get().retentionDays, keepNewest: options.retention?.keepNewest ?? null }),
     engineState,
     options.retention,
+    () => eventSweep.run(),
   );
 
   /**

@@ -158,6 +158,8 @@ export interface JobsTable {
   expired(finishedBefore: number | null, keepNewest: number | null, limit: number): number[];
   /** Visits every job that finished in [from, to) without holding them all in memory. */
   eachFinished(from: number, to: number, visit: (row: FinishedRow) => void): void;
+  /** Jobs that finished in [from, to), oldest first, after the (finished_at, id) pair `after` (paging). */
+  finishedIds(from: number, to: number, after: { at: number; id: number } | null, limit: number): { id: number; finished_at: number }[];
   delete(id: number): void;
   /** Stores the pipeline steps to run after a job. */
   setPipeline(id: number, pipeline: string): void;
@@ -358,6 +360,14 @@ export class JobsRepo implements JobsTable {
    * Finished jobs to delete by retention: finished before `finishedBefore`, or beyond the newest
    * `keepNewest` finished jobs. Oldest first, at most `limit`.
    */
+  finishedIds(from: number, to: number, after: { at: number; id: number } | null, limit: number): { id: number; finished_at: number }[] {
+    const a = after ?? { at: from, id: 0 };
+    return this.stmt(
+      `SELECT id, finished_at FROM jobs WHERE finished_at >= @from AND finished_at < @to AND (finished_at > @at OR (finished_at = @at AND id > @id))
+       ORDER BY finished_at, id LIMIT @limit`,
+    ).all({ from, to, at: a.at, id: a.id, limit }) as { id: number; finished_at: number }[];
+  }
+
   expired(finishedBefore: number | null, keepNewest: number | null, limit: number): number[] {
     const ids = new Set<number>();
     if (finishedBefore !== null) {

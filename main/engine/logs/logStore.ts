@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { notFound } from '../../../shared/errors';
 import { currentEventType, type JobEvent, type LogChunk } from '../../../shared/model';
 import { EventIndex } from './eventIndex';
-import type { EventRetention } from './eventTrim';
+import { trimEventsFile, type EventRetention } from './eventTrim';
 import { LogCutState, type LogCapPolicy } from './logCap';
 import { createLogger } from '../util/logger';
 import { ensurePrivateDir } from '../util/privateFiles';
@@ -123,6 +123,27 @@ export class LogStore {
   /** Sets how many events each job keeps and for how long (the settings'); applied as events are written. */
   retainEvents(policy: () => EventRetention | null): void {
     this.eventRetention = policy;
+  }
+
+  /**
+   * Applies the event retention to a job nothing writes to now (a finished one): an open writer
+   * trims by itself as it writes. Answers whether events were dropped.
+   */
+  trimEventsOf(jobId: number, now = Date.now()): boolean {
+    const policy = this.eventRetention();
+    const w = this.writers.get(jobId);
+    if (!policy || (w && !w.closed) || this.cutting.has(jobId)) return false;
+    try {
+      const trimmed = trimEventsFile(this.paths(jobId).events, policy, now);
+      if (trimmed) {
+        const s = this.reads.get(jobId);
+        if (s) s.events = new EventIndex();
+      }
+      return trimmed !== null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn(`dropping the oldest events of job ${jobId} failed: ${(err as Error).message}`);
+      return false;
+    }
   }
 
   private afterEventsTrimmed(writer: JobLogWriter, err: unknown): void {

@@ -2,6 +2,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../../main/engine/api/dispatch';
+import { EngineStateRepo } from '../../../main/engine/db/engineStateRepo';
+import { EventSweep } from '../../../main/engine/logs/eventSweep';
 import { trimEventsFile } from '../../../main/engine/logs/eventTrim';
 import type { EventPage } from '../../../shared/contract';
 import type { JobView } from '../../../shared/model';
@@ -61,6 +63,26 @@ describe('event retention', () => {
     expect(after.events.map((e) => [e.seq, e.type])).toEqual([[last + 1, 'priority']]);
     ok(await dispatchCommand(f.engine, 'cancelJob', { id: job.id }));
     await waitForJob(f.engine, job.id, (j) => j.state === 'canceled');
+  });
+
+  it('drops the old events of finished jobs in the periodic pass, once per job', async () => {
+    const f = startEngine();
+    cleanups.push(() => f.dispose());
+    ok(await dispatchCommand(f.engine, 'updateSettings', { eventsMaxAgeDays: 1 }));
+    const job = ok<JobView>(await dispatchCommand(f.engine, 'createDemoJob', { items: 3, itemDelayMs: 0, failRate: 0, linesPerItem: 1 }));
+    await waitForJob(f.engine, job.id, (j) => j.state === 'completed');
+    await waitForJob(f.engine, job.id, () => f.engine.services.jobs.isDone(job.id));
+    const before = ok<EventPage>(await dispatchCommand(f.engine, 'listEvents', { id: job.id })).events;
+    expect(before.length).toBeGreaterThan(3);
+    const sweep = new EventSweep(f.engine.services.repo, f.engine.services.logs, () => DAY, new EngineStateRepo(f.engine.services.db));
+    // Not a day old yet: nothing goes.
+    expect(sweep.run()).toBe(0);
+    expect(sweep.run(Date.now() + 2 * DAY)).toBe(1);
+    const after = ok<EventPage>(await dispatchCommand(f.engine, 'listEvents', { id: job.id }));
+    expect(after.events).toEqual([before.at(-1)]);
+    expect(after.gap).toEqual({ from: 1, to: before.at(-1)!.seq - 1 });
+    // Swept once: the next pass does not read it again.
+    expect(sweep.run(Date.now() + 3 * DAY)).toBe(0);
   });
 
   it('drops events older than the age limit, but always keeps the last one', () => {
