@@ -62,7 +62,8 @@ export class JobRecorder {
     const ended = isFinished(to) || (row.state === 'running' && to === 'queued') ? endStage(stages, to === 'completed' ? 'completed' : 'failed', now) : undefined;
     if (ended) patch.stages = JSON.stringify(stages);
     this.deps.repo.update(row.id, patch, now);
-    if (ended) this.stageEvent(row.id, ended.outcome === 'completed' ? 'stage_completed' : 'stage_failed', row.state, ended.name, ended.ms ?? 0, patchIn.error ?? undefined);
+    // A stage that did not complete says why: the error, else what ended the run (a cancel, a restart).
+    if (ended) this.stageEvent(row.id, ended.outcome === 'completed' ? 'stage_completed' : 'stage_failed', row.state, ended.name, ended.ms ?? 0, patchIn.error ?? message);
     this.event(row.id, type, to, message, payload);
     log.debug(`job ${row.id}: ${row.state} -> ${to} (${action})`);
     return to;

@@ -75,6 +75,9 @@ describe('job events: stages, resumes and older event files', () => {
     const resumed = (await eventsOf(f, job.id)).find((e) => e.type === 'job_resumed');
     expect(resumed).toMatchObject({ message: 'Resumed by the desktop window', payload: { by: 'desktop' } });
     ok(await dispatchCommand(f.engine, 'cancelJob', { id: job.id }));
+    await waitForJob(f.engine, job.id, (j) => j.state === 'canceled');
+    // The stage a cancel cut short ends as such, saying why.
+    expect((await eventsOf(f, job.id)).find((e) => e.type === 'stage_failed')).toMatchObject({ payload: { stage: 'processing', error: 'Canceled by user' } });
   });
 
   it('reads the event names older versions wrote under today\'s names', async () => {
