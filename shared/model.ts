@@ -154,6 +154,7 @@ export const JOB_EVENT_TYPES = [
   'gate_timed_out',
   'webhook',
   'heartbeat',
+  'events_dropped',
 ] as const;
 export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
 
@@ -191,7 +192,8 @@ export interface StageTime {
 
 /**
  * One line of a job's events.jsonl; `seq` starts at 1 and grows by one per event. Retention may
- * drop the oldest lines, so a reader resuming from an old `seq` is told of the gap (EventPage).
+ * drop the oldest lines: a reader resuming from a dropped `seq` then gets one `events_dropped`
+ * event first (never stored), whose `seq` is the last dropped one and payload `{ from, to }`.
  */
 export interface JobEvent {
   seq: number;

@@ -15,12 +15,12 @@ export interface EventPage {
   events: JobEvent[];
   /** Pass back as `since` to continue. */
   nextSince: number;
-  /** Set when events after `since` were dropped by retention before they were read. */
+  /** Set when events after `since` were dropped by retention before they were read (`events` then opens with an `events_dropped` one). */
   gap?: EventGap;
 }
 export interface EventBatch {
   events: JobEvent[];
-  /** Set when events after the follower's last were dropped by retention before they were read. */
+  /** Set when events after the follower's last were dropped by retention (`events` then opens with an `events_dropped` one). */
   gap?: EventGap;
   /** The job has finished and every event was delivered. */
   end: boolean;

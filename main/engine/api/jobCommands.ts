@@ -6,7 +6,7 @@ import type { RawHit } from '../db/searchRepo';
 import type { CommandHandlers, EngineServices } from './engineServices';
 import { localPath } from '../files/pathGuard';
 import { bulkAction } from '../jobs/bulkActions';
-import { gapBefore } from '../logs/eventTrim';
+import { withGap } from '../logs/eventTrim';
 import { exportJobs } from '../jobs/jobExport';
 import { computeJobStats } from '../jobs/jobStats';
 import { deleteUploadedFiles } from '../kinds/uploadedFiles';
@@ -110,9 +110,9 @@ export function jobCommands(services: JobServices): Pick<CommandHandlers, JobCom
     },
     listEvents: async ({ id, since, limit }) => {
       jobs.get(id);
-      const events = await services.logs.readEvents(id, since, limit);
-      const gap = gapBefore(events, since);
-      return { events, nextSince: events.length ? events[events.length - 1]!.seq : since, ...(gap ? { gap } : {}) };
+      const read = await services.logs.readEvents(id, since, limit);
+      const { events, gap } = withGap(read, since);
+      return { events, nextSince: read.length ? read[read.length - 1]!.seq : since, ...(gap ? { gap } : {}) };
     },
     getStats: () => services.stats(),
     health: async ({ deep }) => {

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import type { JobEvent } from '../../../shared/model';
 import { PRIVATE_FILE_MODE } from '../util/privateFiles';
 
 /**
@@ -14,6 +15,27 @@ export interface EventRetention {
 export function gapBefore(events: readonly { seq: number }[], since: number): { from: number; to: number } | undefined {
   const first = events[0]?.seq;
   return first !== undefined && first > since + 1 ? { from: since + 1, to: first - 1 } : undefined;
+}
+
+/**
+ * `events` read after `since`, led by an `events_dropped` event standing for what retention dropped
+ * in between (its seq is the last dropped one, so resuming from it goes on without a repeat).
+ */
+export function withGap(events: JobEvent[], since: number): { events: JobEvent[]; gap?: { from: number; to: number } } {
+  const gap = gapBefore(events, since);
+  if (!gap) return { events };
+  const first = events[0]!;
+  const n = gap.to - gap.from + 1;
+  const marker: JobEvent = {
+    seq: gap.to,
+    ts: first.ts,
+    type: 'events_dropped',
+    state: first.state,
+    stage: null,
+    message: `${n} older ${n === 1 ? 'event was' : 'events were'} dropped by the event retention settings (${gap.from === gap.to ? `#${gap.from}` : `#${gap.from} to #${gap.to}`})`,
+    payload: { ...gap },
+  };
+  return { events: [marker, ...events], gap };
 }
 
 /** A file this far over its count (or this much past its age) is trimmed, so trims stay rare. */

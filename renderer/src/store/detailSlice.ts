@@ -3,7 +3,7 @@
  * its files and the metadata read from its log header.
  */
 import type { StateCreator } from 'zustand';
-import type { DatasetPlace, EventGap, JobItemView } from '../../../shared/contract';
+import type { DatasetPlace, JobItemView } from '../../../shared/contract';
 import type { JobEvent, StageTime } from '../../../shared/model';
 import type { FerryState } from './store';
 
@@ -19,8 +19,6 @@ export interface EventsState {
   error: string | null;
   /** Every event was delivered and the job is finished. */
   ended: boolean;
-  /** Events the job's retention had dropped before they could be read. */
-  dropped?: number;
 }
 
 export interface ItemsState {
@@ -66,7 +64,7 @@ export interface DetailSlice {
   detail: DetailState;
   setDetailTab(tab: DetailTab): void;
   resetEvents(jobId: number | null): void;
-  addEvents(jobId: number, events: JobEvent[], ended: boolean, gap?: EventGap): void;
+  addEvents(jobId: number, events: JobEvent[], ended: boolean): void;
   failEvents(jobId: number, message: string): void;
   setItemsQuery(jobId: number | null, offset: number, filter: ItemStateFilter): void;
   applyItems(jobId: number, offset: number, filter: ItemStateFilter, items: JobItemView[], total: number, matching: number): void;
@@ -100,19 +98,15 @@ export const createDetailSlice: StateCreator<FerryState, [], [], DetailSlice> = 
   setDetailTab: (tab) => set((s) => (s.detail.tab === tab ? s : { detail: { ...s.detail, tab } })),
   resetEvents: (jobId) =>
     set((s) => ({ detail: { ...s.detail, events: { jobId, list: [], status: jobId === null ? 'idle' : 'loading', error: null, ended: false } } })),
-  addEvents: (jobId, events, ended, gap) =>
+  addEvents: (jobId, events, ended) =>
     set((s) => {
       const current = s.detail.events;
       if (current.jobId !== jobId) return s;
       const lastSeq = current.list[current.list.length - 1]?.seq ?? 0;
       const fresh = events.filter((e) => e.seq > lastSeq && e.type !== 'heartbeat');
-      if (fresh.length === 0 && !gap && current.status === 'ready' && current.ended === ended) return s;
-      const dropped = (current.dropped ?? 0) + (gap ? gap.to - gap.from + 1 : 0);
+      if (fresh.length === 0 && current.status === 'ready' && current.ended === ended) return s;
       return {
-        detail: {
-          ...s.detail,
-          events: { ...current, list: fresh.length ? current.list.concat(fresh) : current.list, status: 'ready', ended, error: null, ...(dropped ? { dropped } : {}) },
-        },
+        detail: { ...s.detail, events: { ...current, list: fresh.length ? current.list.concat(fresh) : current.list, status: 'ready', ended, error: null } },
       };
     }),
   failEvents: (jobId, message) =>

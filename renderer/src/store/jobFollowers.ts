@@ -49,7 +49,7 @@ export function followActiveJob(): () => void {
       for (;;) {
         const page = await ferry.listEvents({ id, since, limit: EVENTS_PAGE });
         if (store().detail.events.jobId !== id) return;
-        store().addEvents(id, page.events, false, page.gap);
+        store().addEvents(id, page.events, false);
         since = page.nextSince;
         if (page.events.length < EVENTS_PAGE) break;
       }
@@ -63,7 +63,7 @@ export function followActiveJob(): () => void {
       { id, since },
       (batch) => {
         if (batch.heartbeat && batch.events.length === 0) return;
-        store().addEvents(id, batch.events, batch.end, batch.gap);
+        store().addEvents(id, batch.events, batch.end);
       },
       (err) => store().failEvents(id, describeError(err)),
     );

@@ -1,11 +1,11 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dispatchCommand } from '../../../main/engine/api/dispatch';
+import { dispatchCommand, openStream } from '../../../main/engine/api/dispatch';
 import { EngineStateRepo } from '../../../main/engine/db/engineStateRepo';
 import { EventSweep } from '../../../main/engine/logs/eventSweep';
 import { trimEventsFile } from '../../../main/engine/logs/eventTrim';
-import type { EventPage } from '../../../shared/contract';
+import type { EventBatch, EventPage } from '../../../shared/contract';
 import type { JobView } from '../../../shared/model';
 import { startEngine, waitForJob } from '../../helpers/engineFixture';
 import { makeTmpDir } from '../../helpers/tmpDir';
@@ -34,25 +34,45 @@ describe('event retention', () => {
     const read = (since: number) => dispatchCommand(f.engine, 'listEvents', { id: job.id, since }).then((r) => ok<EventPage>(r));
 
     const all = await read(0);
-    const last = all.events.at(-1)!.seq;
+    const [marker, ...kept] = all.events;
+    const last = kept.at(-1)!.seq;
     expect(last).toBeGreaterThanOrEqual(122);
     // Trimmed to the cap when it is a quarter (at least 16) over it: never more than that on file.
-    expect(all.events.length).toBeGreaterThanOrEqual(20);
-    expect(all.events.length).toBeLessThanOrEqual(20 + 16);
-    const first = all.events[0]!.seq;
+    expect(kept.length).toBeGreaterThanOrEqual(20);
+    expect(kept.length).toBeLessThanOrEqual(20 + 16);
+    const first = kept[0]!.seq;
     expect(all.gap).toEqual({ from: 1, to: first - 1 });
+    // The reader is told, in the stream itself: one event stands for the dropped ones, with the last dropped seq.
+    expect(marker).toMatchObject({ seq: first - 1, type: 'events_dropped', payload: { from: 1, to: first - 1 } });
+    expect(marker!.message).toBe(`${first - 1} older events were dropped by the event retention settings (#1 to #${first - 1})`);
     // Sequence numbers are unchanged and without holes after the first one kept.
-    expect(all.events.map((e) => e.seq)).toEqual(Array.from({ length: all.events.length }, (_, i) => first + i));
-    expect(readFileSync(f.engine.services.logs.paths(job.id).events, 'utf8').trimEnd().split('\n')).toHaveLength(all.events.length);
+    expect(kept.map((e) => e.seq)).toEqual(Array.from({ length: kept.length }, (_, i) => first + i));
+    expect(all.nextSince).toBe(last);
+    expect(readFileSync(f.engine.services.logs.paths(job.id).events, 'utf8').trimEnd().split('\n')).toHaveLength(kept.length);
 
     // Resuming from a seq that was dropped: told of the gap, then every event after it, no repeats.
     const resumed = await read(5);
     expect(resumed.gap).toEqual({ from: 6, to: first - 1 });
-    expect(resumed.events[0]!.seq).toBe(first);
+    expect(resumed.events.map((e) => e.seq).slice(0, 2)).toEqual([first - 1, first]);
+    // Resuming from the marker's seq (an SSE client's Last-Event-ID): the kept events, no marker again.
+    const fromMarker = await read(first - 1);
+    expect(fromMarker.gap).toBeUndefined();
+    expect(fromMarker.events.map((e) => e.seq)).toEqual(kept.map((e) => e.seq));
     // Resuming from a kept seq: no gap.
     const near = await read(last - 3);
     expect(near.gap).toBeUndefined();
     expect(near.events.map((e) => e.seq)).toEqual([last - 2, last - 1, last]);
+
+    // The live stream says the same to a follower that starts before the first kept event.
+    const batch = await new Promise<EventBatch>((resolve, reject) => {
+      const close = openStream(f.engine, 'job.events', { id: job.id, since: 3 }, (msg) => {
+        close();
+        if ('error' in msg) reject(new Error(msg.error.message));
+        else resolve(msg.payload as EventBatch);
+      });
+    });
+    expect(batch.gap).toEqual({ from: 4, to: first - 1 });
+    expect(batch.events[0]).toMatchObject({ type: 'events_dropped', seq: first - 1 });
 
     // After a restart the next event goes on from the last seq.
     await f.dispose();
@@ -79,7 +99,8 @@ describe('event retention', () => {
     expect(sweep.run()).toBe(0);
     expect(sweep.run(Date.now() + 2 * DAY)).toBe(1);
     const after = ok<EventPage>(await dispatchCommand(f.engine, 'listEvents', { id: job.id }));
-    expect(after.events).toEqual([before.at(-1)]);
+    expect(after.events.map((e) => e.type)).toEqual(['events_dropped', before.at(-1)!.type]);
+    expect(after.events[1]).toEqual(before.at(-1));
     expect(after.gap).toEqual({ from: 1, to: before.at(-1)!.seq - 1 });
     // Swept once: the next pass does not read it again.
     expect(sweep.run(Date.now() + 3 * DAY)).toBe(0);

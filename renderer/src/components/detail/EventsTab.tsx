@@ -57,6 +57,7 @@ const LOOK: Record<JobEventType, { Icon: typeof PlusIcon; tone: string; label: s
   gate_timed_out: { Icon: ClockIcon, tone: 'awaiting_approval', label: 'Approval timed out' },
   webhook: { Icon: LinkIcon, tone: 'queued', label: 'Webhook' },
   heartbeat: { Icon: ClockIcon, tone: 'queued', label: 'Heartbeat' },
+  events_dropped: { Icon: ListIcon, tone: 'queued', label: 'Older events dropped' },
 };
 
 function EventRow({ event, top }: { event: JobEvent; top: number }): ReactElement {
@@ -80,14 +81,8 @@ function EventRow({ event, top }: { event: JobEvent; top: number }): ReactElemen
 }
 
 export function EventsTab({ jobId }: { jobId: number }): ReactElement {
-  const { list, status, error, mine, dropped } = useFerryStore(
-    useShallow((s) => ({
-      list: s.detail.events.list,
-      status: s.detail.events.status,
-      error: s.detail.events.error,
-      mine: s.detail.events.jobId === jobId,
-      dropped: s.detail.events.dropped ?? 0,
-    })),
+  const { list, status, error, mine } = useFerryStore(
+    useShallow((s) => ({ list: s.detail.events.list, status: s.detail.events.status, error: s.detail.events.error, mine: s.detail.events.jobId === jobId })),
   );
   const [showProgress, setShowProgress] = useState(false);
   const shown = useMemo(() => (showProgress ? list : list.filter((e) => e.type !== 'progress')), [list, showProgress]);
@@ -107,7 +102,6 @@ export function EventsTab({ jobId }: { jobId: number }): ReactElement {
         <span className="muted">
           {formatCount(shown.length)} {plural(shown.length, 'event')}
           {hidden > 0 ? ` · ${formatCount(hidden)} progress ${plural(hidden, 'update')} hidden` : ''}
-          {dropped > 0 ? ` · ${formatCount(dropped)} older ${plural(dropped, 'event')} dropped by the retention settings` : ''}
         </span>
         <label className="events-toggle">
           <input type="checkbox" className="checkbox" checked={showProgress} onChange={(e) => setShowProgress(e.target.checked)} />
