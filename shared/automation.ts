@@ -1,7 +1,8 @@
 /** Webhooks and pipelines: what runs unattended around a job. */
 import { z } from 'zod';
 
-export const WEBHOOK_EVENTS = ['job.started', 'job.paused', 'job.completed', 'job.failed', 'job.canceled'] as const;
+/** `job.progress` goes out while a job runs, throttled by the `progressWebhookSeconds` setting. */
+export const WEBHOOK_EVENTS = ['job.started', 'job.progress', 'job.paused', 'job.completed', 'job.failed', 'job.canceled'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 const httpUrl = z

@@ -14,6 +14,23 @@ export interface JobLogHeader {
   created: string;
   destination: string | null;
   params: Record<string, unknown>;
+  /**
+   * Where to follow this job from anywhere on this computer: the HTTP API's log URL
+   * (`curl -N <monitor>`), or null when the host served no HTTP API as the job was created.
+   */
+  monitor?: string | null;
+}
+
+/** Footers list at most this many processed and this many failed items; `…More` counts the rest. */
+export const ITEM_RESULTS_CAP = 100;
+
+/** Per-item results of a job, as its footer holds them. */
+export interface JobLogItemResults {
+  processed: string[];
+  /** Processed items beyond the list. */
+  processedMore: number;
+  failed: { item: string; reason: string }[];
+  failedMore: number;
 }
 
 /** The result of one attempt, as its footer holds it (runners add their own summary fields). */
@@ -32,6 +49,7 @@ export interface JobLogFooter {
   /** ISO time the attempt ended. */
   finished: string;
   error?: string;
+  items?: JobLogItemResults;
   [summary: string]: unknown;
 }
 
@@ -49,8 +67,9 @@ export const JOB_LOG_FOOTER_END = FOOTER_CLOSE.slice(1);
 
 /** The title, the header and the opening of the first attempt's lines. */
 export function formatJobLogHeader(header: JobLogHeader): string {
+  const monitor = header.monitor === undefined ? '' : `# Monitor: ${header.monitor ?? 'local API off'}\n`;
   return (
-    `# Ferry job ${header.id}: ${header.name}\n# Kind: ${header.kind}\n# Created: ${header.created}\n\n` +
+    `# Ferry job ${header.id}: ${header.name}\n# Kind: ${header.kind}\n# Created: ${header.created}\n${monitor}\n` +
     `${HEADER_OPEN}${JSON.stringify(header, null, 2)}${HEADER_CLOSE}${LOG_OPEN}`
   );
 }
@@ -100,7 +119,7 @@ function between(text: string, open: string, close: string, from: number): { tex
 export type JobLogLineKind = 'title' | 'header-open' | 'header-close' | 'footer-open' | 'footer-close' | 'log-open' | 'log-close' | 'attempt' | 'line';
 
 const ATTEMPT_LINE = /^<log attempt="(\d+)">$/;
-const TITLE_LINES = 4;
+const TITLE_LINES = 5;
 const MARKERS: ReadonlyMap<string, JobLogLineKind> = new Map([
   [HEADER_OPEN.slice(0, -1), 'header-open'],
   [HEADER_CLOSE_MARK.slice(1), 'header-close'],

@@ -94,6 +94,8 @@ export interface JobView {
   previousStepId?: number | null;
   /** The job is a step of a pipeline (upload → verify → command): `getPipeline` tells the whole chain. */
   inPipeline?: boolean;
+  /** The stages of its runs with their times, first to last (getJob only). */
+  stages?: StageTime[];
 }
 
 /** One job of a pipeline, as its chain lists it. */
@@ -130,11 +132,13 @@ export interface LogChunk {
 export const JOB_EVENT_TYPES = [
   'created',
   'started',
-  'stage',
+  'stage_started',
+  'stage_completed',
+  'stage_failed',
   'progress',
   'log',
   'paused',
-  'resumed',
+  'job_resumed',
   'retried',
   'stalled',
   'unstalled',
@@ -144,13 +148,53 @@ export const JOB_EVENT_TYPES = [
   'failed',
   'canceled',
   'priority',
-  'approval',
+  'gate_waiting',
+  'gate_approved',
+  'gate_rejected',
+  'gate_timed_out',
   'webhook',
   'heartbeat',
+  'events_dropped',
 ] as const;
 export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
 
-/** One line of a job's events.jsonl; `seq` starts at 1 and has no gaps. */
+/**
+ * Event types older versions wrote, as read today: `resumed` is `job_resumed`, `stage` (a stage
+ * began) is `stage_started`, and `approval` is the gate event its state tells (still waiting,
+ * let into the queue, or turned down).
+ */
+export function currentEventType(type: string, state: JobState): JobEventType {
+  if (type === 'resumed') return 'job_resumed';
+  if (type === 'stage') return 'stage_started';
+  if (type === 'approval') return state === 'awaiting_approval' ? 'gate_waiting' : state === 'queued' ? 'gate_approved' : 'gate_rejected';
+  return type as JobEventType;
+}
+
+/** Who asked for a change: the desktop window, the web window, the API (CLI or script token), or a gate's timeout. */
+export const ACTORS = ['desktop', 'web', 'api', 'timeout'] as const;
+export type Actor = (typeof ACTORS)[number];
+export const ACTOR_LABELS: Record<Actor, string> = {
+  desktop: 'the desktop window',
+  web: 'the web window',
+  api: 'the API (CLI or script)',
+  timeout: 'the timeout rule',
+};
+
+/** One stage of a job's run, as getJob tells it; `ms` is null while the stage runs. */
+export interface StageTime {
+  name: string;
+  attempt: number;
+  startedAt: number;
+  endedAt: number | null;
+  ms: number | null;
+  outcome: 'running' | 'completed' | 'failed';
+}
+
+/**
+ * One line of a job's events.jsonl; `seq` starts at 1 and grows by one per event. Retention may
+ * drop the oldest lines: a reader resuming from a dropped `seq` then gets one `events_dropped`
+ * event first (never stored), whose `seq` is the last dropped one and payload `{ from, to }`.
+ */
 export interface JobEvent {
   seq: number;
   ts: number;

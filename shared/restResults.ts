@@ -48,6 +48,18 @@ export const jobViewSchema = z.object({
   nextAttemptAt: nullable(ms).optional(),
   previousStepId: nullable(int.positive()).optional(),
   inPipeline: z.boolean().optional(),
+  stages: z
+    .array(
+      z.object({
+        name: z.string(),
+        attempt: count,
+        startedAt: ms,
+        endedAt: nullable(ms),
+        ms: nullable(ms),
+        outcome: z.enum(['running', 'completed', 'failed']),
+      }),
+    )
+    .optional(),
 });
 
 export const jobEventSchema = z.object({
@@ -166,7 +178,7 @@ export const RESULT_SCHEMAS = {
     place: nullable(z.object({ kind: z.enum(['receiver', 'tus', 's3', 'folder']), destination: z.string(), where: z.string(), local: z.boolean() })).optional(),
   }),
   getPipeline: pipelineSchema,
-  listEvents: z.object({ events: z.array(jobEventSchema), nextSince: count }),
+  listEvents: z.object({ events: z.array(jobEventSchema), nextSince: count, gap: z.object({ from: count, to: count }).optional() }),
   createUpload: jobViewSchema,
   createDownloadJob: jobViewSchema,
   createVerifyJob: jobViewSchema,
@@ -198,7 +210,9 @@ export const NAMED_SCHEMAS = new Map<z.ZodType, string>([
   [searchSchema, 'SearchResults'],
 ]);
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Every optional key made required, at every depth: a key one side lacks then breaks the match. */
+type DeepRequired<T> = T extends readonly (infer U)[] ? DeepRequired<U>[] : T extends object ? { [K in keyof T]-?: DeepRequired<T[K]> } : T;
+type Same<A, B> = [DeepRequired<A>] extends [DeepRequired<B>] ? ([DeepRequired<B>] extends [DeepRequired<A>] ? true : false) : false;
 /** True only while every schema describes exactly its command's result (a compile error otherwise). */
 export const RESULTS_MATCH_THE_CONTRACT: { [K in RestCommand]: Same<z.output<(typeof RESULT_SCHEMAS)[K]>, CommandResult<K>> } = {
   health: true,

@@ -48,6 +48,12 @@ export const settingsSchema = z.strictObject({
   notifyOnFailure: z.boolean().default(true),
   /** Finished jobs older than this are deleted with their logs (0 keeps them forever). */
   retentionDays: z.number().int().min(0).max(3650).default(30),
+  /** Events kept per job (the oldest are dropped first, like a log over its size cap); 0 keeps them all. */
+  eventsMaxPerJob: z.number().int().min(0).max(10_000_000).default(10_000),
+  /** Events older than this are dropped from every job's stream (0 keeps them forever). */
+  eventsMaxAgeDays: z.number().int().min(0).max(3650).default(30),
+  /** A `job.progress` webhook goes out at most once per job in this many seconds. */
+  progressWebhookSeconds: z.number().int().min(1).max(3600).default(10),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   startAtLogin: z.boolean().default(false),
   /**

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ITEM_RESULTS_CAP } from '../../shared/jobLog';
 import { JOB_KINDS, JOB_STATES, type EngineStats, type JobKind, type JobState } from '../../shared/model';
 import type { Settings } from '../../shared/settings';
 import type { EngineServices } from './api/engineServices';
@@ -14,6 +15,7 @@ import type { EngineOptions } from './engineOptions';
 import { HEADLESS_HOST } from './hostServices';
 import { JobManager } from './jobs/jobManager';
 import type { KindPolicies } from './jobs/kindPolicy';
+import { itemResultsOf, monitorUrl } from './jobs/logFormat';
 import { Retention } from './jobs/retention';
 import type { JobRunner } from './jobs/runner';
 import { createCommandRunner } from './kinds/commandRunner';
@@ -25,6 +27,7 @@ import { createUploadRunner } from './kinds/uploadRunner';
 import { UploadService } from './kinds/uploadService';
 import { createVerifyRunner } from './kinds/verifyRunner';
 import { headBytes } from './logs/logCap';
+import { EventSweep } from './logs/eventSweep';
 import { DEFAULT_INDEXER, LogIndexer } from './logs/logIndexer';
 import { EventFeedRepo } from './db/eventFeedRepo';
 import { EventFeed } from './logs/eventFeed';
@@ -111,6 +114,11 @@ export function composeEngine(options: EngineOptions, version: string): Composed
     ...(options.policies ? { policies: options.policies } : {}),
     ...(options.abandonAfterMs !== undefined ? { abandonAfterMs: options.abandonAfterMs } : {}),
     state: engineState,
+    monitorUrl: (id) => {
+      const origin = host.apiOrigin?.() ?? null;
+      return origin ? monitorUrl(origin, id) : null;
+    },
+    itemResults: (row) => (row.kind === 'upload' ? itemResultsOf(items.results(row.id, ITEM_RESULTS_CAP)) : undefined),
     onDeleted: (id, row) => {
       index.of?.forget(id);
       if (row.kind === 'download') dropSecretHeaders(secrets, (JSON.parse(row.params) as DownloadParams).secretHeadersRef);
@@ -122,12 +130,14 @@ export function composeEngine(options: EngineOptions, version: string): Composed
   if (capBytes !== null) indexing.headBytes = Math.min(indexing.headBytes, headBytes({ capBytes }));
   const indexer = new LogIndexer(logs, search, { indexedOffset: (id) => repo.get(id)?.log_indexed, isDone: (id) => jobs.isDone(id) }, indexing);
   index.of = indexer;
+  const eventSweep = new EventSweep(repo, logs, () => settings.get().eventsMaxAgeDays * 24 * 60 * 60 * 1000, engineState);
   const retention = new Retention(
     repo,
     (id) => jobs.delete(id),
     () => ({ days: settings.get().retentionDays, keepNewest: options.retention?.keepNewest ?? null }),
     engineState,
     options.retention,
+    () => eventSweep.run(),
   );
 
   /**
@@ -148,6 +158,10 @@ export function composeEngine(options: EngineOptions, version: string): Composed
     }
     jobs.setPolicies(policies);
   };
+  logs.retainEvents(() => {
+    const s = settings.get();
+    return { maxPerJob: s.eventsMaxPerJob, maxAgeMs: s.eventsMaxAgeDays * 24 * 60 * 60 * 1000 };
+  });
   const bandwidth = new BandwidthGovernor();
   settings.onChange((s, changed) => {
     if (changed.includes('concurrency') && !options.limits?.concurrency) {
@@ -166,7 +180,8 @@ export function composeEngine(options: EngineOptions, version: string): Composed
     state: engineState,
     onDelivery: (r) => {
       const row = repo.get(r.jobId);
-      if (!row) return;
+      // Progress goes out every few seconds: only its failed attempts are worth an event each.
+      if (!row || (r.event === 'job.progress' && r.ok)) return;
       const outcome = r.ok ? `delivered (HTTP ${r.status})` : `attempt ${r.attempt} failed: ${r.error ?? `HTTP ${r.status}`}`;
       jobs.event(r.jobId, 'webhook', row.state, `Webhook ${r.event}: ${outcome}`, { ...r });
     },
@@ -230,7 +245,11 @@ export function composeEngine(options: EngineOptions, version: string): Composed
       retention.start();
       watch.start();
       pipelines.start();
-      stopWebhookBridge = bridgeJobWebhooks(jobs, (event, job) => webhooks.notify(event, job));
+      stopWebhookBridge = bridgeJobWebhooks(
+        jobs,
+        (event, job) => webhooks.notify(event, job),
+        () => settings.get().progressWebhookSeconds * 1000,
+      );
     },
     stop: async () => {
       await receiver.halt();

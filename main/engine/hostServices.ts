@@ -23,6 +23,11 @@ export interface HostServices {
   confirmCommandJobs?(): Promise<boolean>;
   /** Reserves a staging area for files the interface streams to the host (the web host's drops). */
   beginStaging?(): StagingArea;
+  /**
+   * The origin (`http://127.0.0.1:port`) of the host's HTTP API while it serves one, else null;
+   * a job's log header names the URL to follow it there.
+   */
+  apiOrigin?(): string | null;
   /** How much the staging areas hold now (for health). */
   stagingUsage?(): { areas: number; bytes: number };
 }

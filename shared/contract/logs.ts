@@ -6,13 +6,22 @@ import { command, jobId, stream } from './define';
 export const byteOffset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const logEpoch = z.number().int().min(0).max(1_000_000_000);
 
+/** Events a reader asked for that retention had already dropped (seq `from` to `to`, both included). */
+export interface EventGap {
+  from: number;
+  to: number;
+}
 export interface EventPage {
   events: JobEvent[];
   /** Pass back as `since` to continue. */
   nextSince: number;
+  /** Set when events after `since` were dropped by retention before they were read (`events` then opens with an `events_dropped` one). */
+  gap?: EventGap;
 }
 export interface EventBatch {
   events: JobEvent[];
+  /** Set when events after the follower's last were dropped by retention (`events` then opens with an `events_dropped` one). */
+  gap?: EventGap;
   /** The job has finished and every event was delivered. */
   end: boolean;
   /** Sent every 5 s when nothing else was, so a follower knows the stream is alive. */

@@ -49,7 +49,7 @@ test.describe('log tail', () => {
     await jobs.expectState('running');
     await jobs.control('Cancel', job.id).click();
     await jobs.expectState('canceled');
-    for (const type of ['created', 'started', 'paused', 'resumed', 'canceled']) {
+    for (const type of ['created', 'started', 'paused', 'job_resumed', 'canceled']) {
       await expect(jobs.panel.eventRows().and(page.locator(`[data-type="${type}"]`)).first()).toBeVisible();
     }
     await expect(jobs.panel.eventRows().and(page.locator('[data-type="heartbeat"]'))).toHaveCount(0);

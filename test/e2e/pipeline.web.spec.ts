@@ -39,7 +39,7 @@ test.describe('pipelines from the upload sheet', () => {
     const [gate] = await waiting();
     expect(gate!.kind).toBe('verify');
     const events = await ferry.call<{ events: Array<{ type: string; payload?: { gate?: unknown } }> }>('listEvents', { id: gate!.id });
-    expect(events.events.find((e) => e.type === 'approval')?.payload?.gate).toMatchObject({ timeoutMs: 7_200_000, onTimeout: 'reject' });
+    expect(events.events.find((e) => e.type === 'gate_waiting')?.payload?.gate).toMatchObject({ timeoutMs: 7_200_000, onTimeout: 'reject' });
 
     await jobs.shell.nav('jobs:awaiting_approval').click();
     await jobs.select(gate!.id);
@@ -47,6 +47,19 @@ test.describe('pipelines from the upload sheet', () => {
     await jobs.detail.getByRole('button', { name: 'Approve' }).click();
     await jobs.expectState('completed');
     await expect(jobs.detail).toContainText('gated-run');
+
+    // The gate and the verify run's stage, in plain words, naming who decided.
+    await jobs.panel.tab('Events');
+    const row = (type: string) => jobs.panel.eventRows().and(page.locator(`[data-type="${type}"]`));
+    await expect(row('gate_waiting')).toContainText('Waiting for approval');
+    await expect(row('gate_approved')).toContainText('Approved');
+    await expect(row('gate_approved')).toContainText('Approved by the web window');
+    await expect(row('job_resumed')).toContainText('Resumed after approval');
+    await expect(row('stage_completed')).toContainText(/Stage completed\s*Stage verifying completed in/);
+    await expect(jobs.panel.eventRows().filter({ hasText: 'gate_approved' })).toHaveCount(0);
+    // Each stage's time in the Details tab.
+    await jobs.panel.tab('Details');
+    await expect(jobs.panel.details.getByTestId('job-stages')).toContainText(/verifying\s*Completed · /);
   });
 
   test('a completed upload can be verified again from its detail panel', async ({ page, ferry }) => {

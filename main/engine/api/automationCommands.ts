@@ -60,8 +60,8 @@ export function automationCommands(
       const params: VerifyParams = { sourceJobId, destinationId: up.destinationId, dataset: up.dataset };
       return jobs.create({ kind: 'verify', name: `Verify ${up.dataset}`, priority, params, destinationId: up.destinationId, unit: 'bytes', maxAttempts: 3 }, { ...params });
     },
-    approveJob: ({ id }) => services.pipelines.approve(id, 'the user'),
-    rejectJob: ({ id }) => services.pipelines.reject(id, 'the user'),
+    approveJob: ({ id }, call) => services.pipelines.approve(id, call?.actor ?? 'api'),
+    rejectJob: ({ id }, call) => services.pipelines.reject(id, call?.actor ?? 'api'),
     listWebhooks: () => services.webhooks.list(),
     saveWebhook: (input) => services.webhooks.save(input),
     testWebhook: ({ id }) => services.webhooks.sendTest(id),

@@ -1,5 +1,6 @@
 import { commands, isCommandName, isStreamName, streams, type StreamMessage, type StreamName } from '../../../shared/contract';
 import { FerryError, invalidInput, toWireError, type Envelope } from '../../../shared/errors';
+import type { Actor } from '../../../shared/model';
 import type { EngineApi } from './engineServices';
 import { createLogger } from '../util/logger';
 
@@ -15,16 +16,17 @@ function describeIssues(error: { issues: { path: PropertyKey[]; message: string 
 
 /**
  * Runs one command for any host: checks the name, validates the input with the contract's
- * schema, calls the engine and answers an envelope. Nothing thrown escapes.
+ * schema, calls the engine and answers an envelope. Nothing thrown escapes. `actor` is who sent
+ * it (the desktop window, the web window, or the API, which scripts and the CLI use).
  */
-export async function dispatchCommand(engine: EngineApi, name: unknown, input: unknown): Promise<Envelope<unknown>> {
+export async function dispatchCommand(engine: EngineApi, name: unknown, input: unknown, actor: Actor = 'api'): Promise<Envelope<unknown>> {
   const started = performance.now();
   try {
     if (!isCommandName(name)) throw new FerryError('NOT_FOUND', `unknown command ${JSON.stringify(String(name).slice(0, 100))}`);
     const parsed = commands[name].input.safeParse(input ?? {});
     if (!parsed.success) throw invalidInput(`${name}: ${describeIssues(parsed.error)}`, { issues: parsed.error.issues.slice(0, 5) });
-    const handler = engine.commands[name] as (input: unknown) => unknown;
-    const value = await handler(parsed.data);
+    const handler = engine.commands[name] as (input: unknown, call: { actor: Actor }) => unknown;
+    const value = await handler(parsed.data, { actor });
     const ms = performance.now() - started;
     if (ms > SLOW_COMMAND_MS) log.warn(`slow command ${name}: ${ms.toFixed(0)} ms`);
     return { ok: true, value };

@@ -1,5 +1,5 @@
 import type { CommandName, CommandParsed, CommandResult, StreamName, StreamParsed, StreamPayload } from '../../../shared/contract';
-import type { EngineStats } from '../../../shared/model';
+import type { Actor, EngineStats } from '../../../shared/model';
 import type { Db } from '../db/database';
 import type { ItemsRepo } from '../db/itemsRepo';
 import type { JobsRepo } from '../db/jobsRepo';
@@ -54,7 +54,12 @@ export interface EngineServices {
   stats(): EngineStats;
 }
 
-export type CommandHandlers = { [K in CommandName]: (input: CommandParsed<K>) => Promise<CommandResult<K>> | CommandResult<K> };
+/** Who sent a command (the host that received it says), for the events that name who decided; absent: the API. */
+export interface CallContext {
+  actor: Actor;
+}
+
+export type CommandHandlers = { [K in CommandName]: (input: CommandParsed<K>, call?: CallContext) => Promise<CommandResult<K>> | CommandResult<K> };
 export type StreamHandlers = {
   [K in StreamName]: (params: StreamParsed<K>, emit: (payload: StreamPayload<K>) => void, fail: (err: unknown) => void) => () => void;
 };

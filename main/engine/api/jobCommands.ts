@@ -6,6 +6,7 @@ import type { RawHit } from '../db/searchRepo';
 import type { CommandHandlers, EngineServices } from './engineServices';
 import { localPath } from '../files/pathGuard';
 import { bulkAction } from '../jobs/bulkActions';
+import { withGap } from '../logs/eventTrim';
 import { exportJobs } from '../jobs/jobExport';
 import { computeJobStats } from '../jobs/jobStats';
 import { deleteUploadedFiles } from '../kinds/uploadedFiles';
@@ -98,7 +99,7 @@ export function jobCommands(services: JobServices): Pick<CommandHandlers, JobCom
     getJob: ({ id }) => jobs.view(id),
     getPipeline: ({ id }) => pipelineChain(services.repo, id),
     pauseJob: ({ id }) => jobs.pause(id),
-    resumeJob: ({ id }) => jobs.resume(id),
+    resumeJob: ({ id }, call) => jobs.resume(id, call?.actor ?? 'api'),
     cancelJob: ({ id }) => jobs.cancel(id),
     stopAfterCurrent: ({ id }) => jobs.stopAfterCurrent(id),
     retryJob: ({ id }) => jobs.retry(id),
@@ -109,8 +110,9 @@ export function jobCommands(services: JobServices): Pick<CommandHandlers, JobCom
     },
     listEvents: async ({ id, since, limit }) => {
       jobs.get(id);
-      const events = await services.logs.readEvents(id, since, limit);
-      return { events, nextSince: events.length ? events[events.length - 1]!.seq : since };
+      const read = await services.logs.readEvents(id, since, limit);
+      const { events, gap } = withGap(read, since);
+      return { events, nextSince: read.length ? read[read.length - 1]!.seq : since, ...(gap ? { gap } : {}) };
     },
     getStats: () => services.stats(),
     health: async ({ deep }) => {

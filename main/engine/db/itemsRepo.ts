@@ -68,6 +68,8 @@ export interface ItemsTable {
   fail(jobId: number, seq: number, error: string, keepSession: boolean): void;
   /** Forgets a file's resume state once its unfinished upload was discarded at the destination. */
   dropSession(jobId: number, seq: number): void;
+  /** The first `cap` done and failed files (with their errors), and how many of each there are. */
+  results(jobId: number, cap: number): { done: string[]; doneCount: number; failed: { path: string; error: string | null }[]; failedCount: number };
   /** Every done file with its hash, in order: the manifest's lines. */
   manifest(jobId: number): { relative_path: string; sha256: string; size: number; location: string | null }[];
   /** One page of the done files, in the order they were found (sorted by place), after `afterSeq`. */
@@ -137,6 +139,18 @@ export class ItemsRepo implements ItemsTable {
          FROM job_items WHERE job_id = ? AND seq >= ? AND seq < ?`,
       )
       .get(jobId, fromSeq, toSeq) as { files: number; bytes: number; doneFiles: number; doneBytes: number; failedFiles: number };
+  }
+
+  results(jobId: number, cap: number): { done: string[]; doneCount: number; failed: { path: string; error: string | null }[]; failedCount: number } {
+    const done = this.db.prepare(`SELECT relative_path FROM job_items WHERE job_id = ? AND state = 'done' ORDER BY seq LIMIT ?`).all(jobId, cap) as { relative_path: string }[];
+    const failed = this.db.prepare(`SELECT relative_path, error FROM job_items WHERE job_id = ? AND state = 'failed' ORDER BY seq LIMIT ?`).all(jobId, cap) as { relative_path: string; error: string | null }[];
+    const t = this.totals(jobId);
+    return {
+      done: done.map((r) => r.relative_path),
+      doneCount: t.doneFiles ?? 0,
+      failed: failed.map((r) => ({ path: r.relative_path, error: r.error })),
+      failedCount: t.failedFiles ?? 0,
+    };
   }
 
   /** Saved after every acknowledged chunk: the destination's resume state and confirmed bytes. */

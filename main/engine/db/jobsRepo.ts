@@ -39,6 +39,8 @@ export interface JobRow {
   last_progress_at: number | null;
   sealed: number;
   log_indexed: number;
+  /** The stages of its runs with their times, as JSON (jobs/stageTimes.ts). */
+  stages: string | null;
   /** The source and the pipeline steps still to come after this job, as JSON (pipelines/pipelineService.ts). */
   pipeline: string | null;
   /** The job whose pipeline created this one. */
@@ -72,7 +74,7 @@ export type JobPatch = Partial<Omit<JobRow, 'id' | 'kind' | 'created_at' | Pipel
  * What a list needs of a row: everything but the large JSON columns (params, resume state) and the
  * pipeline's own, of which only the link to the step before and whether there is a pipeline at all.
  */
-export type JobSummaryRow = Omit<JobRow, 'params' | 'resume_state' | PipelineColumn> & {
+export type JobSummaryRow = Omit<JobRow, 'params' | 'resume_state' | 'stages' | PipelineColumn> & {
   parent_id: number | null;
   /** 1 when the job is a step of a pipeline (it carries the steps still to come), else 0. */
   in_pipeline: number;
@@ -156,6 +158,8 @@ export interface JobsTable {
   expired(finishedBefore: number | null, keepNewest: number | null, limit: number): number[];
   /** Visits every job that finished in [from, to) without holding them all in memory. */
   eachFinished(from: number, to: number, visit: (row: FinishedRow) => void): void;
+  /** Jobs that finished in [from, to), oldest first, after the (finished_at, id) pair `after` (paging). */
+  finishedIds(from: number, to: number, after: { at: number; id: number } | null, limit: number): { id: number; finished_at: number }[];
   delete(id: number): void;
   /** Stores the pipeline steps to run after a job. */
   setPipeline(id: number, pipeline: string): void;
@@ -356,6 +360,14 @@ export class JobsRepo implements JobsTable {
    * Finished jobs to delete by retention: finished before `finishedBefore`, or beyond the newest
    * `keepNewest` finished jobs. Oldest first, at most `limit`.
    */
+  finishedIds(from: number, to: number, after: { at: number; id: number } | null, limit: number): { id: number; finished_at: number }[] {
+    const a = after ?? { at: from, id: 0 };
+    return this.stmt(
+      `SELECT id, finished_at FROM jobs WHERE finished_at >= @from AND finished_at < @to AND (finished_at > @at OR (finished_at = @at AND id > @id))
+       ORDER BY finished_at, id LIMIT @limit`,
+    ).all({ from, to, at: a.at, id: a.id, limit }) as { id: number; finished_at: number }[];
+  }
+
   expired(finishedBefore: number | null, keepNewest: number | null, limit: number): number[] {
     const ids = new Set<number>();
     if (finishedBefore !== null) {

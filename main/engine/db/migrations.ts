@@ -70,4 +70,6 @@ export const MIGRATIONS: readonly string[] = [
      to_seq INTEGER NOT NULL
    );
    CREATE INDEX event_feed_job ON event_feed(job_id, last_gid);`,
+  // 8: the stages of a job's runs with their times (jobs/stageTimes.ts), for getJob.
+  `ALTER TABLE jobs ADD COLUMN stages TEXT;`,
 ];

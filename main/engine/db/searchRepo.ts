@@ -97,7 +97,14 @@ export class SearchRepo implements SearchTable {
     }
     if (hits.length < limit) {
       const blocks = this.blocksMatching.all(q, limit * 4) as (Pick<LogBlockRow, 'job_id' | 'offset' | 'length'> & { name: string; state: JobState })[];
-      for (const b of blocks) add({ jobId: b.job_id, name: b.name, state: b.state, where: 'log', offset: b.offset, length: b.length });
+      // Newest jobs first; within a job, its earliest matching block: where the words appear in
+      // its lines, rather than the footer's list of items at the end.
+      const earliest = new Map<number, (typeof blocks)[number]>();
+      for (const b of blocks) {
+        const seen = earliest.get(b.job_id);
+        if (!seen || b.offset < seen.offset) earliest.set(b.job_id, b);
+      }
+      for (const b of earliest.values()) add({ jobId: b.job_id, name: b.name, state: b.state, where: 'log', offset: b.offset, length: b.length });
     }
     return hits;
   }

@@ -1,6 +1,6 @@
 import { conflict, notFound } from '../../../shared/errors';
 import type { JobsChanged } from '../../../shared/contract';
-import { isFinished, nextState, type JobEventType, type JobKind, type JobState, type JobView, type Priority } from '../../../shared/model';
+import { ACTOR_LABELS, isFinished, nextState, type Actor, type JobEventType, type JobKind, type JobState, type JobView, type Priority } from '../../../shared/model';
 import type { EngineStateRepo } from '../db/engineStateRepo';
 import { PRIORITY_RANK, summaryOf, type JobRow, type JobSummaryRow, type JobsRepo, type NewJob } from '../db/jobsRepo';
 import type { LogStore } from '../logs/logStore';
@@ -8,7 +8,7 @@ import type { ActiveJob } from './activeJob';
 import { Attempts } from './attempts';
 import type { BackoffPolicy } from '../../../shared/backoff';
 import { ChangeFeed } from './changeFeed';
-import { JobRecorder } from './jobRecorder';
+import { JobRecorder, type RecorderDeps } from './jobRecorder';
 import { toJobView, type LiveProgress } from './jobView';
 import { resolvePolicy, type KindPolicies, type KindPolicy } from './kindPolicy';
 import { reopenLog, writeHeader } from './logFormat';
@@ -16,6 +16,7 @@ import { ProgressSaver } from './progressSaver';
 import { recoverJobs } from './recovery';
 import type { JobRunner } from './runner';
 import { fillSlots, type SchedulerLimits } from './scheduler';
+import { parseStages } from './stageTimes';
 import { StallWatch } from './stallWatch';
 
 export type { SchedulerLimits };
@@ -32,6 +33,10 @@ export interface JobManagerOptions {
   abandonAfterMs?: number;
   /** Where the held-queue flag survives restarts. */
   state?: EngineStateRepo;
+  /** The URL that follows a job's log over HTTP, written into its header; null when the host serves none. */
+  monitorUrl?: (id: number) => string | null;
+  /** A job's per-item results for its footer (see RecorderDeps). */
+  itemResults?: RecorderDeps['itemResults'];
   /** Told when a job was deleted (the search indexer forgets it; secrets kept for it go). */
   onDeleted?: (id: number, row: JobRow) => void;
 }
@@ -68,7 +73,15 @@ export class JobManager {
       const row = repo.get(id);
       return row ? this.viewOf(row) : undefined;
     });
-    this.recorder = new JobRecorder({ repo, logs, saver: this.saver, active: this.active, changes: this.changes, view: (row) => this.viewOf(row) });
+    this.recorder = new JobRecorder({
+      repo,
+      logs,
+      saver: this.saver,
+      active: this.active,
+      changes: this.changes,
+      view: (row) => this.viewOf(row),
+      ...(options.itemResults ? { itemResults: options.itemResults } : {}),
+    });
     // Stalls are looked for four times per the shortest stall time of any kind (50 ms to 5 s).
     const shortestStall = Math.min(...[...runners.keys()].map((k) => this.policy(k).stallAfterMs), this.policy('demo').stallAfterMs);
     this.stall = new StallWatch(
@@ -148,7 +161,7 @@ export class JobManager {
   create(job: NewJob, params: Record<string, unknown> = {}): JobView {
     const row = this.repo.insert({ ...job, maxAttempts: job.maxAttempts ?? this.policy(job.kind).maxAttempts });
     const w = this.logs.writer(row.id);
-    writeHeader(w, row, params);
+    writeHeader(w, row, params, this.options.monitorUrl?.(row.id) ?? null);
     w.event({ type: 'created', state: row.state, stage: null, message: `Job ${row.id} created` });
     this.logs.release(row.id);
     this.changes.changed(row.id);
@@ -162,8 +175,10 @@ export class JobManager {
     return row;
   }
 
+  /** One job with everything known of it (its stage times too, which lists leave out). */
   view(id: number): JobView {
-    return this.viewOf(this.get(id));
+    const row = this.get(id);
+    return { ...this.viewOf(row), stages: parseStages(row.stages) };
   }
 
   viewOf(row: JobSummaryRow | JobRow): JobView {
@@ -183,9 +198,9 @@ export class JobManager {
     return this.view(id);
   }
 
-  resume(id: number): JobView {
+  resume(id: number, by?: Actor): JobView {
     const active = this.active.get(id);
-    this.recorder.transition(this.get(id), 'resume', 'resumed', 'Resumed');
+    this.recorder.transition(this.get(id), 'resume', 'job_resumed', by ? `Resumed by ${ACTOR_LABELS[by]}` : 'Resumed', {}, by ? { by } : undefined);
     if (active && !active.parked) {
       // Paused and resumed before reaching a checkpoint: it never gave up its slot.
       this.recorder.transition(this.get(id), 'start', 'started', 'Running');
@@ -257,16 +272,22 @@ export class JobManager {
     return this.view(id);
   }
 
-  /** Lets a job waiting at an approval gate into the queue. */
-  approve(id: number, message = 'Approved'): JobView {
-    this.recorder.transition(this.get(id), 'approve', 'approval', message);
+  /**
+   * Lets a job waiting at an approval gate into the queue: `gate_approved` (or `gate_timed_out`
+   * when the timeout decided) says who and when, then `job_resumed` that it goes on.
+   */
+  approve(id: number, by: Actor, message = `Approved by ${ACTOR_LABELS[by]}`): JobView {
+    const decidedAt = Date.now();
+    this.recorder.transition(this.get(id), 'approve', by === 'timeout' ? 'gate_timed_out' : 'gate_approved', message, {}, { by, decidedAt, decision: 'approved' });
+    this.recorder.event(id, 'job_resumed', 'queued', 'Resumed after approval', { by });
     this.pump();
     return this.view(id);
   }
 
-  /** Turns down a job waiting at an approval gate: it ends canceled. */
-  reject(id: number, message = 'Rejected'): JobView {
-    this.recorder.transition(this.get(id), 'reject', 'approval', message);
+  /** Turns down a job waiting at an approval gate: it ends canceled (`gate_rejected`, or `gate_timed_out`). */
+  reject(id: number, by: Actor, message = `Rejected by ${ACTOR_LABELS[by]}`): JobView {
+    const decidedAt = Date.now();
+    this.recorder.transition(this.get(id), 'reject', by === 'timeout' ? 'gate_timed_out' : 'gate_rejected', message, {}, { by, decidedAt, decision: 'rejected' });
     this.recorder.seal(id, 'canceled');
     return this.view(id);
   }

@@ -1,4 +1,5 @@
 import { conflict } from '../../../shared/errors';
+import type { JobLogItemResults } from '../../../shared/jobLog';
 import { isFinished, nextState, type JobAction, type JobEventType, type JobResult, type JobState, type JobView } from '../../../shared/model';
 import type { JobPatch, JobRow, JobsRepo } from '../db/jobsRepo';
 import type { LogStore } from '../logs/logStore';
@@ -7,6 +8,7 @@ import type { ActiveJob } from './activeJob';
 import type { ChangeFeed } from './changeFeed';
 import { writeFooter } from './logFormat';
 import type { ProgressSaver } from './progressSaver';
+import { beginStage, endStage, parseStages } from './stageTimes';
 
 const log = createLogger('jobs');
 
@@ -17,6 +19,8 @@ export interface RecorderDeps {
   active: ReadonlyMap<number, ActiveJob>;
   changes: ChangeFeed;
   view(row: JobRow): JobView;
+  /** The job's per-item results for its footer, when its items are kept apart (a dataset's files). */
+  itemResults?(row: JobRow): JobLogItemResults | undefined;
 }
 
 /**
@@ -31,7 +35,7 @@ export class JobRecorder {
 
   constructor(private readonly deps: RecorderDeps) {}
 
-  transition(row: JobRow, action: JobAction, type: JobEventType, message: string, patchIn: JobPatch = {}): JobState {
+  transition(row: JobRow, action: JobAction, type: JobEventType, message: string, patchIn: JobPatch = {}, payload?: Record<string, unknown>): JobState {
     const to = nextState(row.state, action);
     if (!to) throw conflict(`${action}(job ${row.id}): not allowed while ${row.state.replace('_', ' ')}`, { id: row.id, state: row.state, action });
     const now = Date.now();
@@ -53,8 +57,14 @@ export class JobRecorder {
       if (!('stop_after_current' in patch)) patch.stop_after_current = 0;
     }
     if (to === 'running' && active) active.runningSince = now;
+    // A run that ends (or goes back to the queue to be tried again) ends its stage with it.
+    const stages = parseStages(row.stages);
+    const ended = isFinished(to) || (row.state === 'running' && to === 'queued') ? endStage(stages, to === 'completed' ? 'completed' : 'failed', now) : undefined;
+    if (ended) patch.stages = JSON.stringify(stages);
     this.deps.repo.update(row.id, patch, now);
-    this.event(row.id, type, to, message);
+    // A stage that did not complete says why: the error, else what ended the run (a cancel, a restart).
+    if (ended) this.stageEvent(row.id, ended.outcome === 'completed' ? 'stage_completed' : 'stage_failed', row.state, ended.name, ended.ms ?? 0, patchIn.error ?? message);
+    this.event(row.id, type, to, message, payload);
     log.debug(`job ${row.id}: ${row.state} -> ${to} (${action})`);
     return to;
   }
@@ -74,13 +84,39 @@ export class JobRecorder {
   }
 
   /**
+   * The runner moved to another stage: the one before completed (`stage_completed` with its
+   * duration), this one starts (`stage_started`). Times are kept in the row for getJob.
+   */
+  stage(id: number, name: string): void {
+    const row = this.deps.repo.get(id);
+    if (!row) return;
+    const now = Date.now();
+    const stages = parseStages(row.stages);
+    const open = stages[stages.length - 1];
+    if (open && open.endedAt === null && open.name === name) return;
+    const ended = endStage(stages, 'completed', now);
+    beginStage(stages, name, Math.max(1, row.attempts), now);
+    this.deps.repo.update(id, { stage: name, stages: JSON.stringify(stages) }, now);
+    if (ended) this.stageEvent(id, 'stage_completed', row.state, ended.name, ended.ms ?? 0);
+    this.event(id, 'stage_started', row.state, `Stage ${name} started`, { stage: name });
+  }
+
+  private stageEvent(id: number, type: 'stage_completed' | 'stage_failed', state: JobState, name: string, ms: number, error?: string): void {
+    const took = ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+    const message = type === 'stage_completed' ? `Stage ${name} completed in ${took}` : `Stage ${name} failed after ${took}${error ? `: ${error}` : ''}`;
+    this.event(id, type, state, message, { stage: name, ms, ...(error ? { error } : {}) });
+  }
+
+  /**
    * Writes the footer of a job in a final state, fsyncs and closes its files, and marks the row
    * sealed. `notify` tells the finished listeners (not done for jobs sealed at start-up).
    */
   seal(id: number, result: JobResult, opts: { error?: string; summary?: Record<string, unknown>; notify?: boolean } = {}): void {
     const row = this.deps.repo.get(id);
     if (!row) return;
-    writeFooter(this.deps.logs.writer(id), row, result as 'success' | 'partial' | 'failed' | 'canceled', opts.error, opts.summary);
+    // A runner's own list (in its summary) wins over the stored items.
+    const items = opts.summary?.items === undefined ? this.deps.itemResults?.(row) : undefined;
+    writeFooter(this.deps.logs.writer(id), row, result as 'success' | 'partial' | 'failed' | 'canceled', opts.error, opts.summary, items);
     this.deps.logs.finish(id);
     this.deps.repo.update(id, { result, sealed: 1, stage: null });
     if (opts.notify !== false) {

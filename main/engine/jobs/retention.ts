@@ -40,6 +40,8 @@ export class Retention {
     readonly rule: () => RetentionRule,
     private readonly state: EngineStateRepo,
     private readonly options: RetentionOptions = {},
+    /** Runs after each periodic pass (the event retention's age limit for finished jobs). */
+    private readonly afterPass: () => void = () => {},
   ) {
     const last = state.get<{ at: number; deleted: number } | null>(LAST_RUN_KEY, null);
     this.lastRunAt = last?.at ?? null;
@@ -49,7 +51,15 @@ export class Retention {
   start(): void {
     const tick = (delay: number) => {
       this.timer = setTimeout(() => {
-        void this.prune({}).finally(() => tick(this.options.intervalMs ?? 60 * 60 * 1000));
+        void this.prune({})
+          .finally(() => {
+            try {
+              this.afterPass();
+            } catch (err) {
+              log.warn(`the pass after retention failed: ${(err as Error).message}`);
+            }
+          })
+          .finally(() => tick(this.options.intervalMs ?? 60 * 60 * 1000));
       }, delay);
       this.timer.unref();
     };

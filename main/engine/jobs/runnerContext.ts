@@ -65,8 +65,7 @@ export function makeRunnerContext(row: JobRow, active: ActiveJob, deps: ContextD
     },
     stage(name) {
       if (active.detached) return;
-      deps.repo.update(id, { stage: name });
-      deps.recorder.event(id, 'stage', deps.repo.get(id)?.state ?? 'running', name);
+      deps.recorder.stage(id, name);
       deps.progressed(active);
     },
     async checkpoint(options) {

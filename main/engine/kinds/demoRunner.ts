@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ITEM_RESULTS_CAP, type JobLogItemResults } from '../../../shared/jobLog';
 import type { JobRunner } from '../jobs/runner';
 
 export interface DemoParams {
@@ -12,6 +13,9 @@ interface DemoState {
   next: number;
   processed: number;
   failed: number;
+  /** The first processed and failed items, for the footer (capped, so the saved state stays small). */
+  processedItems?: string[];
+  failedItems?: { item: string; reason: string }[];
 }
 
 /**
@@ -38,15 +42,25 @@ export const demoRunner: JobRunner<DemoParams, DemoState> = {
       if (Math.random() < failRate) {
         ctx.log(`  FAIL: simulated error on '${label}'`);
         state.failed++;
+        if ((state.failedItems ??= []).length < ITEM_RESULTS_CAP) state.failedItems.push({ item: label, reason: 'simulated error' });
       } else {
         ctx.log('  OK.');
         state.processed++;
+        if ((state.processedItems ??= []).length < ITEM_RESULTS_CAP) state.processedItems.push(label);
       }
       state.next = i + 1;
       ctx.progress({ done: state.next, total: items, unit: 'items', processed: state.processed, failed: state.failed });
       ctx.persist(state);
     }
     ctx.log(`Done: ${state.processed} processed, ${state.failed} failed of ${items}`);
-    return { result: state.failed > 0 ? 'partial' : 'success' };
+    const processedItems = state.processedItems ?? [];
+    const failedItems = state.failedItems ?? [];
+    const itemResults: JobLogItemResults = {
+      processed: processedItems,
+      processedMore: state.processed - processedItems.length,
+      failed: failedItems,
+      failedMore: state.failed - failedItems.length,
+    };
+    return { result: state.failed > 0 ? 'partial' : 'success', summary: { items: itemResults } };
   },
 };

@@ -1,5 +1,6 @@
 import type { LogChunk } from '../../../shared/model';
 import type { EventBatch } from '../../../shared/contract';
+import { withGap } from './eventTrim';
 import type { LogStore } from './logStore';
 
 /**
@@ -142,16 +143,17 @@ export function followEvents(
   let stopHeartbeat: () => void = () => {};
   const pump = coalescingPump(async () => {
     const finished = isFinished();
-    const events = await store.readEvents(jobId, last, EVENTS_PER_BATCH);
+    const read = await store.readEvents(jobId, last, EVENTS_PER_BATCH);
     if (pump.closed) return true;
-    const end = finished && events.length < EVENTS_PER_BATCH;
+    const { events, gap } = withGap(read, last);
+    const end = finished && read.length < EVENTS_PER_BATCH;
     if (events.length > 0 || end) {
       last = events.length > 0 ? events[events.length - 1]!.seq : last;
       lastSent = Date.now();
-      onBatch({ events, end });
+      onBatch({ events, end, ...(gap ? { gap } : {}) });
     }
     if (end) stopHeartbeat();
-    if (!end && events.length === EVENTS_PER_BATCH) pump.wake();
+    if (!end && read.length === EVENTS_PER_BATCH) pump.wake();
     return end;
   }, onError);
   stopHeartbeat = onHeartbeatTick(() => {

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, wri
 import { JOB_LOG_FOOTER_END } from '../../../shared/jobLog';
 import type { JobEvent } from '../../../shared/model';
 import { PRIVATE_FILE_MODE } from '../util/privateFiles';
+import { firstEventOf, trimDue, trimEventsFile, type EventRetention } from './eventTrim';
 import { cutLog, cutThreshold, LogCutState, type LogCapPolicy } from './logCap';
 
 /** Where one job's files live. */
@@ -24,6 +25,10 @@ export interface WriterHooks {
   dirty(writer: JobLogWriter): void;
   /** The log was cut to its cap (a new epoch), or a cut failed (`err`). */
   cut(writer: JobLogWriter, err?: unknown): void;
+  /** How many events to keep and for how long; absent or null: all, forever. */
+  eventRetention?(): EventRetention | null;
+  /** The oldest events were dropped (the events file was replaced), or the trim failed (`err`). */
+  eventsTrimmed?(writer: JobLogWriter, err?: unknown): void;
 }
 
 /**
@@ -103,6 +108,9 @@ export class JobLogWriter {
   lastSeq = 0;
   /** The last seq on disk when this writer opened the file (the event feed's baseline). */
   readonly openedAtSeq: number;
+  /** Seq and time of the first event in the file (0 while it has none). */
+  firstSeq = 0;
+  private firstTs = 0;
   closed = false;
   readonly cut: LogCutState;
   /** A cut in progress, if any (see logCap.ts); resolves when it is done. */
@@ -124,6 +132,7 @@ export class JobLogWriter {
     this.eventsSize = truncateTornLine(this.eventsFd, fstatSync(this.eventsFd).size);
     this.lastSeq = lastSeqOf(this.eventsFd, this.eventsSize);
     this.openedAtSeq = this.lastSeq;
+    this.readFirstEvent();
     this.cut = cut ?? LogCutState.load(paths.log);
   }
 
@@ -154,6 +163,10 @@ export class JobLogWriter {
   /** Appends an event with the next sequence number; returns it as written. */
   event(ev: NewJobEvent): JobEvent {
     const full: JobEvent = { ...ev, seq: ++this.lastSeq, ts: ev.ts ?? Date.now() };
+    if (this.firstSeq === 0) {
+      this.firstSeq = full.seq;
+      this.firstTs = full.ts;
+    }
     if (this.logText.length === 0 && this.eventsText.length === 0) this.hooks.dirty(this);
     this.eventsText += JSON.stringify(full) + '\n';
     if (this.eventsText.length >= EAGER_FLUSH_CHARS) this.flush();
@@ -185,12 +198,43 @@ export class JobLogWriter {
       this.eventsText = '';
       this.eventsSize += writeAll(this.eventsFd, data);
       wrote = true;
+      this.trimEventsIfDue();
     }
     if (durable) {
       fsyncSync(this.logFd);
       fsyncSync(this.eventsFd);
     }
     if (wrote) this.hooks.flushed(this);
+  }
+
+  private readFirstEvent(): void {
+    const first = firstEventOf(this.eventsFd, this.eventsSize, (fd, buf, pos) => readSync(fd, buf, 0, buf.length, pos));
+    this.firstSeq = first.seq;
+    this.firstTs = first.ts;
+  }
+
+  /**
+   * Drops the oldest events by the retention policy once the file is well past it (see
+   * eventTrim.ts). Sequence numbers do not change: a reader asking from before the first one kept
+   * is told of the gap (listEvents), and the next event goes on from the last.
+   */
+  private trimEventsIfDue(): void {
+    const policy = this.hooks.eventRetention?.();
+    if (!policy || this.firstSeq === 0) return;
+    const now = Date.now();
+    if (!trimDue(policy, this.lastSeq - this.firstSeq + 1, this.firstTs, now)) return;
+    closeSync(this.eventsFd);
+    let failure: unknown;
+    try {
+      trimEventsFile(this.paths.events, policy, now);
+    } catch (err) {
+      failure = err;
+    } finally {
+      this.eventsFd = openSync(this.paths.events, 'a+', PRIVATE_FILE_MODE);
+      this.eventsSize = fstatSync(this.eventsFd).size;
+      this.readFirstEvent();
+    }
+    this.hooks.eventsTrimmed?.(this, failure);
   }
 
   /** Keeps a flush for followers, for RECENT_MS (always the latest one) and at most RECENT_MAX_BYTES. */
@@ -303,6 +347,7 @@ export class JobLogWriter {
     this.eventsFd = openSync(this.paths.events, 'a+', PRIVATE_FILE_MODE);
     this.logSize = fstatSync(this.logFd).size;
     this.eventsSize = fstatSync(this.eventsFd).size;
+    this.readFirstEvent();
     this.closed = false;
   }
 
@@ -368,7 +413,7 @@ function lastLine(fd: number, size: number): string | undefined {
   }
 }
 
-/** Events are numbered by line (seq n is line n), so the last seq is the last line's. */
+/** The last seq is the last line's (retention may have dropped the first lines, never the last). */
 function lastSeqOf(fd: number, size: number): number {
   const line = lastLine(fd, size);
   if (!line) return 0;

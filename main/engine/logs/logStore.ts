@@ -3,8 +3,9 @@ import { rmSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { notFound } from '../../../shared/errors';
-import type { JobEvent, LogChunk } from '../../../shared/model';
+import { currentEventType, type JobEvent, type LogChunk } from '../../../shared/model';
 import { EventIndex } from './eventIndex';
+import { trimEventsFile, type EventRetention } from './eventTrim';
 import { LogCutState, type LogCapPolicy } from './logCap';
 import { createLogger } from '../util/logger';
 import { ensurePrivateDir } from '../util/privateFiles';
@@ -55,6 +56,7 @@ export class LogStore {
   private timer: NodeJS.Timeout | undefined;
   private readonly flushIntervalMs: number;
   private readonly cap: LogCapPolicy | null;
+  private eventRetention: () => EventRetention | null = () => null;
 
   constructor(
     readonly root: string,
@@ -96,6 +98,8 @@ export class LogStore {
           followed: (writer) => this.flushed.listenerCount(String(writer.jobId)) > 0,
           dirty: (writer) => this.markDirty(writer),
           cut: (writer, err) => this.afterCut(writer, err),
+          eventRetention: () => this.eventRetention(),
+          eventsTrimmed: (writer, err) => this.afterEventsTrimmed(writer, err),
         },
         known,
       );
@@ -116,6 +120,39 @@ export class LogStore {
   }
 
   /** A cut moved offsets: cached reads of the job are stale, and its followers must map theirs. */
+  /** Sets how many events each job keeps and for how long (the settings'); applied as events are written. */
+  retainEvents(policy: () => EventRetention | null): void {
+    this.eventRetention = policy;
+  }
+
+  /**
+   * Applies the event retention to a job nothing writes to now (a finished one): an open writer
+   * trims by itself as it writes. Answers whether events were dropped.
+   */
+  trimEventsOf(jobId: number, now = Date.now()): boolean {
+    const policy = this.eventRetention();
+    const w = this.writers.get(jobId);
+    if (!policy || (w && !w.closed) || this.cutting.has(jobId)) return false;
+    try {
+      const trimmed = trimEventsFile(this.paths(jobId).events, policy, now);
+      if (trimmed) {
+        const s = this.reads.get(jobId);
+        if (s) s.events = new EventIndex();
+      }
+      return trimmed !== null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn(`dropping the oldest events of job ${jobId} failed: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  private afterEventsTrimmed(writer: JobLogWriter, err: unknown): void {
+    if (err) log.warn(`dropping the oldest events of job ${writer.jobId} failed: ${(err as Error).message}`);
+    // The file was replaced: its index starts over (readers holding the old file read it whole).
+    const s = this.reads.get(writer.jobId);
+    if (s) s.events = new EventIndex();
+  }
+
   private afterCut(writer: JobLogWriter, err: unknown): void {
     if (err) {
       log.warn(`cutting the log of job ${writer.jobId} to its cap failed: ${(err as Error).message}`);
@@ -363,7 +400,9 @@ export class LogStore {
         for (let nl = buf.indexOf(0x0a); nl >= 0 && nl < bytesRead && out.length < limit; nl = buf.indexOf(0x0a, lineStart)) {
           if (seq > since) {
             try {
-              out.push(JSON.parse(buf.toString('utf8', lineStart, nl)) as JobEvent);
+              const event = JSON.parse(buf.toString('utf8', lineStart, nl)) as JobEvent;
+              event.type = currentEventType(event.type, event.state);
+              out.push(event);
             } catch {
               // A line that does not parse is skipped; the seq numbering stays by line.
             }

@@ -36,12 +36,26 @@ export type WebhookConfig = z.input<typeof webhookConfigSchema>;
 /** What a receiver learns about the job. */
 export type WebhookJob = Pick<JobView, 'id' | 'name' | 'kind' | 'state' | 'result' | 'error' | 'counts' | 'destinationId' | 'attempts' | 'startedAt' | 'finishedAt'>;
 
+/** How far a running job is (sent with `job.progress`). */
+export interface WebhookProgress {
+  /** Units done and total: bytes for transfers, items for the other kinds. */
+  done: number;
+  total: number;
+  unit: 'items' | 'bytes';
+  /** Units per second, smoothed. */
+  rate: number;
+  /** Milliseconds left by the current rate, or null when unknown. */
+  etaMs: number | null;
+}
+
 export interface WebhookPayload {
   /** The delivery id (also in `Ferry-Delivery`): the same on every retry, so receivers can drop duplicates. */
   id: string;
   event: WebhookEvent;
   createdAt: string;
   job: WebhookJob;
+  /** With `job.progress`: bytes or items done, the speed and the time left. */
+  progress?: WebhookProgress;
 }
 
 /** One attempt's outcome, for the job's events. */
@@ -161,7 +175,13 @@ export class WebhookDispatcher {
       if (hook.enabled === false || !hook.events.includes(event)) continue;
       if (hook.destinationId != null && hook.destinationId !== job.destinationId) continue;
       const deliveryId = randomUUID();
-      const payload: WebhookPayload = { id: deliveryId, event, createdAt: new Date().toISOString(), job: snapshot(job) };
+      const payload: WebhookPayload = {
+        id: deliveryId,
+        event,
+        createdAt: new Date().toISOString(),
+        job: snapshot(job),
+        ...(event === 'job.progress' ? { progress: { done: job.done, total: job.total, unit: job.unit, rate: Math.round(job.rate), etaMs: job.etaMs } } : {}),
+      };
       this.queue.set(deliveryId, { deliveryId, webhookId: hook.id, jobId: job.id, event, body: JSON.stringify(payload), attempts: 0, notBefore: 0 });
       ids.push(deliveryId);
     }

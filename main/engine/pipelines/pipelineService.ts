@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { gateSchema, pipelineSteps, type PipelineStep } from '../../../shared/automation';
 import { conflict } from '../../../shared/errors';
-import type { JobView, Priority } from '../../../shared/model';
+import { ACTOR_LABELS, type Actor, type JobView, type Priority } from '../../../shared/model';
 import type { JobRow, JobsTable, NewJob } from '../db/jobsRepo';
 import type { CommandParams } from '../kinds/commandRunner';
 import type { UploadParams } from '../kinds/uploadRunner';
@@ -25,9 +25,9 @@ export interface PipelineState {
 export interface PipelineJobs {
   create(job: NewJob & { state?: 'queued' | 'awaiting_approval' }, params: Record<string, unknown>): JobView;
   get(id: number): JobRow;
-  approve(id: number, message: string): JobView;
-  reject(id: number, message: string): JobView;
-  event(id: number, type: 'approval' | 'stage', state: JobView['state'], message: string, payload?: Record<string, unknown>): void;
+  approve(id: number, by: Actor, message?: string): JobView;
+  reject(id: number, by: Actor, message?: string): JobView;
+  event(id: number, type: 'gate_waiting' | 'log', state: JobView['state'], message: string, payload?: Record<string, unknown>): void;
   onFinished(listener: (view: JobView) => void): () => void;
 }
 
@@ -76,14 +76,15 @@ export class PipelineService {
     this.rows.setPipeline(jobId, JSON.stringify(state));
   }
 
-  approve(id: number, by: string): JobView {
+  /** `by` is who decided: a window, the API, or (from the timer) the gate's timeout rule. */
+  approve(id: number, by: Actor): JobView {
     this.disarm(id);
-    return this.jobs.approve(id, `Approved by ${by}`);
+    return this.jobs.approve(id, by);
   }
 
-  reject(id: number, by: string): JobView {
+  reject(id: number, by: Actor): JobView {
     this.disarm(id);
-    return this.jobs.reject(id, `Rejected by ${by}`);
+    return this.jobs.reject(id, by);
   }
 
   private onFinished(view: JobView): void {
@@ -103,9 +104,9 @@ export class PipelineService {
       gate: gate ? JSON.stringify(gate) : null,
       gateDeadline: gate?.timeoutMs ? Date.now() + gate.timeoutMs : null,
     });
-    this.jobs.event(view.id, 'stage', view.state, `Next step: ${step.kind} as job ${job.id}${gate ? ' (waiting for approval)' : ''}`);
+    this.jobs.event(view.id, 'log', view.state, `Next step: ${step.kind} as job ${job.id}${gate ? ' (waiting for approval)' : ''}`);
     if (gate) {
-      this.jobs.event(job.id, 'approval', 'awaiting_approval', `Waiting for approval: ${gate.prompt}`, { gate });
+      this.jobs.event(job.id, 'gate_waiting', 'awaiting_approval', `Waiting for approval: ${gate.prompt}`, { gate });
       if (gate.timeoutMs) this.arm(job.id, Date.now() + gate.timeoutMs);
     }
   }
@@ -136,8 +137,8 @@ export class PipelineService {
       if (!row || row.state !== 'awaiting_approval') return;
       const gate = gateSchema.parse(JSON.parse(row.gate ?? '{}'));
       const message = `Approval timed out after ${Math.round((gate.timeoutMs ?? 0) / 1000)} s`;
-      if (gate.onTimeout === 'approve') this.jobs.approve(id, `${message}: approved by the timeout rule`);
-      else this.jobs.reject(id, `${message}: rejected by the timeout rule`);
+      if (gate.onTimeout === 'approve') this.jobs.approve(id, 'timeout', `${message}: approved by ${ACTOR_LABELS.timeout}`);
+      else this.jobs.reject(id, 'timeout', `${message}: rejected by ${ACTOR_LABELS.timeout}`);
     }, Math.max(0, deadline - Date.now()));
     t.unref();
     this.timers.set(id, t);

@@ -19,7 +19,7 @@ function senderOk(event: IpcMainEvent | IpcMainInvokeEvent, allowed: () => WebCo
 export function registerIpc(engine: Engine, allowed: () => WebContents | undefined): () => void {
   const streams = new IpcStreams<WebContents>(engine);
   for (const name of commandNames) {
-    ipcMain.handle(IPC_CHANNELS.command(name), (event, input: unknown) => (senderOk(event, allowed) ? dispatchCommand(engine, name, input) : UNAUTHORIZED));
+    ipcMain.handle(IPC_CHANNELS.command(name), (event, input: unknown) => (senderOk(event, allowed) ? dispatchCommand(engine, name, input, 'desktop') : UNAUTHORIZED));
   }
   const onSubscribe = (event: IpcMainEvent, frame?: { subId?: unknown }) => {
     if (!senderOk(event, allowed)) return;

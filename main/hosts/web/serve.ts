@@ -49,9 +49,11 @@ async function main(): Promise<void> {
   if (!rendererDir) throw new Error('the renderer is not built: run `npm run build` first');
 
   const staging = new WebStaging(dataDir);
+  // Known once the web host listens; jobs created from then on name their log's URL in its header.
+  let origin: string | null = null;
   const services = await startServices({
     dataDir,
-    host: webHostServices(staging),
+    host: webHostServices(staging, () => origin),
     allowCommandJobs: values['allow-command-jobs'] === true,
     ...limitOptions(values),
   });
@@ -61,7 +63,8 @@ async function main(): Promise<void> {
   // user's choice, for an open tab that should reconnect after a restart.
   const host = await startWebHost({ engine, staging, rendererDir, port, apiLimits, ...(values['pin-token'] ? { token: loadOrCreateToken(dataDir) } : {}) });
   writeInstanceFile(dataDir, { url: host.url, port: host.port, token: host.token, pid: process.pid, host: 'web' });
-  services.announce(new URL(host.url).origin);
+  origin = new URL(host.url).origin;
+  services.announce(origin);
 
   let stopping = false;
   const stop = async (signal: string) => {

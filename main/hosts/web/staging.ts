@@ -181,9 +181,12 @@ export class WebStaging {
   }
 }
 
-/** What the headless web host offers the engine: no dialogs, and a staging area for dropped files. */
-export function webHostServices(staging: WebStaging): HostServices {
-  return { ...HEADLESS_HOST, beginStaging: () => staging.begin(), stagingUsage: () => staging.usage() };
+/**
+ * What the headless web host offers the engine: no dialogs, a staging area for dropped files, and
+ * its HTTP API's origin once it listens (`origin()`, null before).
+ */
+export function webHostServices(staging: WebStaging, origin: () => string | null = () => null): HostServices {
+  return { ...HEADLESS_HOST, beginStaging: () => staging.begin(), stagingUsage: () => staging.usage(), apiOrigin: origin };
 }
 
 /** Whether a job is done with its source files: completed without failures, or canceled. */

@@ -149,7 +149,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
       if (frame.t === 'call') {
         const id = frame.id;
-        void dispatchCommand(options.engine, frame.name, frame.input).then((res) => out({ t: 'res', id, res }));
+        void dispatchCommand(options.engine, frame.name, frame.input, 'web').then((res) => out({ t: 'res', id, res }));
       } else if (frame.t === 'sub') {
         const id = frame.id;
         subs.get(id)?.();

@@ -4,7 +4,7 @@
  */
 import type { StateCreator } from 'zustand';
 import type { DatasetPlace, JobItemView } from '../../../shared/contract';
-import type { JobEvent } from '../../../shared/model';
+import type { JobEvent, StageTime } from '../../../shared/model';
 import type { FerryState } from './store';
 
 export const DETAIL_TABS = ['log', 'events', 'files', 'details'] as const;
@@ -40,6 +40,8 @@ export interface JobHeader {
   jobId: number;
   params: Record<string, unknown> | null;
   status: LoadStatus;
+  /** The stages of its runs with their times (getJob), once read. */
+  stages?: StageTime[];
 }
 
 /** Where an upload's dataset lands, and the first of its failed files with their reasons. */

@@ -93,8 +93,20 @@ export function followActiveJob(): () => void {
       const chunk = await ferry.readLog({ id, offset: 0, maxBytes: HEADER_BYTES });
       const header = parseJobLogHeader(chunk.text);
       if (store().selection.activeId === id) store().setHeader({ jobId: id, params: header?.params ?? null, status: 'ready' });
+      void loadStages(id);
     } catch {
       if (store().selection.activeId === id) store().setHeader({ jobId: id, params: null, status: 'error' });
+    }
+  }
+
+  /** The stage times (getJob has them; the list's rows do not), read again as the stage or state changes. */
+  async function loadStages(id: number): Promise<void> {
+    try {
+      const job = await ferry.getJob({ id });
+      const header = store().detail.header;
+      if (header?.jobId === id) store().setHeader({ ...header, stages: job.stages ?? [] });
+    } catch {
+      // The Details tab then shows no stage times; the job's other facts are still there.
     }
   }
 
@@ -136,6 +148,10 @@ export function followActiveJob(): () => void {
         if (jobChanged) s.resetEvents(null);
       }
       if (id !== null && tab === 'details' && (jobChanged || s.detail.header?.jobId !== id)) void loadHeader(id);
+    } else if (id !== null && tab === 'details' && prev && s.detail.header?.jobId === id) {
+      const now = s.jobs.byId[id];
+      const then = prev.jobs.byId[id];
+      if (now && then && (now.stage !== then.stage || now.state !== then.state)) void loadStages(id);
     }
 
     // An upload's place and failed files: on opening it, and again when it ends (a re-send, say).

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchCommand } from '../../../main/engine/api/dispatch';
-import type { JobView } from '../../../shared/model';
+import type { JobEvent, JobView } from '../../../shared/model';
 import { waitForJob, waitOn } from '../../helpers/engineFixture';
 import { makeDataset, startFerryServices } from '../../helpers/servicesFixture';
 import { startWebhookReceiver } from '../../helpers/webhookReceiver';
@@ -24,6 +24,7 @@ function nextStep(ferry: Ferry, parent: number): Promise<JobView> {
     10_000,
   );
 }
+const eventsOf = async (ferry: Ferry, id: number) => ok<{ events: JobEvent[] }>(await dispatchCommand(ferry.engine, 'listEvents', { id, limit: 1000 })).events;
 const logOf = (ferry: Ferry, id: number) => readFileSync(ferry.engine.services.logs.paths(id).log, 'utf8');
 
 describe('pipelines, approval gates, verify jobs and webhooks', () => {
@@ -89,16 +90,31 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
     const gated = await nextStep(ferry, up.id);
     expect(gated.state).toBe('awaiting_approval');
     expect(await dispatchCommand(ferry.engine, 'pauseJob', { id: gated.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    ok(await dispatchCommand(ferry.engine, 'approveJob', { id: gated.id }));
+    const before = Date.now();
+    // The web window's socket and the desktop window's IPC name themselves; a script or the CLI is the API.
+    ok(await dispatchCommand(ferry.engine, 'approveJob', { id: gated.id }, 'web'));
     await waitForJob(ferry.engine, gated.id, (j) => j.state === 'completed', 30_000);
-    expect(logOf(ferry, gated.id)).toMatch(/Waiting for approval: Check the run first[\s\S]*Approved by the user/);
+    expect(logOf(ferry, gated.id)).toMatch(/Waiting for approval: Check the run first[\s\S]*Approved by the web window/);
+    const gateEvents = (await eventsOf(ferry, gated.id)).filter((e) => e.type.startsWith('gate_') || e.type === 'job_resumed');
+    expect(gateEvents.map((e) => e.type)).toEqual(['gate_waiting', 'gate_approved', 'job_resumed']);
+    expect(gateEvents[1]!.payload).toMatchObject({ by: 'web', decision: 'approved' });
+    expect(gateEvents[1]!.payload!.decidedAt).toBeGreaterThanOrEqual(before);
+    expect(gateEvents[2]).toMatchObject({ state: 'queued', message: 'Resumed after approval', payload: { by: 'web' } });
+    // The verify run's stages, with their times, in the events and in getJob.
+    const stages = (await eventsOf(ferry, gated.id)).filter((e) => e.type.startsWith('stage_'));
+    expect(stages.map((e) => `${e.type} ${String(e.payload?.stage)}`)).toEqual(['stage_started verifying', 'stage_completed verifying']);
+    expect(stages[1]!.payload!.ms).toEqual(expect.any(Number));
+    expect(ok<JobView>(await dispatchCommand(ferry.engine, 'getJob', { id: gated.id })).stages).toEqual([
+      expect.objectContaining({ name: 'verifying', attempt: 1, outcome: 'completed', ms: stages[1]!.payload!.ms }),
+    ]);
 
     const up2 = ok<JobView>(await dispatchCommand(ferry.engine, 'createUpload', { paths: [src], name: 'second', then: [{ kind: 'verify', gate: {} }] }));
     await waitForJob(ferry.engine, up2.id, (j) => j.state === 'completed', 30_000);
     const second = await nextStep(ferry, up2.id);
     ok(await dispatchCommand(ferry.engine, 'rejectJob', { id: second.id }));
     expect(ferry.engine.services.jobs.view(second.id)).toMatchObject({ state: 'canceled' });
-    expect(logOf(ferry, second.id)).toMatch(/Rejected by the user/);
+    expect(logOf(ferry, second.id)).toMatch(/Rejected by the API \(CLI or script\)/);
+    expect((await eventsOf(ferry, second.id)).find((e) => e.type === 'gate_rejected')).toMatchObject({ state: 'canceled', payload: { by: 'api', decision: 'rejected' } });
     expect(await dispatchCommand(ferry.engine, 'approveJob', { id: second.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 
@@ -109,6 +125,10 @@ describe('pipelines, approval gates, verify jobs and webhooks', () => {
     const gated = await nextStep(ferry, up.id);
     await waitForJob(ferry.engine, gated.id, (j) => j.state === 'completed', 30_000);
     expect(logOf(ferry, gated.id)).toMatch(/Approval timed out after 1 s: approved by the timeout rule/);
+    const events = await eventsOf(ferry, gated.id);
+    expect(events.find((e) => e.type === 'gate_timed_out')).toMatchObject({ state: 'queued', payload: { by: 'timeout', decision: 'approved' } });
+    expect(events.some((e) => e.type === 'gate_approved')).toBe(false);
+    expect(events.find((e) => e.type === 'job_resumed')).toMatchObject({ payload: { by: 'timeout' } });
   });
 
   it('fails a verify job when a received file was altered, naming the file', async () => {

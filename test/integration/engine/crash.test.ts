@@ -14,7 +14,7 @@ const MAX_KILLS = 12;
 
 /** Every line a demo job's human log may hold; a torn line matches none of them. */
 const LINE_PATTERNS = [
-  /^# (Ferry job \d+: .+|Kind: \w+|Created: [\d\-T:.Z]+)$/,
+  /^# (Ferry job \d+: .+|Kind: \w+|Created: [\d\-T:.Z]+|Monitor: (local API off|http:\/\/\S+))$/,
   /^$/,
   /^<\/?(header_json|footer_json|log)>$/,
   /^<log attempt="\d+">$/,

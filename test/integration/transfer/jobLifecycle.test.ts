@@ -192,7 +192,7 @@ describe('job lifecycle', () => {
       const stop = engine.streams['job.events'](
         { id, since: before },
         (batch) => {
-          const stage = batch.events.find((e) => e.type === 'stage' && e.message === 'uploading');
+          const stage = batch.events.find((e) => e.type === 'stage_started' && e.payload?.stage === 'uploading');
           if (stage) {
             stop();
             resolve(stage);

@@ -4,7 +4,7 @@
  */
 import type { ReactElement, ReactNode } from 'react';
 import { formatCount, formatDuration, formatFullTimestamp, formatTimestamp } from '../../../../shared/format';
-import type { JobView } from '../../../../shared/model';
+import type { JobView, StageTime } from '../../../../shared/model';
 import { useFerryStore } from '../../store/store';
 import { PathText } from '../common/PathText';
 import './DetailsTab.css';
@@ -93,6 +93,33 @@ function Params({ params }: { params: Record<string, unknown> }): ReactElement {
   );
 }
 
+function stageTook(stage: StageTime): string {
+  if (stage.ms !== null) return formatDuration(stage.ms);
+  return `${formatDuration(Date.now() - stage.startedAt)} so far`;
+}
+
+const OUTCOME: Record<StageTime['outcome'], string> = { running: 'Running', completed: 'Completed', failed: 'Failed' };
+
+/** Each stage of the job's runs with how long it took, in the order they ran. */
+function Stages({ stages }: { stages: StageTime[] }): ReactElement {
+  const attempts = new Set(stages.map((s) => s.attempt)).size;
+  return (
+    <>
+      <h3 className="details-heading">Stages</h3>
+      <dl className="details-list" data-testid="job-stages">
+        {stages.map((s, i) => (
+          <div key={`${s.attempt}-${s.startedAt}-${i}`} className="details-row">
+            <dt>{attempts > 1 ? `${s.name} (attempt ${s.attempt})` : s.name}</dt>
+            <dd title={`Started ${formatFullTimestamp(s.startedAt)}`}>
+              <span className={s.outcome === 'failed' ? 'fact-bad' : undefined}>{OUTCOME[s.outcome]}</span> · {stageTook(s)}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </>
+  );
+}
+
 export function DetailsTab({ job }: { job: JobView }): ReactElement {
   const header = useFerryStore((s) => (s.detail.header?.jobId === job.id ? s.detail.header : null));
   const destination = useFerryStore((s) => (job.destinationId ? (s.destinations.list.find((d) => d.id === job.destinationId)?.name ?? job.destinationId) : null));
@@ -123,6 +150,7 @@ export function DetailsTab({ job }: { job: JobView }): ReactElement {
       </dl>
       {header?.status === 'loading' ? <p className="muted details-note">Reading what the job was created with…</p> : null}
       {header?.status === 'error' ? <p className="muted details-note">The job's header could not be read.</p> : null}
+      {header?.stages?.length ? <Stages stages={header.stages} /> : null}
       {header?.params ? <Params params={header.params} /> : null}
     </div>
   );

@@ -8,6 +8,7 @@ import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount, formatFullTimestamp, formatTimestamp } from '../../../../shared/format';
 import type { JobEvent, JobEventType } from '../../../../shared/model';
+import { plural } from '../../../../shared/plural';
 import { useFerryStore } from '../../store/store';
 import { EmptyState } from '../common/EmptyState';
 import {
@@ -30,37 +31,44 @@ import './EventsTab.css';
 
 const ROW = 44;
 
-const LOOK: Record<JobEventType, { Icon: typeof PlusIcon; tone: string }> = {
-  created: { Icon: PlusIcon, tone: 'queued' },
-  started: { Icon: PlayIcon, tone: 'running' },
-  stage: { Icon: FlagIcon, tone: 'running' },
-  progress: { Icon: BoltIcon, tone: 'running' },
-  log: { Icon: ListIcon, tone: 'queued' },
-  paused: { Icon: PauseIcon, tone: 'paused' },
-  resumed: { Icon: PlayIcon, tone: 'running' },
-  retried: { Icon: RetryIcon, tone: 'running' },
-  stalled: { Icon: AlertIcon, tone: 'paused' },
-  unstalled: { Icon: PlayIcon, tone: 'running' },
-  stop_requested: { Icon: StopAfterIcon, tone: 'paused' },
-  recovered: { Icon: CheckIcon, tone: 'running' },
-  completed: { Icon: CheckIcon, tone: 'completed' },
-  failed: { Icon: AlertIcon, tone: 'failed' },
-  canceled: { Icon: CancelIcon, tone: 'canceled' },
-  priority: { Icon: StarIcon, tone: 'awaiting_approval' },
-  approval: { Icon: CheckIcon, tone: 'awaiting_approval' },
-  webhook: { Icon: LinkIcon, tone: 'queued' },
-  heartbeat: { Icon: ClockIcon, tone: 'queued' },
+/** Each type's icon, tone and name in plain words. */
+const LOOK: Record<JobEventType, { Icon: typeof PlusIcon; tone: string; label: string }> = {
+  created: { Icon: PlusIcon, tone: 'queued', label: 'Created' },
+  started: { Icon: PlayIcon, tone: 'running', label: 'Started' },
+  stage_started: { Icon: FlagIcon, tone: 'running', label: 'Stage started' },
+  stage_completed: { Icon: CheckIcon, tone: 'running', label: 'Stage completed' },
+  stage_failed: { Icon: AlertIcon, tone: 'failed', label: 'Stage failed' },
+  progress: { Icon: BoltIcon, tone: 'running', label: 'Progress' },
+  log: { Icon: ListIcon, tone: 'queued', label: 'Note' },
+  paused: { Icon: PauseIcon, tone: 'paused', label: 'Paused' },
+  job_resumed: { Icon: PlayIcon, tone: 'running', label: 'Resumed' },
+  retried: { Icon: RetryIcon, tone: 'running', label: 'Retried' },
+  stalled: { Icon: AlertIcon, tone: 'paused', label: 'Stalled' },
+  unstalled: { Icon: PlayIcon, tone: 'running', label: 'Progressing again' },
+  stop_requested: { Icon: StopAfterIcon, tone: 'paused', label: 'Stop requested' },
+  recovered: { Icon: CheckIcon, tone: 'running', label: 'Recovered' },
+  completed: { Icon: CheckIcon, tone: 'completed', label: 'Completed' },
+  failed: { Icon: AlertIcon, tone: 'failed', label: 'Failed' },
+  canceled: { Icon: CancelIcon, tone: 'canceled', label: 'Canceled' },
+  priority: { Icon: StarIcon, tone: 'awaiting_approval', label: 'Priority changed' },
+  gate_waiting: { Icon: ClockIcon, tone: 'awaiting_approval', label: 'Waiting for approval' },
+  gate_approved: { Icon: CheckIcon, tone: 'completed', label: 'Approved' },
+  gate_rejected: { Icon: CancelIcon, tone: 'canceled', label: 'Rejected' },
+  gate_timed_out: { Icon: ClockIcon, tone: 'awaiting_approval', label: 'Approval timed out' },
+  webhook: { Icon: LinkIcon, tone: 'queued', label: 'Webhook' },
+  heartbeat: { Icon: ClockIcon, tone: 'queued', label: 'Heartbeat' },
+  events_dropped: { Icon: ListIcon, tone: 'queued', label: 'Older events dropped' },
 };
 
 function EventRow({ event, top }: { event: JobEvent; top: number }): ReactElement {
-  const { Icon, tone } = LOOK[event.type] ?? LOOK.log;
+  const { Icon, tone, label } = LOOK[event.type] ?? LOOK.log;
   return (
-    <li className={`event-row state-${tone}`} style={{ transform: `translateY(${top}px)` }} data-type={event.type} aria-label={`${event.type}: ${event.message}`}>
+    <li className={`event-row state-${tone}`} style={{ transform: `translateY(${top}px)` }} data-type={event.type} aria-label={`${label}: ${event.message}`}>
       <span className="event-icon" aria-hidden="true">
         <Icon />
       </span>
       <div className="event-text">
-        <span className="event-type">{event.type}</span>
+        <span className="event-type">{label}</span>
         <span className="event-message" title={event.message}>
           {event.message}
         </span>
@@ -92,7 +100,8 @@ export function EventsTab({ jobId }: { jobId: number }): ReactElement {
     <div className="events-tab" data-testid="events-tab">
       <div className="events-toolbar">
         <span className="muted">
-          {formatCount(shown.length)} events{hidden > 0 ? ` · ${formatCount(hidden)} progress updates hidden` : ''}
+          {formatCount(shown.length)} {plural(shown.length, 'event')}
+          {hidden > 0 ? ` · ${formatCount(hidden)} progress ${plural(hidden, 'update')} hidden` : ''}
         </span>
         <label className="events-toggle">
           <input type="checkbox" className="checkbox" checked={showProgress} onChange={(e) => setShowProgress(e.target.checked)} />

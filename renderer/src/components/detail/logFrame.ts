@@ -5,7 +5,7 @@
  */
 import { formatCount, formatDuration } from '../../../../shared/format';
 import { jobLogAttempt, jobLogLineKind, parseJobLogFooters, parseJobLogHeader } from '../../../../shared/jobLog';
-import type { JobLogFooter, JobLogHeader } from '../../../../shared/jobLog';
+import type { JobLogFooter, JobLogHeader, JobLogItemResults } from '../../../../shared/jobLog';
 import { plural } from '../../../../shared/plural';
 
 /** How the view treats a line: the first line of a summary, the last (folded), folded, a divider, or shown. */
@@ -85,11 +85,28 @@ function headerSummary(h: Partial<JobLogHeader>): FrameSummary {
     { label: 'Destination', value: plain(h.destination) },
     { label: 'Created', value: time(h.created) },
   ];
+  // Logs written before the header named it have no `monitor` at all; null: no HTTP API then.
+  if (h.monitor !== undefined) lines.push({ label: 'Follow with', value: h.monitor ? `curl -N ${h.monitor}` : 'nothing: the local API was off when the job was created' });
   for (const [key, value] of Object.entries(h.params ?? {})) lines.push({ label: words(key), value: plain(value) });
   return { kind: 'header', title: `Job ${h.id ?? '?'}: ${h.name ?? 'unnamed'}`, tone: 'neutral', lines };
 }
 
-const FOOTER_KEYS = new Set(['result', 'state', 'id', 'kind', 'total', 'processed', 'failed', 'attempts', 'durationMs', 'wallMs', 'finished', 'error']);
+const FOOTER_KEYS = new Set(['result', 'state', 'id', 'kind', 'total', 'processed', 'failed', 'attempts', 'durationMs', 'wallMs', 'finished', 'error', 'items']);
+
+/** "a, b and 3 more" from a capped list and the count beyond it. */
+function listed(names: string[], more: number): string {
+  const tail = more > 0 ? ` and ${formatCount(more)} more` : '';
+  return names.length === 0 ? (more > 0 ? `${formatCount(more)} ${plural(more, 'item')}` : 'none') : `${names.join(', ')}${tail}`;
+}
+
+function itemLines(items: Partial<JobLogItemResults>): SummaryLine[] {
+  const processed = Array.isArray(items.processed) ? items.processed : [];
+  const failed = Array.isArray(items.failed) ? items.failed : [];
+  const lines: SummaryLine[] = [];
+  if (processed.length || items.processedMore) lines.push({ label: 'Processed items', value: listed(processed, items.processedMore ?? 0) });
+  if (failed.length || items.failedMore) lines.push({ label: 'Failed items', value: listed(failed.map((f) => `${f.item} (${f.reason})`), items.failedMore ?? 0) });
+  return lines.map((l) => ({ ...l, value: l.value.length > MAX_VALUE ? `${l.value.slice(0, MAX_VALUE - 1)}…` : l.value }));
+}
 
 function footerSummary(f: Partial<JobLogFooter>): FrameSummary {
   const words_ = f.result ? RESULT_WORDS[f.result] : undefined;
@@ -106,6 +123,7 @@ function footerSummary(f: Partial<JobLogFooter>): FrameSummary {
     { label: 'Attempts', value: `${f.attempts ?? 1} ${plural(f.attempts ?? 1, 'attempt')}` },
   ];
   if (f.error) lines.push({ label: 'Error', value: plain(f.error) });
+  if (f.items && typeof f.items === 'object') lines.push(...itemLines(f.items));
   for (const [key, value] of Object.entries(f)) if (!FOOTER_KEYS.has(key)) lines.push({ label: words(key), value: plain(value) });
   return { kind: 'footer', title: `Result: ${words_?.title ?? plain(f.result)}`, tone: words_?.tone ?? 'neutral', lines };
 }

@@ -81,7 +81,9 @@ function Form({ settings }: { settings: Settings }): ReactElement {
     else setTried(false);
   };
   const e = (key: string) => errors[key] ?? null;
-  const number = (key: 'concurrency' | 'parallelFiles' | 'chunkSizeMiB' | 'retentionDays' | 'receiverPort', min: number, max: number) => (
+  const number = (
+    key: 'concurrency' | 'parallelFiles' | 'chunkSizeMiB' | 'retentionDays' | 'eventsMaxPerJob' | 'eventsMaxAgeDays' | 'progressWebhookSeconds' | 'receiverPort',
+    min: number, max: number) => (
     <input className="input input-number" type="number" min={min} max={max} step={1} value={form[key]} onChange={(ev) => change({ [key]: ev.target.value })} />
   );
 
@@ -182,6 +184,15 @@ function Form({ settings }: { settings: Settings }): ReactElement {
         <div className="settings-grid">
           <Field label="Keep finished jobs for (days)" hint="Older finished jobs are deleted with their logs; 0 keeps them forever." error={e('retentionDays')}>
             {number('retentionDays', 0, 3650)}
+          </Field>
+          <Field label="Keep at most this many events per job" hint="A job's oldest events go first; 0 keeps them all." error={e('eventsMaxPerJob')}>
+            {number('eventsMaxPerJob', 0, 10_000_000)}
+          </Field>
+          <Field label="Keep a job's events for (days)" hint="Older events are dropped, even from jobs still open; 0 keeps them forever." error={e('eventsMaxAgeDays')}>
+            {number('eventsMaxAgeDays', 0, 3650)}
+          </Field>
+          <Field label="Progress webhooks at most every (seconds)" hint="A webhook that asks for progress hears of each running job this often at most." error={e('progressWebhookSeconds')}>
+            {number('progressWebhookSeconds', 1, 3600)}
           </Field>
           <Field label="When a source file changes while it is sent" error={e('onSourceChange')}>
             <select className="select" value={form.onSourceChange} onChange={(ev) => change({ onSourceChange: ev.target.value as Settings['onSourceChange'] })}>

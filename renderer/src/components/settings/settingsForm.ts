@@ -36,6 +36,9 @@ export interface SettingsForm {
   notifyOnComplete: boolean;
   notifyOnFailure: boolean;
   retentionDays: string;
+  eventsMaxPerJob: string;
+  eventsMaxAgeDays: string;
+  progressWebhookSeconds: string;
   startAtLogin: boolean;
   allowLocalScripts: boolean;
   onSourceChange: Settings['onSourceChange'];
@@ -61,6 +64,9 @@ export function toForm(s: Settings): SettingsForm {
     notifyOnComplete: s.notifyOnComplete,
     notifyOnFailure: s.notifyOnFailure,
     retentionDays: String(s.retentionDays),
+    eventsMaxPerJob: String(s.eventsMaxPerJob),
+    eventsMaxAgeDays: String(s.eventsMaxAgeDays),
+    progressWebhookSeconds: String(s.progressWebhookSeconds),
     startAtLogin: s.startAtLogin,
     allowLocalScripts: s.allowLocalScripts,
     onSourceChange: s.onSourceChange,
@@ -93,6 +99,9 @@ export function toPatch(f: SettingsForm): Omit<Settings, 'theme'> {
     notifyOnComplete: f.notifyOnComplete,
     notifyOnFailure: f.notifyOnFailure,
     retentionDays: int(f.retentionDays),
+    eventsMaxPerJob: int(f.eventsMaxPerJob),
+    eventsMaxAgeDays: int(f.eventsMaxAgeDays),
+    progressWebhookSeconds: int(f.progressWebhookSeconds),
     startAtLogin: f.startAtLogin,
     allowLocalScripts: f.allowLocalScripts,
     onSourceChange: f.onSourceChange,

@@ -11,6 +11,7 @@ const EVENT_LABEL: Record<WebhookEvent, string> = {
   'job.completed': 'Completed',
   'job.failed': 'Failed',
   'job.started': 'Started',
+  'job.progress': 'Progress (while running)',
   'job.paused': 'Paused',
   'job.canceled': 'Canceled',
 };

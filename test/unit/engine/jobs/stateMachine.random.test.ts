@@ -14,7 +14,7 @@ const JOBS_PER_ROUND = 500;
 const COMMANDS_PER_ROUND = 2500;
 const CONCURRENCY = 4;
 /** Event types that record a move in the transition table. */
-const MOVES = new Set(['started', 'paused', 'resumed', 'retried', 'recovered', 'completed', 'failed', 'canceled']);
+const MOVES = new Set(['started', 'paused', 'job_resumed', 'retried', 'recovered', 'completed', 'failed', 'canceled']);
 const legal = (from: JobState, to: JobState) => Object.values(TRANSITIONS[from]).includes(to);
 
 describe('randomized state machine', () => {
