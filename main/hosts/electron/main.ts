@@ -73,7 +73,8 @@ if (!app.requestSingleInstanceLock()) {
         hostKind: 'desktop',
         ...(nativeBinding ? { nativeBinding } : {}),
         secrets: new FileSecretStore(join(dataDir, 'secrets.json'), keychainCodec(safeStorage, process.platform)),
-        host: electronHostServices(() => win),
+        // A job log's header names where a script follows it: the local API while it is on.
+        host: { ...electronHostServices(() => win), apiOrigin: () => scripts?.server()?.url ?? null },
       });
     } catch (err) {
       // Another instance on the same data directory (a `ferry serve`, say): say which, and leave.
