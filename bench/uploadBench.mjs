@@ -27,7 +27,7 @@ const requestBytes = bench.DEFAULT_SETTINGS.chunkSizeMiB * MiB;
 // ---- child modes (peak RSS, kill -9) --------------------------------------------------------
 if (process.argv[2] === 'rss-child') {
   const [, , , endpoint, file] = process.argv;
-  const protocol = new bench.TusProtocol({ endpoint, chunkSize: requestBytes });
+  const protocol = new bench.TusProtocol({ endpoint, chunkSize: requestBytes, ferryReceiver: true });
   await bench.uploadFile({ protocol, path: file, relativePath: `rss/${Date.now()}.bin`, metadata: { dataset: 'rss' }, signal: new AbortController().signal });
   console.log(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));
   process.exit(0);
@@ -40,7 +40,7 @@ if (process.argv[2] === 'client-child') {
   const before = procCpu();
   const started = performance.now();
   if (client === 'ferry') {
-    const protocol = new bench.TusProtocol({ endpoint, chunkSize: requestBytes });
+    const protocol = new bench.TusProtocol({ endpoint, chunkSize: requestBytes, ferryReceiver: true });
     await bench.uploadFile({ protocol, path: file, relativePath: `${name}.bin`, metadata: { dataset: 'bench' }, signal: new AbortController().signal });
   } else if (client === 'tus') {
     await new Promise((resolve, reject) => {
@@ -176,7 +176,7 @@ function viaTusJs(file, size, name = 'tusjs') {
   });
 }
 
-const ferryTus = new bench.TusProtocol({ endpoint, chunkSize: requestBytes });
+const ferryTus = new bench.TusProtocol({ endpoint, chunkSize: requestBytes, ferryReceiver: true });
 const viaFerry = (file, name = 'ferry', protocol = ferryTus) =>
   bench.uploadFile({ protocol, path: file, relativePath: meta(name).relativePath, metadata: { dataset: 'bench' }, signal: new AbortController().signal });
 
