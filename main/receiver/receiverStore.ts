@@ -60,6 +60,9 @@ interface DirectBody {
   stop: AbortSignal;
 }
 
+/** How long a PATCH asked to stop (another request wants its upload) goes on reading what arrives. */
+const STOP_GRACE_MS = 200;
+
 /** Bytes a request may have in flight to the disk before its socket is paused. */
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -277,7 +280,10 @@ export class ReceiverStore extends FileStore {
           });
           return;
         }
-        sink.end();
+        // What the request holds already is kept too: a newer request for the upload (a client's
+        // HEAD after its connection broke) may stop this one before it has read a byte.
+        for (let chunk = readable.read() as Buffer | null; chunk !== null && !sink.destroyed; chunk = readable.read() as Buffer | null) onData(chunk);
+        if (!sink.destroyed) sink.end();
       };
       const onData = (chunk: Buffer) => {
         if (direct && received + chunk.length > direct.limit) {
@@ -329,8 +335,15 @@ export class ReceiverStore extends FileStore {
       });
       if (direct) {
         // Straight from the request: a client gone, or a stop, keeps what came (see appendRequest).
-        if (direct.stop.aborted) cut();
-        else direct.stop.addEventListener('abort', cut, { once: true });
+        // Asked to stop: bytes already on their way (a body sent whole just before its connection
+        // went) still get a moment to arrive, so the request that asked sees them.
+        let grace: NodeJS.Timeout | undefined;
+        const stopSoon = () => {
+          grace = setTimeout(cut, STOP_GRACE_MS);
+          sink.once('close', () => clearTimeout(grace));
+        };
+        if (direct.stop.aborted) stopSoon();
+        else direct.stop.addEventListener('abort', stopSoon, { once: true });
         readable.once('error', cut);
         readable.once('close', cut);
         return;

@@ -303,6 +303,14 @@ class TusSession implements UploadSession {
     }
     this.known = false;
     const answer = await this.tus.http.request(op, { method: 'PATCH', url: this.url!, headers: this.tus.headers(headers), body, signal });
+    if (answer.status === 460 && headers[FILE_SHA256_HEADER] !== undefined) {
+      this.url = null;
+      throw remoteError(`${op}: the receiver stored bytes whose SHA-256 is not the file's, and discarded them; the file is sent anew`, {
+        status: 460,
+        retriable: true,
+        restart: true,
+      });
+    }
     if (this.patchAnswer(answer, from, from + length, op) === 'conflict') {
       throw remoteError(`${op}: server answered 409, it holds a different offset`, { status: 409, retriable: true });
     }
