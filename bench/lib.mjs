@@ -117,7 +117,7 @@ export function procCpu(pid = process.pid) {
     // Fields after the command name (which may hold spaces) in parentheses: state is field 3.
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ms = (i) => (Number(f[i - 3]) * 1000) / TICKS_PER_S;
-    return { ms: ms(14) + ms(15), childrenMs: ms(16) + ms(17) };
+    return { ms: ms(14) + ms(15), userMs: ms(14), systemMs: ms(15), childrenMs: ms(16) + ms(17) };
   } catch {
     return undefined;
   }

@@ -146,6 +146,7 @@ const endpoint = await new Promise((resolve, reject) => {
 });
 /** The receiver's CPU so far (ms, user + system). */
 const receiverCpu = () => procCpu(receiverProcess.pid).ms;
+const receiverSystem = () => procCpu(receiverProcess.pid).systemMs;
 let seq = 0;
 const meta = (name) => ({ dataset: 'bench', relativePath: `${name}-${++seq}.bin`, filename: `${name}-${seq}.bin` });
 const b64 = (s) => Buffer.from(s).toString('base64');
@@ -191,6 +192,7 @@ async function measured(client, file, size) {
   settle();
   const name = `${client}-${++seq}`;
   const receiverBefore = receiverCpu();
+  const systemBefore = receiverSystem();
   let result;
   if (client === 'curl') {
     const childrenBefore = procCpu().childrenMs;
@@ -203,7 +205,7 @@ async function measured(client, file, size) {
     if (r.status !== 0) throw new Error(`${client} failed: ${r.stderr}`);
     result = JSON.parse(r.stdout.trim().split('\n').pop());
   }
-  return { ...result, receiverMs: receiverCpu() - receiverBefore };
+  return { ...result, receiverMs: receiverCpu() - receiverBefore, receiverSystemMs: receiverSystem() - systemBefore };
 }
 const perGiB = (ms, size) => ms / 1000 / (size / GiB);
 let ferrySingleMBps;
@@ -229,13 +231,14 @@ if (want('onegib')) {
   sections.push(
     table(
       `${size / MiB} MiB to the built-in receiver (\`ferry serve\`, SHA-256 checked at finish; each client in its own process; median of ${runs}; CPU = user + system from /proc/<pid>/stat, s per GiB)`,
-      ['client', 'MB/s', 'Ferry ÷ it', 'client CPU s/GiB', 'receiver CPU s/GiB', 'all runs: receiver s/GiB'],
+      ['client', 'MB/s', 'Ferry ÷ it', 'client CPU s/GiB', 'receiver CPU s/GiB', 'of which system', 'all runs: receiver s/GiB'],
       clients.map((c) => [
         label[c],
         c === 'sha256' ? '' : mbps(size, med(c, 'ms')).toFixed(0),
         c === 'sha256' ? '' : (med(c, 'ms') / ferryMs).toFixed(2),
         perGiB(med(c, 'cpuMs'), size).toFixed(2),
         c === 'sha256' ? '' : perGiB(med(c, 'receiverMs'), size).toFixed(2),
+        c === 'sha256' ? '' : perGiB(med(c, 'receiverSystemMs'), size).toFixed(2),
         c === 'sha256' ? '' : got[c].map((r) => perGiB(r.receiverMs, size).toFixed(2)).join(' / '),
       ]),
     ),

@@ -63,6 +63,9 @@ interface DirectBody {
 /** How long a PATCH asked to stop (another request wants its upload) goes on reading what arrives. */
 const STOP_GRACE_MS = 200;
 
+/** Bytes of a request body gathered before they go to the disk in one write. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
 /** Bytes a request may have in flight to the disk before its socket is paused. */
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -262,6 +265,8 @@ export class ReceiverStore extends FileStore {
         done();
       };
       const sink = createWriteStream(file, { flags: 'r+', start: offset, highWaterMark: WRITE_BUFFER_BYTES });
+      sink.cork();
+      let corked = 0;
       /** Ends the append early, keeping what was received (a cut request body). */
       let ended = false;
       const cut = () => {
@@ -303,9 +308,23 @@ export class ReceiverStore extends FileStore {
         received += chunk.length;
         hashing?.hash.update(chunk);
         check?.update(chunk);
+        // Held back (corked) until WRITE_BATCH_BYTES have come, then written in one writev: a
+        // slow or busy sender delivers a few KiB per socket read, and one write per read cost a
+        // thread-pool round trip each (most of the receiver's system time per GiB).
+        corked += chunk.length;
         if (!sink.write(chunk)) {
+          // WRITE_BUFFER_BYTES wait: all of it goes to the disk now, and the socket waits for it.
+          corked = 0;
+          sink.uncork();
           readable.pause();
-          sink.once('drain', () => readable.resume());
+          sink.once('drain', () => {
+            if (!ended) sink.cork();
+            readable.resume();
+          });
+        } else if (corked >= WRITE_BATCH_BYTES) {
+          corked = 0;
+          sink.uncork();
+          sink.cork();
         }
       };
       sink.on('error', (err) => {
