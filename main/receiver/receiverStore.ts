@@ -63,8 +63,9 @@ interface DirectBody {
 /** How long a PATCH asked to stop (another request wants its upload) goes on reading what arrives. */
 const STOP_GRACE_MS = 200;
 
-/** Bytes of a request body gathered before they go to the disk in one write. */
+/** Bytes of a request body gathered before they go to the disk in one write, or at most this long. */
 const WRITE_BATCH_BYTES = 1024 * 1024;
+const WRITE_BATCH_MS = 20;
 
 /** Bytes a request may have in flight to the disk before its socket is paused. */
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -265,8 +266,28 @@ export class ReceiverStore extends FileStore {
         done();
       };
       const sink = createWriteStream(file, { flags: 'r+', start: offset, highWaterMark: WRITE_BUFFER_BYTES });
-      sink.cork();
+      /** Bytes held back since the last write; the sink is corked exactly while `holding`. */
       let corked = 0;
+      let holding = false;
+      const hold = () => {
+        if (holding || ended || sink.destroyed) return;
+        holding = true;
+        sink.cork();
+      };
+      const release = () => {
+        corked = 0;
+        if (!holding) return;
+        holding = false;
+        sink.uncork();
+      };
+      let flushTimer: NodeJS.Timeout | undefined;
+      const flush = () => {
+        flushTimer = undefined;
+        if (corked === 0 || ended || sink.destroyed) return;
+        release();
+        hold();
+      };
+      sink.once('close', () => clearTimeout(flushTimer));
       /** Ends the append early, keeping what was received (a cut request body). */
       let ended = false;
       const cut = () => {
@@ -311,20 +332,19 @@ export class ReceiverStore extends FileStore {
         // Held back (corked) until WRITE_BATCH_BYTES have come, then written in one writev: a
         // slow or busy sender delivers a few KiB per socket read, and one write per read cost a
         // thread-pool round trip each (most of the receiver's system time per GiB).
+        // A sender that stalls still has its bytes on the disk within WRITE_BATCH_MS.
+        if (corked === 0 && !flushTimer) flushTimer = setTimeout(flush, WRITE_BATCH_MS);
         corked += chunk.length;
         if (!sink.write(chunk)) {
           // WRITE_BUFFER_BYTES wait: all of it goes to the disk now, and the socket waits for it.
-          corked = 0;
-          sink.uncork();
+          release();
           readable.pause();
           sink.once('drain', () => {
-            if (!ended) sink.cork();
+            hold();
             readable.resume();
           });
         } else if (corked >= WRITE_BATCH_BYTES) {
-          corked = 0;
-          sink.uncork();
-          sink.cork();
+          flush();
         }
       };
       sink.on('error', (err) => {
@@ -347,6 +367,7 @@ export class ReceiverStore extends FileStore {
         if (hashing) hashing.offset = offset + received;
         settle(() => resolve(offset + received));
       });
+      hold();
       readable.on('data', onData);
       readable.once('end', () => {
         ended = true;
