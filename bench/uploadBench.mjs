@@ -208,7 +208,6 @@ async function measured(client, file, size) {
   return { ...result, receiverMs: receiverCpu() - receiverBefore, receiverSystemMs: receiverSystem() - systemBefore };
 }
 const perGiB = (ms, size) => ms / 1000 / (size / GiB);
-let ferrySingleMBps;
 if (want('onegib')) {
   const size = quick ? 256 * MiB : GiB;
   const file = randomFile(join(dir, 'big.bin'), size);
@@ -227,7 +226,6 @@ if (want('onegib')) {
     sha256: 'bare SHA-256 pass of the file (the hash floor; no upload)',
   };
   const ferryMs = med('ferry', 'ms');
-  ferrySingleMBps = mbps(size, ferryMs);
   sections.push(
     table(
       `${size / MiB} MiB to the built-in receiver (\`ferry serve\`, SHA-256 checked at finish; each client in its own process; median of ${runs}; CPU = user + system from /proc/<pid>/stat, s per GiB)`,
