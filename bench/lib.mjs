@@ -1,6 +1,6 @@
 // Small helpers shared by the benchmarks: temp dirs, timing, files, table printing.
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,12 +12,21 @@ export function tempDir(prefix) {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A file of `size` bytes of incompressible data (a random block repeated). */
+/**
+ * A file of `size` bytes of incompressible data that differs in every 4 KiB block, and from every
+ * other file this makes: a random 8 MiB block repeated, with the file's own random tag and the
+ * block's number stamped at the start of each 4 KiB (no copy is a duplicate, nothing dedupes).
+ */
 export function randomFile(path, size) {
   const block = randomBytes(8 * MiB);
+  const tag = randomBytes(8);
   const fd = openSync(path, 'w');
   for (let written = 0; written < size; ) {
     const n = Math.min(block.length, size - written);
+    for (let at = 0; at < n; at += 4096) {
+      tag.copy(block, at);
+      block.writeDoubleBE(written + at, at + 8);
+    }
     writeSync(fd, block, 0, n);
     written += n;
   }
@@ -92,4 +101,35 @@ export async function conditions() {
     // Not Linux, or no pressure information: the load average has to do.
   }
   return `load ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs${pressure}`;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ; 100 on every Linux we run on). */
+const TICKS_PER_S = 100;
+
+/**
+ * CPU a process has used so far, from /proc/<pid>/stat: its own user + system time in ms and, as
+ * `childrenMs`, that of its children it has waited for (a finished child's whole CPU lands there).
+ * Linux only; undefined elsewhere or once the process is gone.
+ */
+export function procCpu(pid = process.pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) in parentheses: state is field 3.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = (i) => (Number(f[i - 3]) * 1000) / TICKS_PER_S;
+    return { ms: ms(14) + ms(15), userMs: ms(14), systemMs: ms(15), childrenMs: ms(16) + ms(17) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Peak and current resident set of a running process (VmHWM, VmRSS), in bytes; Linux only. */
+export function procRss(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { peak: kib('VmHWM'), now: kib('VmRSS') };
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,11 @@
 // Upload benchmarks: Ferry against curl, tus-js-client and @aws-sdk/lib-storage, measured in the
-// same run against the same servers on 127.0.0.1. `node bench/uploadBench.mjs [--quick] [--sections=onegib,rss,s3,small,kill]`.
+// same run against the same servers on 127.0.0.1. `node bench/uploadBench.mjs [--quick]
+// [--sections=onegib,rss,s3,small,kill,eight] [--profile-receiver=DIR]`. The built-in receiver runs
+// in a `ferry serve` process of its own (the shipped bundle); every client runs in a process of its
+// own too, and CPU is read from /proc/<pid>/stat of each.
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, openSync, readSync, closeSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,12 +13,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Upload as S3Upload } from '@aws-sdk/lib-storage';
 import S3rver from '@20minutes/s3rver';
 import * as tus from 'tus-js-client';
-import { GiB, MiB, mbps, middle, randomFile, sparseFile, table, tempDir, timed, verdict } from './lib.mjs';
+import { GiB, MiB, conditions, limit, mbps, middle, procCpu, procRss, randomFile, sparseFile, table, tempDir, timed, verdict } from './lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bench = await import(join(here, '../out/main/bench.js'));
 const quick = process.argv.includes('--quick');
-/** `--sections=small,s3` runs only those parts: onegib, rss, s3, small, kill. */
+/** `--sections=small,s3` runs only those parts: onegib, rss, s3, small, kill, eight. */
 const sections_ = process.argv.find((a) => a.startsWith('--sections='))?.slice('--sections='.length).split(',');
 const want = (name) => !sections_ || sections_.includes(name);
 /** What the app uses for the built-in receiver: the chunk size setting's default. */
@@ -23,15 +27,62 @@ const requestBytes = bench.DEFAULT_SETTINGS.chunkSizeMiB * MiB;
 // ---- child modes (peak RSS, kill -9) --------------------------------------------------------
 if (process.argv[2] === 'rss-child') {
   const [, , , endpoint, file] = process.argv;
-  const protocol = new bench.TusProtocol({ endpoint, chunkSize: requestBytes });
+  const protocol = new bench.TusProtocol({ endpoint, chunkSize: requestBytes, ferryReceiver: true });
   await bench.uploadFile({ protocol, path: file, relativePath: `rss/${Date.now()}.bin`, metadata: { dataset: 'rss' }, signal: new AbortController().signal });
   console.log(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));
   process.exit(0);
 }
-if (process.argv[2] === 'receiver-child') {
-  const r = await bench.startReceiver({ storageDir: process.argv[3], port: 0 });
-  console.log(JSON.stringify({ url: r.url }));
-  await new Promise(() => {});
+// One upload by one client in a process of its own; prints the wall time and the CPU (user +
+// system, from /proc/self/stat) of the upload alone, without Node's start-up.
+if (process.argv[2] === 'client-child') {
+  const [, , , client, endpoint, file, name] = process.argv;
+  const size = (await import('node:fs')).statSync(file).size;
+  const before = procCpu();
+  const started = performance.now();
+  if (client === 'ferry') {
+    const protocol = new bench.TusProtocol({ endpoint, chunkSize: requestBytes, ferryReceiver: true });
+    await bench.uploadFile({ protocol, path: file, relativePath: `${name}.bin`, metadata: { dataset: 'bench' }, signal: new AbortController().signal });
+  } else if (client === 'tus') {
+    await new Promise((resolve, reject) => {
+      const upload = new tus.Upload(createReadStream(file), {
+        endpoint,
+        uploadSize: size,
+        metadata: { dataset: 'bench', relativePath: `${name}.bin`, filename: `${name}.bin` },
+        retryDelays: [0, 1000, 3000],
+        onError: reject,
+        onSuccess: resolve,
+      });
+      upload.start();
+    });
+  } else if (client === 'sha256') {
+    // The hash floor: one bare SHA-256 pass over the file, read 4 MiB at a time.
+    const hash = createHash('sha256');
+    const buf = Buffer.allocUnsafe(4 * MiB);
+    const fd = openSync(file, 'r');
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+    closeSync(fd);
+    hash.digest('hex');
+  } else throw new Error(`unknown client ${client}`);
+  const ms = performance.now() - started;
+  console.log(JSON.stringify({ ms, cpuMs: procCpu().ms - before.ms, maxRssKiB: process.resourceUsage().maxRSS }));
+  process.exit(0);
+}
+// A whole dataset job (scan, SHA-256, upload, manifest) of the paths given, to the receiver, by an
+// engine in a process of its own with the default settings; prints wall time, CPU and peak RSS.
+if (process.argv[2] === 'dataset-child') {
+  const [, , , dataDir, endpoint, ...paths] = process.argv;
+  const engine = new bench.Engine({ dataDir, receiverUrl: endpoint });
+  engine.start();
+  const before = procCpu();
+  const started = performance.now();
+  const job = await bench.dispatchCommand(engine, 'createUpload', { paths, name: `dataset-${Date.now()}` });
+  const done = await new Promise((resolve) => engine.onJobFinished((j) => j.id === job.value.id && resolve(j)));
+  const ms = performance.now() - started;
+  const cpuMs = procCpu().ms - before.ms;
+  if (done.state !== 'completed') throw new Error(`dataset job ended ${done.state}: ${JSON.stringify(done.error)}`);
+  await engine.stop();
+  console.log(JSON.stringify({ ms, cpuMs, maxRssKiB: process.resourceUsage().maxRSS }));
+  process.exit(0);
 }
 if (process.argv[2] === 'engine-child') {
   const [, , , dataDir, endpoint, file] = process.argv;
@@ -64,17 +115,38 @@ function run(cmd, args) {
 const results = [];
 const sections = [];
 const { dir, cleanup } = tempDir('upload');
-// The receiver runs in a process of its own, so no client shares its event loop with it.
-const receiverProcess = spawn(process.execPath, [fileURLToPath(import.meta.url), 'receiver-child', join(dir, 'received')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const self = fileURLToPath(import.meta.url);
+const startConditions = await conditions();
+console.log(`conditions at start: ${startConditions}`);
+// The receiver runs in a `ferry serve` process of its own (the shipped bundle, default settings),
+// so no client shares its event loop or its CPU account with it.
+const profileDir = process.argv.find((a) => a.startsWith('--profile-receiver='))?.slice('--profile-receiver='.length);
+const serveDir = join(dir, 'serve');
+const receivedDir = join(serveDir, 'received');
+const receiverProcess = spawn(
+  process.execPath,
+  [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(here, '../out/main/serve.js'), '--data-dir', serveDir],
+  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FERRY_PORT: '0' } },
+);
 const endpoint = await new Promise((resolve, reject) => {
   let out = '';
-  receiverProcess.stdout.on('data', (d) => {
+  const onData = (d) => {
     out += d;
-    const line = out.split('\n').find((l) => l.startsWith('{'));
-    if (line) resolve(JSON.parse(line).url);
-  });
-  receiverProcess.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
+    const m = /Ferry is serving at (\S+)\n/.exec(out);
+    if (!m) return;
+    receiverProcess.stdout.off('data', onData);
+    receiverProcess.stdout.resume();
+    const web = new URL(m[1]);
+    fetch(new URL('/api/call/getReceiver', web), { method: 'POST', headers: { Authorization: `Bearer ${web.searchParams.get('token')}`, 'Content-Type': 'application/json' }, body: '{}' })
+      .then((r) => r.json())
+      .then((r) => (r.ok && r.value.url ? resolve(r.value.url) : reject(new Error(`no receiver: ${JSON.stringify(r)}`))), reject);
+  };
+  receiverProcess.stdout.on('data', onData);
+  receiverProcess.once('exit', (code) => reject(new Error(`ferry serve exited with ${code}`)));
 });
+/** The receiver's CPU so far (ms, user + system). */
+const receiverCpu = () => procCpu(receiverProcess.pid).ms;
+const receiverSystem = () => procCpu(receiverProcess.pid).systemMs;
 let seq = 0;
 const meta = (name) => ({ dataset: 'bench', relativePath: `${name}-${++seq}.bin`, filename: `${name}-${seq}.bin` });
 const b64 = (s) => Buffer.from(s).toString('base64');
@@ -105,38 +177,78 @@ function viaTusJs(file, size, name = 'tusjs') {
   });
 }
 
-const ferryTus = new bench.TusProtocol({ endpoint, chunkSize: requestBytes });
+const ferryTus = new bench.TusProtocol({ endpoint, chunkSize: requestBytes, ferryReceiver: true });
 const viaFerry = (file, name = 'ferry', protocol = ferryTus) =>
   bench.uploadFile({ protocol, path: file, relativePath: meta(name).relativePath, metadata: { dataset: 'bench' }, signal: new AbortController().signal });
 
 // ---- 1 GiB to the built-in receiver ---------------------------------------------------------
+/** Removes the earlier uploads' files and writes dirty pages back, so no upload pays for another's. */
+const settle = () => {
+  rmSync(join(receivedDir, 'bench'), { recursive: true, force: true });
+  spawnSync('sync');
+};
+/** Runs one client's upload in a process of its own: wall ms, the client's CPU ms and the receiver's. */
+async function measured(client, file, size) {
+  settle();
+  const name = `${client}-${++seq}`;
+  const receiverBefore = receiverCpu();
+  const systemBefore = receiverSystem();
+  let result;
+  if (client === 'curl') {
+    const childrenBefore = procCpu().childrenMs;
+    const started = performance.now();
+    await viaCurl(file, size);
+    // curl has been waited for, so its whole CPU is in this process's children's account.
+    result = { ms: performance.now() - started, cpuMs: procCpu().childrenMs - childrenBefore };
+  } else {
+    const r = await run(process.execPath, [self, 'client-child', client, endpoint, file, name]);
+    if (r.status !== 0) throw new Error(`${client} failed: ${r.stderr}`);
+    result = JSON.parse(r.stdout.trim().split('\n').pop());
+  }
+  return { ...result, receiverMs: receiverCpu() - receiverBefore, receiverSystemMs: receiverSystem() - systemBefore };
+}
+const perGiB = (ms, size) => ms / 1000 / (size / GiB);
 if (want('onegib')) {
   const size = quick ? 256 * MiB : GiB;
   const file = randomFile(join(dir, 'big.bin'), size);
-  const runs = quick ? 1 : 5;
-  await viaFerry(file, 'warmup');
-  // Each run starts with the earlier runs' files gone and written back, so that no client pays
-  // for another's dirty pages; clients take turns, so that drift hits all three alike.
-  const settle = () => {
-    rmSync(join(dir, 'received', 'bench'), { recursive: true, force: true });
-    spawnSync('sync');
+  const runs = quick ? 1 : 3;
+  await measured('ferry', file, size); // warm-up: page cache, receiver's JIT
+  // Clients take turns, so that drift of the machine hits all alike; the bare SHA-256 pass of the
+  // same file runs in every round too, as the hash floor.
+  const clients = ['curl', 'tus', 'ferry', 'sha256'];
+  const got = Object.fromEntries(clients.map((c) => [c, []]));
+  for (let i = 0; i < runs; i++) for (const c of clients) got[c].push(await measured(c, file, size));
+  const med = (c, key) => middle(got[c].map((r) => r[key]));
+  const label = {
+    curl: 'curl, one PATCH',
+    tus: 'tus-js-client (Node)',
+    ferry: `Ferry (${requestBytes / MiB} MiB requests streamed in 4 MiB pieces, SHA-256 while reading)`,
+    sha256: 'bare SHA-256 pass of the file (the hash floor; no upload)',
   };
-  const times = { curl: [], tus: [], ferry: [] };
-  for (let i = 0; i < runs; i++) {
-    for (const [name, fn] of [['curl', () => viaCurl(file, size)], ['tus', () => viaTusJs(file, size)], ['ferry', () => viaFerry(file)]]) {
-      settle();
-      times[name].push((await timed(fn)).ms);
-    }
-  }
-  const [curlMs, tusMs, ferryMs] = [middle(times.curl), middle(times.tus), middle(times.ferry)];
+  const ferryMs = med('ferry', 'ms');
   sections.push(
-    table(`${size / MiB} MiB to the built-in receiver (receiver in its own process, SHA-256 checked at finish; median of ${runs})`, ['client', 'MB/s', 'Ferry ÷ it'], [
-      ['curl, one PATCH', mbps(size, curlMs).toFixed(0), (curlMs / ferryMs).toFixed(2)],
-      ['tus-js-client (Node)', mbps(size, tusMs).toFixed(0), (tusMs / ferryMs).toFixed(2)],
-      [`Ferry (${requestBytes / MiB} MiB requests streamed in 4 MiB pieces, SHA-256 while reading)`, mbps(size, ferryMs).toFixed(0), '1.00'],
-    ]),
+    table(
+      `${size / MiB} MiB to the built-in receiver (\`ferry serve\`, SHA-256 checked at finish; each client in its own process; median of ${runs}; CPU = user + system from /proc/<pid>/stat, s per GiB)`,
+      ['client', 'MB/s', 'Ferry ÷ it', 'client CPU s/GiB', 'receiver CPU s/GiB', 'of which system', 'all runs: receiver s/GiB'],
+      clients.map((c) => [
+        label[c],
+        c === 'sha256' ? '' : mbps(size, med(c, 'ms')).toFixed(0),
+        c === 'sha256' ? '' : (med(c, 'ms') / ferryMs).toFixed(2),
+        perGiB(med(c, 'cpuMs'), size).toFixed(2),
+        c === 'sha256' ? '' : perGiB(med(c, 'receiverMs'), size).toFixed(2),
+        c === 'sha256' ? '' : perGiB(med(c, 'receiverSystemMs'), size).toFixed(2),
+        c === 'sha256' ? '' : got[c].map((r) => perGiB(r.receiverMs, size).toFixed(2)).join(' / '),
+      ]),
+    ),
   );
-  results.push(verdict('1 GiB vs curl', curlMs / ferryMs, 0.95), verdict('1 GiB vs tus-js-client', tusMs / ferryMs, 1.4));
+  const receiverAll = middle(['curl', 'tus', 'ferry'].flatMap((c) => got[c].map((r) => r.receiverMs)));
+  const floor = med('curl', 'cpuMs') + med('sha256', 'cpuMs');
+  results.push(
+    verdict('1 GiB vs curl', med('curl', 'ms') / ferryMs, 0.95),
+    verdict('1 GiB vs tus-js-client', med('tus', 'ms') / ferryMs, 1.4),
+    limit('receiver CPU per GiB, one 1 GiB upload (median over every client)', perGiB(receiverAll, size), 's', 1.3),
+    verdict("Ferry's client CPU ÷ (curl's + the bare SHA-256's)", med('ferry', 'cpuMs') / floor, 1.1, false),
+  );
 }
 
 // ---- peak RSS: 4 GiB vs 256 MiB -------------------------------------------------------------
@@ -227,10 +339,13 @@ if (want('small')) {
     data.cleanup();
     return ms;
   };
+  const receiverBefore = receiverCpu();
   const ferryMs = await datasetJob();
+  const receiverMsPerFile = (receiverCpu() - receiverBefore) / count;
+  results.push(limit(`receiver CPU per file, ${count} × 4 KiB in one dataset job`, receiverMsPerFile, 'ms', 1));
   const rows = [
     ['tus-js-client, 4 in parallel', (count / (tusMs / 1000)).toFixed(0), (tusMs / ferryMs).toFixed(2)],
-    ['Ferry dataset job (scan, SHA-256, batches of small files, manifest)', (count / (ferryMs / 1000)).toFixed(0), '1.00'],
+    [`Ferry dataset job (scan, SHA-256, batches of small files, manifest); receiver CPU ${receiverMsPerFile.toFixed(2)} ms per file`, (count / (ferryMs / 1000)).toFixed(0), '1.00'],
   ];
   results.push(verdict(`${count} × 4 KiB vs tus-js-client`, tusMs / ferryMs, 3));
   // To a folder: a Ferry dataset job to a folder destination against rclone copy.
@@ -245,6 +360,65 @@ if (want('small')) {
   } else console.log('rclone is not installed: folder comparison skipped');
   folderDest.cleanup();
   sections.push(table(`${count} files of 4 KiB (the built-in receiver; a folder)`, ['client', 'files/s', 'Ferry ÷ it'], rows));
+}
+
+// ---- eight 1 GiB files at once ----------------------------------------------------------------
+// One dataset job of eight large files (default settings: files in parallel) against one job of
+// one such file, each by an engine in a process of its own; turns, twice.
+if (want('eight')) {
+  const size = quick ? 128 * MiB : GiB;
+  const one = join(dir, 'one');
+  const eight = join(dir, 'eight');
+  mkdirSync(one);
+  mkdirSync(eight);
+  randomFile(join(one, 'single.bin'), size);
+  for (let i = 0; i < 8; i++) randomFile(join(eight, `large-${i}.bin`), size);
+  const job = async (folder) => {
+    for (const name of readdirSync(receivedDir)) if (name !== '.incoming') rmSync(join(receivedDir, name), { recursive: true, force: true });
+    spawnSync('sync');
+    const data = tempDir('eight-engine');
+    const receiverBefore = receiverCpu();
+    // Sampled while it runs: VmHWM is the serve process's peak over its whole life.
+    let receiverPeak = 0;
+    const sampler = setInterval(() => (receiverPeak = Math.max(receiverPeak, procRss(receiverProcess.pid)?.now ?? 0)), 100);
+    const r = await run(process.execPath, [self, 'dataset-child', data.dir, endpoint, folder]);
+    clearInterval(sampler);
+    data.cleanup();
+    if (r.status !== 0) throw new Error(`dataset job failed: ${r.stderr}`);
+    return { ...JSON.parse(r.stdout.trim().split('\n').pop()), receiverMs: receiverCpu() - receiverBefore, receiverPeak };
+  };
+  const runs = quick ? 1 : 2;
+  const singles = [];
+  const eights = [];
+  for (let i = 0; i < runs; i++) {
+    singles.push(await job(one));
+    eights.push(await job(eight));
+  }
+  const med = (list, key) => middle(list.map((r) => r[key]));
+  const oneMBps = mbps(size, med(singles, 'ms'));
+  const eightMBps = mbps(8 * size, med(eights, 'ms'));
+  const clientPeak = Math.max(...eights.map((r) => r.maxRssKiB * 1024));
+  const receiverPeak = Math.max(...eights.map((r) => r.receiverPeak));
+  const row = (name, list, bytes) => [
+    name,
+    mbps(bytes, med(list, 'ms')).toFixed(0),
+    list.map((r) => mbps(bytes, r.ms).toFixed(0)).join(' / '),
+    perGiB(med(list, 'cpuMs'), bytes).toFixed(2),
+    perGiB(med(list, 'receiverMs'), bytes).toFixed(2),
+    `${(Math.max(...list.map((r) => r.maxRssKiB)) / 1024).toFixed(0)} MiB`,
+    `${(Math.max(...list.map((r) => r.receiverPeak)) / MiB).toFixed(0)} MiB`,
+  ];
+  sections.push(
+    table(`Dataset jobs to the built-in receiver, ${size / MiB} MiB files, default settings (${bench.DEFAULT_SETTINGS.parallelFiles} files in parallel); median of ${runs}`, ['job', 'MB/s', 'runs', 'client CPU s/GiB', 'receiver CPU s/GiB', 'client peak RSS', 'receiver peak RSS'], [
+      row('one file', singles, size),
+      row('eight files', eights, 8 * size),
+    ]),
+  );
+  results.push(
+    verdict('eight large files at once ÷ one (aggregate MB/s)', eightMBps / oneMBps, 0.9),
+    limit('peak RSS of the client, eight large files', clientPeak / 1e6, 'MB', 200),
+    limit('peak RSS of the receiver, eight large files', receiverPeak / 1e6, 'MB', 200),
+  );
 }
 
 // ---- kill -9 mid-upload, then restart -------------------------------------------------------
@@ -268,7 +442,6 @@ if (want('kill')) {
   await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
   const proxied = `http://127.0.0.1:${proxy.address().port}${target.pathname}`;
   const data = tempDir('kill9');
-  const self = fileURLToPath(import.meta.url);
   const first = spawn(process.execPath, [self, 'engine-child', data.dir, proxied, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   while (up < size * 0.45) await new Promise((r) => setTimeout(r, 20));
   first.kill('SIGKILL');
@@ -293,8 +466,10 @@ if (want('kill')) {
   results.push(verdict('bytes re-sent ÷ one chunk', resent / (16 * MiB), 1, false), verdict('seconds to resume ÷ 2 s', (firstByteAfterRestart - restartedAt) / 2000, 1, false));
 }
 
-receiverProcess.kill();
+receiverProcess.kill('SIGTERM');
+await new Promise((r) => receiverProcess.once('exit', r));
 cleanup();
+console.log(`\nconditions at start: ${startConditions}; at end: ${await conditions()}`);
 console.log('\nSummary');
 for (const r of results) console.log(r.line);
 if (process.env.FERRY_BENCH_OUT) writeFileSync(process.env.FERRY_BENCH_OUT, sections.join('\n') + '\n\n' + results.map((r) => `- ${r.line}`).join('\n') + '\n');

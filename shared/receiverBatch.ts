@@ -13,6 +13,13 @@ import { z } from 'zod';
  * failure in place, each complete and verified; the client sends the batch again once it can.
  */
 export const BATCH_PATH = '/batch';
+/**
+ * On a tus PATCH to the built-in receiver: the hex SHA-256 the whole file must have. When the
+ * request completes the upload, the receiver compares it with the SHA-256 of the bytes it stored
+ * before it files them; a mismatch answers 460 and discards the upload (the client starts anew).
+ * Ferry's client sends it instead of a per-request Upload-Checksum: one hash of every byte.
+ */
+export const FILE_SHA256_HEADER = 'Ferry-File-Sha256';
 export const BATCH_INDEX_HEADER = 'Ferry-Batch-Index-Length';
 /** What a receiver accepts in one batch. */
 export const BATCH_LIMITS = { files: 4096, bytes: 64 * 1024 * 1024, indexBytes: 4 * 1024 * 1024 } as const;

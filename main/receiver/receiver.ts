@@ -2,17 +2,18 @@ import fsp from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { Server, type ServerOptions } from '@tus/server';
+import { MemoryLocker, Server, type ServerOptions } from '@tus/server';
 import { FerryError, invalidInput } from '../../shared/errors';
-import { BATCH_PATH } from '../../shared/receiverBatch';
+import { BATCH_PATH, FILE_SHA256_HEADER } from '../../shared/receiverBatch';
 import { ByteAllowance, INDEX_MEMORY_BYTES, fileBatch } from './batchFiling';
 import { HttpError, ferryHttpError } from './httpError';
+import { handlePlainPatch, plainPatchId } from './patchRequest';
 import { answerClientError, plain } from './plainAnswer';
 import { ReceiverStore } from './receiverStore';
 import { stderrLogger, type ReceiverLogger } from './receiverLogger';
 import { isLoopbackHost, refusal } from './requestGuard';
 import { SpaceBudget } from './spaceBudget';
-import { CHECKSUM_ALGORITHMS, requestChecksum, withChecksum, type ExpectedChecksum } from './uploadChecksum';
+import { CHECKSUM_ALGORITHMS, fileSha256Header, requestChecksum, withChecksum, type ExpectedChecksum } from './uploadChecksum';
 import { UploadFinisher } from './uploadFinisher';
 import { INCOMING_DIR, filingTarget } from './uploadMetadata';
 
@@ -100,6 +101,17 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   });
   const finisher: UploadFinisher = new UploadFinisher(store, storageDir, log);
 
+  /** Verifies and files a complete upload; the finishing answer's headers say what was stored. */
+  const finishHeaders = async (id: string, fileSha256: string | undefined): Promise<Record<string, string>> => {
+    const filed = await finisher.finish(id, fileSha256);
+    return {
+      'Ferry-Sha256': filed.sha256,
+      'Ferry-Stored-As': encodeURIComponent(filed.storedAs),
+      'Ferry-Duplicate': filed.duplicate ? '1' : '0',
+    };
+  };
+  // Shared by @tus/server and the receiver's own PATCH handling, so each waits for the other.
+  const locker = new MemoryLocker();
   const hooks: Pick<ServerOptions, 'onUploadCreate' | 'onUploadFinish' | 'onResponseError'> = {
     // Refuse bad names before any byte is sent, not after gigabytes.
     async onUploadCreate(_req, upload) {
@@ -110,15 +122,9 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       }
       return {};
     },
-    async onUploadFinish(_req, upload) {
-      const filed = await finisher.finish(upload.id);
-      return {
-        headers: {
-          'Ferry-Sha256': filed.sha256,
-          'Ferry-Stored-As': encodeURIComponent(filed.storedAs),
-          'Ferry-Duplicate': filed.duplicate ? '1' : '0',
-        },
-      };
+    async onUploadFinish(req, upload) {
+      // Checked at the door (a malformed value never gets here).
+      return { headers: await finishHeaders(upload.id, fileSha256Header(req.headers.get(FILE_SHA256_HEADER))) };
     },
     onResponseError(req, err) {
       const status = 'status_code' in err ? err.status_code : 500;
@@ -129,6 +135,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const tus = new Server({
     path: TUS_PATH,
     datastore: store,
+    locker,
     // A finished upload has been filed; DELETE must not pretend to undo that.
     disableTerminationForFinishedUploads: true,
     maxSize: opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
@@ -189,8 +196,10 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       return;
     }
     let checksum: ExpectedChecksum | undefined;
+    let fileSha256: string | undefined;
     try {
       checksum = requestChecksum(req);
+      fileSha256 = fileSha256Header(req.headers[FILE_SHA256_HEADER.toLowerCase()]);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       plain(req, res, err.status_code, err.message);
@@ -200,7 +209,13 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     // Not tracked for close(): after a client disconnect this promise never settles (srvx waits
     // for an end() callback on the dead response), so close() waits on the store and finisher.
     announceFiled(req, res, pathname);
-    withChecksum(checksum, () => tus.handle(req, res)).catch((err: unknown) => {
+    // The PATCHes that carry the bytes skip @tus/server's stream layers (patchRequest.ts).
+    const patchId = plainPatchId(req, pathname, TUS_PATH);
+    const handling =
+      patchId !== undefined
+        ? () => handlePlainPatch(req, res, patchId, { store, locker, finish: (id) => finishHeaders(id, fileSha256), onServerError: (status, message) => log.error(`PATCH ${pathname}: ${status} ${message}`) })
+        : () => tus.handle(req, res);
+    withChecksum(checksum, handling).catch((err: unknown) => {
       log.error(`${req.method} ${pathname}: unhandled: ${String(err)}`);
       if (!res.headersSent) plain(req, res, 500, 'Internal Server Error');
       else res.destroy();

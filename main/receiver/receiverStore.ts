@@ -54,6 +54,19 @@ const IDEMPOTENCY_KEY = /^[0-9a-f]{32}$/;
  *   full disk (ENOSPC) from the client and the user;
  * - expiry cleanup also removes tombstones and orphaned data files, which FileStore's list() skips.
  */
+/** A PATCH body read straight from its request: at most `limit` bytes, cut short by `stop`. */
+interface DirectBody {
+  limit: number;
+  stop: AbortSignal;
+}
+
+/** How long a PATCH asked to stop (another request wants its upload) goes on reading what arrives. */
+const STOP_GRACE_MS = 200;
+
+/** Bytes of a request body gathered before they go to the disk in one write, or at most this long. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+const WRITE_BATCH_MS = 20;
+
 /** Bytes a request may have in flight to the disk before its socket is paused. */
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -159,7 +172,20 @@ export class ReceiverStore extends FileStore {
   }
 
   override write(readable: Readable, id: string, offset: number): Promise<number> {
-    const writing = this.writeData(readable, id, offset);
+    return this.tracked(id, this.writeData(readable, id, offset));
+  }
+
+  /**
+   * Appends a PATCH body taken straight from the request (patchRequest.ts), at most `limit`
+   * bytes. A client that goes away, or a `stop` (another request wants the upload), ends the
+   * append with the bytes received so far, as @tus/server's handling does: they are kept, and a
+   * resume continues after them. Resolves the new offset.
+   */
+  appendRequest(request: Readable, id: string, offset: number, limit: number, stop: AbortSignal): Promise<number> {
+    return this.tracked(id, this.writeData(request, id, offset, { limit, stop }));
+  }
+
+  private tracked(id: string, writing: Promise<number>): Promise<number> {
     this.writes.add(writing);
     const forget = () => this.writes.delete(writing);
     writing.then((end) => {
@@ -174,15 +200,15 @@ export class ReceiverStore extends FileStore {
     await Promise.allSettled([...this.writes]);
   }
 
-  private async writeData(readable: Readable, id: string, offset: number): Promise<number> {
+  private async writeData(readable: Readable, id: string, offset: number, direct?: DirectBody): Promise<number> {
     const record = await this.record(id);
     if (record?.filed) {
       // Only an empty PATCH at the final offset gets here (tus rejects longer bodies as too large):
       // answer it like any completed upload instead of failing on the moved data file.
-      for await (const chunk of readable) void chunk;
+      for await (const chunk of readable) if (direct && (chunk as Buffer).length > 0) throw ERRORS.ERR_MAX_SIZE_EXCEEDED;
       return record.size ?? offset;
     }
-    return this.appendTo(this.dataPath(id), readable, id, offset);
+    return this.appendTo(this.dataPath(id), readable, id, offset, direct);
   }
 
   /** The SHA-256 a filed upload was verified with, if getUpload has just seen it filed. */
@@ -221,7 +247,7 @@ export class ReceiverStore extends FileStore {
    * on the thread pool, and what arrived meanwhile goes down in one writev. With the stream's
    * default 16 KiB the request paused after every 64 KiB socket read until its write came back.
    */
-  private appendTo(file: string, readable: Readable, id: string, offset: number): Promise<number> {
+  private appendTo(file: string, readable: Readable, id: string, offset: number, direct?: DirectBody): Promise<number> {
     const hashing = this.hashAt(id, offset);
     // A body with an Upload-Checksum is kept only if it hashes to it: otherwise the file goes back
     // to `offset` (and the running hash to its copy from there), as if the request never came.
@@ -240,13 +266,85 @@ export class ReceiverStore extends FileStore {
         done();
       };
       const sink = createWriteStream(file, { flags: 'r+', start: offset, highWaterMark: WRITE_BUFFER_BYTES });
+      /** Bytes held back since the last write; the sink is corked exactly while `holding`. */
+      let corked = 0;
+      let holding = false;
+      const hold = () => {
+        if (holding || ended || sink.destroyed) return;
+        holding = true;
+        sink.cork();
+      };
+      const release = () => {
+        corked = 0;
+        if (!holding) return;
+        holding = false;
+        sink.uncork();
+      };
+      let flushTimer: NodeJS.Timeout | undefined;
+      const flush = () => {
+        flushTimer = undefined;
+        if (corked === 0 || ended || sink.destroyed) return;
+        release();
+        hold();
+      };
+      sink.once('close', () => clearTimeout(flushTimer));
+      /** Ends the append early, keeping what was received (a cut request body). */
+      let ended = false;
+      const cut = () => {
+        if (ended || settled) return;
+        ended = true;
+        readable.off('data', onData);
+        if (check) {
+          // A cut body cannot be checked against its checksum: none of it is kept.
+          this.running.delete(id);
+          sink.destroy();
+          sink.once('close', () => {
+            undo().then(
+              () => settle(() => reject(ERRORS.ABORTED)),
+              () => settle(() => reject(ERRORS.ABORTED)),
+            );
+          });
+          return;
+        }
+        // What the request holds already is kept too: a newer request for the upload (a client's
+        // HEAD after its connection broke) may stop this one before it has read a byte.
+        for (let chunk = readable.read() as Buffer | null; chunk !== null && !sink.destroyed; chunk = readable.read() as Buffer | null) onData(chunk);
+        if (!sink.destroyed) sink.end();
+      };
       const onData = (chunk: Buffer) => {
+        if (direct && received + chunk.length > direct.limit) {
+          // More than the upload has room for: nothing of this request is kept.
+          ended = true;
+          readable.off('data', onData);
+          this.running.delete(id);
+          sink.destroy();
+          sink.once('close', () => {
+            fsp.truncate(file, offset).then(
+              () => settle(() => reject(ERRORS.ERR_MAX_SIZE_EXCEEDED)),
+              (err: unknown) => settle(() => reject(ioHttpError(`truncate(upload ${id} to offset ${offset})`, err))),
+            );
+          });
+          return;
+        }
         received += chunk.length;
         hashing?.hash.update(chunk);
         check?.update(chunk);
+        // Held back (corked) until WRITE_BATCH_BYTES have come, then written in one writev: a
+        // slow or busy sender delivers a few KiB per socket read, and one write per read cost a
+        // thread-pool round trip each (most of the receiver's system time per GiB).
+        // A sender that stalls still has its bytes on the disk within WRITE_BATCH_MS.
+        if (corked === 0 && !flushTimer) flushTimer = setTimeout(flush, WRITE_BATCH_MS);
+        corked += chunk.length;
         if (!sink.write(chunk)) {
+          // WRITE_BUFFER_BYTES wait: all of it goes to the disk now, and the socket waits for it.
+          release();
           readable.pause();
-          sink.once('drain', () => readable.resume());
+          sink.once('drain', () => {
+            hold();
+            readable.resume();
+          });
+        } else if (corked >= WRITE_BATCH_BYTES) {
+          flush();
         }
       };
       sink.on('error', (err) => {
@@ -269,8 +367,27 @@ export class ReceiverStore extends FileStore {
         if (hashing) hashing.offset = offset + received;
         settle(() => resolve(offset + received));
       });
+      hold();
       readable.on('data', onData);
-      readable.once('end', () => sink.end());
+      readable.once('end', () => {
+        ended = true;
+        sink.end();
+      });
+      if (direct) {
+        // Straight from the request: a client gone, or a stop, keeps what came (see appendRequest).
+        // Asked to stop: bytes already on their way (a body sent whole just before its connection
+        // went) still get a moment to arrive, so the request that asked sees them.
+        let grace: NodeJS.Timeout | undefined;
+        const stopSoon = () => {
+          grace = setTimeout(cut, STOP_GRACE_MS);
+          sink.once('close', () => clearTimeout(grace));
+        };
+        if (direct.stop.aborted) stopSoon();
+        else direct.stop.addEventListener('abort', stopSoon, { once: true });
+        readable.once('error', cut);
+        readable.once('close', cut);
+        return;
+      }
       // Request-side errors keep their identity: @tus/server recognises them as a client abort.
       readable.once('error', (err) => {
         // Bytes still buffered are dropped with the sink, so the hash no longer matches the file.

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, type Hash } from 'node:crypto';
 import type http from 'node:http';
+import { FILE_SHA256_HEADER } from '../../shared/receiverBatch';
 import { CHECKSUM_MISMATCH, HttpError } from './httpError';
 
 /**
@@ -64,4 +65,18 @@ export function bodyCheck(operation: string): { update(bytes: Buffer): void; ver
         ? undefined
         : new HttpError(CHECKSUM_MISMATCH, `Checksum Mismatch: ${operation}: the body does not hash to its Upload-Checksum; nothing was appended`),
   };
+}
+
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * The whole file's SHA-256 a request carries in FILE_SHA256_HEADER (`raw`, the header's value;
+ * checked before filing when a PATCH completes the upload), or undefined; a malformed one is a
+ * 400 before any byte is read.
+ */
+export function fileSha256Header(raw: string | string[] | null | undefined): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const value = (Array.isArray(raw) ? raw.join(',') : raw).trim().toLowerCase();
+  if (!HEX_SHA256.test(value)) throw new HttpError(400, `Bad Request: ${FILE_SHA256_HEADER} must be 64 hexadecimal digits (the file's SHA-256)`);
+  return value;
 }

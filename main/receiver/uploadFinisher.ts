@@ -32,11 +32,15 @@ export class UploadFinisher {
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  /** Verifies and files upload `id`; throws an HttpError (460 mismatch, 4xx/5xx) on failure. */
-  finish(id: string): Promise<FiledInfo> {
+  /**
+   * Verifies and files upload `id`; throws an HttpError (460 mismatch, 4xx/5xx) on failure.
+   * `fileSha256` is the SHA-256 the client says the whole file has (FILE_SHA256_HEADER): checked,
+   * like one announced in the metadata, before the file is filed.
+   */
+  finish(id: string, fileSha256?: string): Promise<FiledInfo> {
     const running = this.inFlight.get(id);
     if (running) return running;
-    const run = this.run(id).finally(() => this.inFlight.delete(id));
+    const run = this.run(id, fileSha256).finally(() => this.inFlight.delete(id));
     this.inFlight.set(id, run);
     return run;
   }
@@ -66,7 +70,7 @@ export class UploadFinisher {
     }
   }
 
-  private async run(id: string): Promise<FiledInfo> {
+  private async run(id: string, fileSha256: string | undefined): Promise<FiledInfo> {
     const record = await this.store.record(id);
     if (!record) throw ERRORS.FILE_NOT_FOUND;
     if (record.filed) return record.filed;
@@ -88,15 +92,16 @@ export class UploadFinisher {
     } catch (err) {
       throw ioHttpError(`verify(${what})`, err);
     }
-    if (target.sha256 !== undefined && target.sha256 !== sha256) {
+    const expected = [target.sha256, fileSha256].find((want) => want !== undefined && want !== sha256);
+    if (expected !== undefined) {
       // Drop the bad bytes so the client's next attempt starts clean instead of resuming them.
       await this.store.remove(id).catch((err: unknown) => {
         this.log.error(`verify(${what}): could not discard mismatched data: ${String(err)}`);
       });
-      this.log.warn(`verify(${what}): sha256 mismatch, expected ${target.sha256}, received ${sha256}`);
+      this.log.warn(`verify(${what}): sha256 mismatch, expected ${expected}, received ${sha256}`);
       throw new HttpError(
         CHECKSUM_MISMATCH,
-        `Checksum Mismatch: ${what}: expected sha256 ${target.sha256}, received ${sha256}; ` +
+        `Checksum Mismatch: ${what}: expected sha256 ${expected}, received ${sha256}; ` +
           'the data was discarded, create the upload anew',
       );
     }

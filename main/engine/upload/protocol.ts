@@ -169,15 +169,23 @@ export interface StreamingSession {
    */
   readonly checksum?: 'sha256' | 'sha1';
   /**
+   * Set when the destination checks the whole file's SHA-256 before it keeps the file (Ferry's
+   * receiver, `Ferry-File-Sha256` on the finishing PATCH): the file's last piece goes in a request
+   * of its own, read (so the file is hashed) before that request starts, and `append` gets the
+   * file's hex SHA-256 for it. One hash of every byte instead of two (`checksum`).
+   */
+  readonly fileSha256?: boolean;
+  /**
    * The destination's offset (asking it when the last exchange left it unsure). A destination
    * that lost the upload throws a `restart` error, like `sendChunk`.
    */
   position(signal: AbortSignal): Promise<number>;
   /**
    * Appends `length` bytes at `from`, streamed from `body`; resolves the destination's new offset.
-   * `digest` is the raw `checksum` digest of exactly those bytes, when `checksum` is set.
+   * `digest` is the raw `checksum` digest of exactly those bytes, when `checksum` is set;
+   * `fileSha256` the whole file's hex SHA-256, on the request that ends the file when `fileSha256` is set.
    */
-  append(from: number, length: number, body: AsyncIterable<Buffer>, signal: AbortSignal, digest?: Buffer): Promise<number>;
+  append(from: number, length: number, body: AsyncIterable<Buffer>, signal: AbortSignal, digest?: Buffer, fileSha256?: string): Promise<number>;
 }
 
 /** A small file read whole (and hashed) before it goes out in a batch. */

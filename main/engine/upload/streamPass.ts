@@ -49,10 +49,13 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
     return step.value;
   };
   const checkDeclared = () => source.checkDeclared(ctx.file.sha256, ctx.label);
+  /** Where the file's last piece starts: a destination that checks the file's SHA-256 gets it alone. */
+  const lastPiece = size > offset ? offset + Math.floor((size - 1 - offset) / pieceBytes) * pieceBytes : size;
   /** Piece boundaries of this pass, so that a request never ends inside a piece. */
   const requestEnd = (from: number) => {
     const wanted = from + stream.requestBytes;
-    return Math.min(size, offset + Math.ceil((wanted - offset) / pieceBytes) * pieceBytes);
+    const end = Math.min(size, offset + Math.ceil((wanted - offset) / pieceBytes) * pieceBytes);
+    return stream.fileSha256 && from < lastPiece ? Math.min(end, lastPiece) : end;
   };
 
   /**
@@ -124,8 +127,15 @@ export async function streamPass(stream: StreamingSession, offset: number, ctx: 
           if (from >= size) return from;
           const end = requestEnd(from);
           const digest = stream.checksum ? await rangeDigest(stream.checksum, from, end) : undefined;
+          let fileSha256: string | undefined;
+          if (stream.fileSha256 && end === size) {
+            // The request that ends the file carries its SHA-256: read the rest first (at most
+            // a piece; the body reads it again from the page cache).
+            while (readTo < size) (await nextPiece()).release();
+            fileSha256 = source.sha256();
+          }
           current = body(from, end);
-          const next = await stream.append(from, end - from, current, pass.signal, digest);
+          const next = await stream.append(from, end - from, current, pass.signal, digest, fileSha256);
           current = undefined;
           ctx.sent(next - from);
           return next;

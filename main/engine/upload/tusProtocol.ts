@@ -13,6 +13,7 @@ import type {
   UploadSession,
 } from './protocol';
 import { STREAM_PIECE_BYTES } from './protocol';
+import { FILE_SHA256_HEADER } from '../../../shared/receiverBatch';
 import { checkRelativePath, storedPathProblem } from '../../../shared/storedPath';
 import { ReceiverBatch } from './receiverBatch';
 import { remoteError, retriableStatus } from './transferErrors';
@@ -209,8 +210,13 @@ class TusSession implements UploadSession {
     this.stream =
       !this.deferCreation && file.size > 0
         ? {
-            requestBytes: info.checksum ? Math.min(this.chunkSize, CHECKSUMMED_REQUEST_BYTES) : this.chunkSize,
-            ...(info.checksum ? { checksum: info.checksum } : {}),
+            // Ferry's receiver checks the whole file's SHA-256 before it files it: one hash of
+            // every byte on each side, instead of a second one per request.
+            ...(tus.options.ferryReceiver
+              ? { requestBytes: this.chunkSize, fileSha256: true }
+              : info.checksum
+                ? { requestBytes: Math.min(this.chunkSize, CHECKSUMMED_REQUEST_BYTES), checksum: info.checksum }
+                : { requestBytes: this.chunkSize }),
             position: (signal) => this.position(signal),
             append: (...args) => this.append(...args),
           }
@@ -284,15 +290,27 @@ class TusSession implements UploadSession {
   }
 
   /** One PATCH of `length` bytes streamed from `body`, with its Upload-Checksum when the server checks one. */
-  private async append(from: number, length: number, body: AsyncIterable<Buffer>, signal: AbortSignal, digest?: Buffer): Promise<number> {
+  private async append(from: number, length: number, body: AsyncIterable<Buffer>, signal: AbortSignal, digest?: Buffer, fileSha256?: string): Promise<number> {
     const op = this.op(`PATCH at ${from}`);
     const headers: Record<string, string | number> = { 'Upload-Offset': from, 'Content-Type': 'application/offset+octet-stream', 'Content-Length': length };
-    if (this.info.checksum) {
+    if (this.stream?.checksum) {
       if (!digest) throw new FerryError('INTERNAL', `${op}: the server checks ${this.info.checksum} per request, and no digest was given`);
-      headers['Upload-Checksum'] = `${this.info.checksum} ${digest.toString('base64')}`;
+      headers['Upload-Checksum'] = `${this.stream.checksum} ${digest.toString('base64')}`;
+    }
+    if (this.stream?.fileSha256 && from + length === this.file.size) {
+      if (!fileSha256) throw new FerryError('INTERNAL', `${op}: the request that ends the file goes with the file's SHA-256, and none was given`);
+      headers[FILE_SHA256_HEADER] = fileSha256;
     }
     this.known = false;
     const answer = await this.tus.http.request(op, { method: 'PATCH', url: this.url!, headers: this.tus.headers(headers), body, signal });
+    if (answer.status === 460 && headers[FILE_SHA256_HEADER] !== undefined) {
+      this.url = null;
+      throw remoteError(`${op}: the receiver stored bytes whose SHA-256 is not the file's, and discarded them; the file is sent anew`, {
+        status: 460,
+        retriable: true,
+        restart: true,
+      });
+    }
     if (this.patchAnswer(answer, from, from + length, op) === 'conflict') {
       throw remoteError(`${op}: server answered 409, it holds a different offset`, { status: 409, retriable: true });
     }

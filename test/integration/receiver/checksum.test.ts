@@ -74,7 +74,7 @@ describe('receiver: tus checksum extension (sha256, per PATCH)', () => {
   });
 });
 
-describe("Ferry's tus client on the receiver: one flipped byte costs one request", () => {
+describe("Ferry's tus client on the receiver: a flipped byte is caught before the file is filed", () => {
   let fx: ReceiverFixture;
   let proxy: FaultProxy;
   beforeEach(async () => {
@@ -86,7 +86,7 @@ describe("Ferry's tus client on the receiver: one flipped byte costs one request
     await fx.dispose();
   });
 
-  it('the receiver answers 460 for the damaged PATCH, only it is sent again, and the file lands whole', async () => {
+  it('the request that ends the file carries its SHA-256: the receiver answers 460, discards the upload, and the file is sent anew and lands whole', async () => {
     const size = 4 * MiB + 4321;
     const src = await writeRandomFile(fx.srcDir, 'cube.h5', size);
     const protocol = new TusProtocol({ endpoint: proxy.url('/files/'), chunkSize: MiB, ferryReceiver: true });
@@ -107,13 +107,41 @@ describe("Ferry's tus client on the receiver: one flipped byte costs one request
       });
       expect(proxy.stats().flipped).toBe(1);
       expect(retries.map((e) => detailsOf(e)?.status)).toEqual([460]);
-      // Every byte once, and the one damaged request (1 MiB) once more: not the whole file.
-      expect(throttle.granted).toBe(size + MiB);
+      // One hash of every byte on each side (no Upload-Checksum per request), so the damage is
+      // found once the file is complete: every byte went twice, and the damaged copy was never filed.
+      expect(throttle.granted).toBe(2 * size);
       expect(result).toMatchObject({ sha256: src.sha256, verified: 'checksum' });
     } finally {
       protocol.close();
     }
     expect(await finalTree(fx.storageDir)).toEqual(['ds/cube.h5']);
     expect(await sha256OfFile(path.join(fx.storageDir, 'ds/cube.h5'))).toBe(src.sha256);
+  });
+
+  it('a malformed Ferry-File-Sha256 is refused with 400 before any byte is appended', async () => {
+    const body = Buffer.from('0123456789abcdef'.repeat(64));
+    const created = await create(fx.receiver.url, { length: body.length, metadata: { dataset: 'ds', relativePath: 'm.bin' } });
+    const answer = await request(created.uploadUrl!, {
+      method: 'PATCH',
+      headers: { 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream', 'Ferry-File-Sha256': 'not-a-digest' },
+      body,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatch(/Ferry-File-Sha256 must be 64 hexadecimal digits/);
+    expect((await head(created.uploadUrl!)).headers['upload-offset']).toBe('0');
+  });
+
+  it('a Ferry-File-Sha256 that differs from the bytes stored answers 460 and files nothing', async () => {
+    const body = Buffer.from('0123456789abcdef'.repeat(64));
+    const created = await create(fx.receiver.url, { length: body.length, metadata: { dataset: 'ds', relativePath: 'w.bin' } });
+    const answer = await request(created.uploadUrl!, {
+      method: 'PATCH',
+      headers: { 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream', 'Ferry-File-Sha256': 'ab'.repeat(32) },
+      body,
+    });
+    expect(answer.status).toBe(460);
+    expect(answer.body).toMatch(/expected sha256 abab/);
+    expect(await finalTree(fx.storageDir)).toEqual([]);
+    expect((await head(created.uploadUrl!)).status).toBe(404);
   });
 });
