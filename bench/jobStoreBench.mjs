@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { conditions, limit, quantile, table, tempDir } from './lib.mjs';
+import { conditions, limit, prng, quantile, table, tempDir } from './lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { Engine, dispatchCommand } = await import(join(here, '../out/main/engine.js'));
@@ -24,17 +24,6 @@ const JOBS_SHOWN = JOBS >= 1e6 ? `${JOBS / 1e6} M` : `${JOBS / 1e3} k`;
 const RUNS = quick ? 100 : 400;
 const DAY = 24 * 3600_000;
 
-/** A deterministic generator, so every run measures the same data. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** JOBS jobs over 90 days, most finished, some queued, paused and running (as after a crash). */
 function seedJobs(dataDir) {

@@ -134,8 +134,10 @@ test.describe('log tail under load', () => {
     // Every line arrived, in order, none twice; Raw shows the footer as the file holds it.
     const text = await fullLog(ferry.call, job.id);
     expect(await jobs.panel.lineCount()).toBe(text.split('\n').length - 1);
+    expect(text).toContain('"result": "success"');
+    // Raw shows the footer's end as the file holds it (the item list is its last field).
     await jobs.panel.logToggle('Raw').click();
-    await expect(jobs.log).toContainText('"result": "success"');
+    await expect(jobs.log).toContainText('"processedMore": 7900');
     await expect(jobs.log).toContainText('</footer_json>');
   });
 });

@@ -3,11 +3,11 @@
  * resumed by Last-Event-ID across a dropped connection and a restart of the host, without a gap or
  * a repeat; the `types=` and `job=` filters; and its bad inputs.
  */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedEvent } from '../../../shared/contract';
 import type { JobEvent, JobView } from '../../../shared/model';
 import { startServedFerry, waitUntil, type ServedFerry } from '../../helpers/servedFerry';
+import { readSse as readSseAt, type SseEvent as Sse } from '../../helpers/sseReader';
 import { makeTmpDir } from '../../helpers/tmpDir';
 
 let ferry: ServedFerry;
@@ -16,12 +16,6 @@ let cleanup: () => Promise<void>;
 
 const api = (path: string) => new URL(`/api/v1${path}`, ferry.url).toString();
 const auth = () => ({ Authorization: `Bearer ${ferry.token}` });
-
-interface Sse {
-  id?: string;
-  event: string;
-  data: string;
-}
 
 async function rest<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(api(path), {
@@ -33,46 +27,9 @@ async function rest<T>(method: string, path: string, body?: unknown): Promise<{ 
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-/** Reads server-sent events until `stop` says so (then drops the connection); answers what came. */
-function readSse(path: string, headers: Record<string, string>, stop: (events: Sse[]) => boolean, onOpen?: () => void) {
-  return new Promise<{ status: number; events: Sse[]; body: string }>((resolve, reject) => {
-    const url = new URL(api(path));
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { ...auth(), ...headers } }, (res) => {
-      const events: Sse[] = [];
-      let buffer = '';
-      let body = '';
-      let done = false;
-      const finish = () => {
-        if (done) return;
-        done = true;
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, events, body });
-      };
-      res.setEncoding('utf8');
-      onOpen?.();
-      res.on('data', (chunk: string) => {
-        body += chunk;
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields: Record<string, string> = {};
-          for (const line of block.split('\n')) {
-            const colon = line.indexOf(':');
-            if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1).trimStart();
-          }
-          if (fields.event) events.push({ id: fields.id, event: fields.event, data: fields.data ?? '' });
-          if (stop(events)) return finish();
-        }
-      });
-      res.on('end', finish);
-      res.on('close', finish);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+
+const readSse = (path: string, headers: Record<string, string>, stop: (events: Sse[]) => boolean, onOpen?: () => void) =>
+  readSseAt(api(path), { ...auth(), ...headers }, stop, onOpen);
 
 const feedEvents = (events: Sse[]) => events.filter((e) => e.id).map((e) => JSON.parse(e.data) as FeedEvent);
 

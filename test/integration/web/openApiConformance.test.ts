@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../../shared/model';
 import { matchPath } from '../../../shared/restApi';
 import { startServedFerry, waitUntil, type ServedFerry } from '../../helpers/servedFerry';
+import { readSse, type SseEvent } from '../../helpers/sseReader';
 import { makeTmpDir } from '../../helpers/tmpDir';
 
 type Schema = Record<string, unknown>;
@@ -100,37 +101,8 @@ const waitState = (id: number, states: string[]) =>
     return states.includes(job.state) ? job : undefined;
   });
 
-/** The head of a server-sent event stream, and its events until `stop` says so. */
-function sse(path: string, headers: Record<string, string>, stop: (events: { event: string; data: string }[]) => boolean) {
-  return new Promise<{ status: number; contentType: string; events: { event: string; data: string }[]; body: string }>((resolve, reject) => {
-    const url = new URL(api(path));
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { Authorization: `Bearer ${ferry.token}`, ...headers } }, (res) => {
-      const events: { event: string; data: string }[] = [];
-      let buffer = '';
-      let body = '';
-      const finish = () => {
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']), events, body });
-      };
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          if (event) events.push({ event, data: /^data: (.*)$/m.exec(block)?.[1] ?? '' });
-          if (stop(events)) return finish();
-        }
-      });
-      res.on('end', finish);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+
+const sse = (path: string, headers: Record<string, string>, stop: (events: SseEvent[]) => boolean) => readSse(api(path), { Authorization: `Bearer ${ferry.token}`, ...headers }, stop);
 
 beforeAll(async () => {
   const tmp = makeTmpDir('ferry-openapi');

@@ -13,6 +13,7 @@ import type { JobPage } from '../../../shared/contract';
 import type { JobEvent, JobView } from '../../../shared/model';
 import { REST_ROUTES } from '../../../shared/restApi';
 import { startServedFerry, waitUntil, type ServedFerry } from '../../helpers/servedFerry';
+import { readSse as readSseAt, type SseEvent } from '../../helpers/sseReader';
 import { makeTmpDir } from '../../helpers/tmpDir';
 
 let ferry: ServedFerry;
@@ -44,43 +45,8 @@ function waitState(id: number, states: string[]): Promise<JobView> {
   });
 }
 
-/** Reads server-sent events from a raw request until `stop` says so; answers the events and the request. */
-function readSse(path: string, headers: Record<string, string>, stop: (events: { id?: string; event: string; data: string }[]) => boolean) {
-  return new Promise<{ status: number; events: { id?: string; event: string; data: string }[] }>((resolve, reject) => {
-    const url = new URL(api(path));
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { ...auth(), ...headers } }, (res) => {
-      const events: { id?: string; event: string; data: string }[] = [];
-      let buffer = '';
-      let done = false;
-      const finish = () => {
-        if (done) return;
-        done = true;
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, events });
-      };
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields: Record<string, string> = {};
-          for (const line of block.split('\n')) {
-            const colon = line.indexOf(':');
-            if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1).trimStart();
-          }
-          if (fields.event) events.push({ id: fields.id, event: fields.event, data: fields.data ?? '' });
-          if (stop(events)) return finish();
-        }
-      });
-      res.on('end', finish);
-      res.on('close', finish);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+
+const readSse = (path: string, headers: Record<string, string>, stop: (events: SseEvent[]) => boolean) => readSseAt(api(path), { ...auth(), ...headers }, stop);
 
 beforeAll(async () => {
   ({ dir: dataDir, cleanup } = makeTmpDir('ferry-rest-'));
