@@ -27,7 +27,6 @@ async function rest<T>(method: string, path: string, body?: unknown): Promise<{ 
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-
 const readSse = (path: string, headers: Record<string, string>, stop: (events: Sse[]) => boolean, onOpen?: () => void) =>
   readSseAt(api(path), { ...auth(), ...headers }, stop, onOpen);
 

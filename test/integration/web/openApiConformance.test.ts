@@ -101,7 +101,6 @@ const waitState = (id: number, states: string[]) =>
     return states.includes(job.state) ? job : undefined;
   });
 
-
 const sse = (path: string, headers: Record<string, string>, stop: (events: SseEvent[]) => boolean) => readSse(api(path), { Authorization: `Bearer ${ferry.token}`, ...headers }, stop);
 
 beforeAll(async () => {

@@ -45,7 +45,6 @@ function waitState(id: number, states: string[]): Promise<JobView> {
   });
 }
 
-
 const readSse = (path: string, headers: Record<string, string>, stop: (events: SseEvent[]) => boolean) => readSseAt(api(path), { ...auth(), ...headers }, stop);
 
 beforeAll(async () => {
