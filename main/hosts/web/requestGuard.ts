@@ -9,7 +9,6 @@ import { WS_TOKEN_PREFIX } from '../../../shared/wire';
  * preflight the host never grants; browser requests must also come from the host's own origin.
  */
 
-
 export function sameToken(a: string | undefined, b: string): boolean {
   if (!a) return false;
   const x = Buffer.from(a);
@@ -52,4 +51,21 @@ export function presentedToken(req: IncomingMessage): string | undefined {
 export function isJsonBody(req: IncomingMessage): boolean {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   return type === 'application/json';
+}
+
+/** Why an API request is refused (403: a page of another origin; 401: no valid token), or undefined. */
+export interface Refusal {
+  status: 403 | 401;
+  message: string;
+}
+
+/**
+ * The checks every API request passes after its Host header, in this order: the origin (a browser
+ * page of another site is refused even with a token it somehow holds), then the token itself.
+ * `tokenHint` says where the caller finds the token.
+ */
+export function apiRefusal(req: IncomingMessage, port: number, token: string, tokenHint: string): Refusal | undefined {
+  if (!originAllowed(req, port)) return { status: 403, message: 'requests from another origin are refused' };
+  if (!sameToken(presentedToken(req), token)) return { status: 401, message: `a valid token is required in the Authorization header (${tokenHint})` };
+  return undefined;
 }

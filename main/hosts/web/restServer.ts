@@ -14,7 +14,7 @@ import { CSP } from '../csp';
 import { callRoute } from '../../../shared/wire';
 import { ApiLimits } from './apiLimits';
 import { handleCall } from './callApi';
-import { hostAllowed, originAllowed, presentedToken, sameToken } from './requestGuard';
+import { apiRefusal, hostAllowed } from './requestGuard';
 import { handleRest, isRestPath, type RestContext } from './restApi';
 
 const log = createLogger('rest');
@@ -50,8 +50,8 @@ export async function startRestServer(options: { engine: Engine; token?: string;
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const call = callRoute(url.pathname);
     if (!call && !isRestPath(url.pathname)) return answer(res, 404, 'NOT_FOUND', `only the API is served here: see ${REST_PREFIX}/openapi.json`);
-    if (!originAllowed(req, port)) return answer(res, 403, 'UNAUTHORIZED', 'requests from another origin are refused');
-    if (!sameToken(presentedToken(req), token)) return answer(res, 401, 'UNAUTHORIZED', 'a valid token is required in the Authorization header (it is in instance.json)');
+    const refused = apiRefusal(req, port, token, 'it is in instance.json');
+    if (refused) return answer(res, refused.status, 'UNAUTHORIZED', refused.message);
     if (call) return handleCall(options.engine, req, res, call, API_HEADERS);
     return handleRest(ctx, req, res, url);
   }

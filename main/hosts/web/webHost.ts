@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { notFound, toWireError } from '../../../shared/errors';
 import { createLogger, dispatchCommand, openStream, type Engine } from '../../engine/index';
 import { HTTP_ROUTES, WS_CLOSE_UNAUTHORIZED, WS_PROTOCOL, callRoute, stageRoute, wsClientFrame, type WsServerFrame } from '../../../shared/wire';
-import { hostAllowed, originAllowed, presentedToken, sameToken } from './requestGuard';
+import { apiRefusal, hostAllowed, originAllowed, presentedToken, sameToken } from './requestGuard';
 import { WebStaging } from './staging';
 import { serveStatic } from './staticFiles';
 import type { ApiLimitOptions } from '../../../shared/contract';
@@ -79,8 +79,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const versioned = isRestPath(url.pathname);
     if (!hostAllowed(req, port)) return refuse(res, 421, 'unexpected Host header', versioned);
     if (url.pathname.startsWith(HTTP_ROUTES.apiPrefix)) {
-      if (!originAllowed(req, port)) return refuse(res, 403, 'requests from another origin are refused', versioned);
-      if (!authorized(req)) return refuse(res, 401, 'a valid token is required in the Authorization header (open the URL Ferry printed at start)', versioned);
+      const refused = apiRefusal(req, port, token, 'open the URL Ferry printed at start');
+      if (refused) return refuse(res, refused.status, refused.message, versioned);
       if (versioned) return handleRest(rest, req, res, url);
     }
     const staged = stageRoute(url.pathname);
