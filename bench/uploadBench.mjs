@@ -67,6 +67,32 @@ if (process.argv[2] === 'client-child') {
   console.log(JSON.stringify({ ms, cpuMs: procCpu().ms - before.ms, maxRssKiB: process.resourceUsage().maxRSS }));
   process.exit(0);
 }
+// The Node floor of a receiver: a bare HTTP server that hashes each request body with SHA-256 and
+// writes it to a file, nothing else (no tus, no records). Prints its port; runs until killed.
+if (process.argv[2] === 'bare-receiver') {
+  const { createServer: createHttpServer } = await import('node:http');
+  const { createWriteStream } = await import('node:fs');
+  const [, , , dir] = process.argv;
+  let n = 0;
+  const server = createHttpServer((req, res) => {
+    if (req.url === '/read') {
+      // Only reads the body: what Node's socket and HTTP parser cost alone.
+      req.resume();
+      req.on('end', () => res.writeHead(204).end());
+      return;
+    }
+    const hash = createHash('sha256');
+    const out = createWriteStream(join(dir, `bare-${++n}.bin`), { highWaterMark: 4 * MiB });
+    req.on('data', (chunk) => hash.update(chunk));
+    req.pipe(out);
+    out.on('finish', () => {
+      res.writeHead(204, { 'X-Sha256': hash.digest('hex') });
+      res.end();
+    });
+  });
+  server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
+  await new Promise(() => {});
+}
 // A whole dataset job (scan, SHA-256, upload, manifest) of the paths given, to the receiver, by an
 // engine in a process of its own with the default settings; prints wall time, CPU and peak RSS.
 if (process.argv[2] === 'dataset-child') {
@@ -194,6 +220,20 @@ async function measured(client, file, size) {
   const receiverBefore = receiverCpu();
   const systemBefore = receiverSystem();
   let result;
+  if (client === 'bare' || client === 'bare-read') {
+    // curl to the bare Node receiver: its process's CPU is the "receiver" column of this row.
+    const bare = await bareReceiver();
+    const before = procCpu(bare.pid).ms;
+    const beforeSystem = procCpu(bare.pid).systemMs;
+    const childrenBefore = procCpu().childrenMs;
+    const started = performance.now();
+    const r = await run('curl', ['-sS', '-f', '-X', 'PATCH', '-T', file, '-H', 'Expect:', `http://127.0.0.1:${bare.port}/${client === 'bare-read' ? 'read' : ''}`]);
+    if (r.status !== 0) throw new Error(`curl to the bare receiver failed: ${r.stderr}`);
+    const ms = performance.now() - started;
+    rmSync(bare.dir, { recursive: true, force: true });
+    mkdirSync(bare.dir, { recursive: true });
+    return { ms, cpuMs: procCpu().childrenMs - childrenBefore, receiverMs: procCpu(bare.pid).ms - before, receiverSystemMs: procCpu(bare.pid).systemMs - beforeSystem };
+  }
   if (client === 'curl') {
     const childrenBefore = procCpu().childrenMs;
     const started = performance.now();
@@ -208,6 +248,20 @@ async function measured(client, file, size) {
   return { ...result, receiverMs: receiverCpu() - receiverBefore, receiverSystemMs: receiverSystem() - systemBefore };
 }
 const perGiB = (ms, size) => ms / 1000 / (size / GiB);
+let bareProcess;
+/** The bare Node receiver, started once (a process of its own, like the real one). */
+async function bareReceiver() {
+  if (bareProcess) return bareProcess;
+  const bareDir = join(dir, 'bare');
+  mkdirSync(bareDir, { recursive: true });
+  const child = spawn(process.execPath, [self, 'bare-receiver', bareDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(JSON.parse(String(d)).port));
+    child.once('exit', (code) => reject(new Error(`bare receiver exited with ${code}`)));
+  });
+  bareProcess = { pid: child.pid, port, dir: bareDir, child };
+  return bareProcess;
+}
 if (want('onegib')) {
   const size = quick ? 256 * MiB : GiB;
   const file = randomFile(join(dir, 'big.bin'), size);
@@ -215,7 +269,7 @@ if (want('onegib')) {
   await measured('ferry', file, size); // warm-up: page cache, receiver's JIT
   // Clients take turns, so that drift of the machine hits all alike; the bare SHA-256 pass of the
   // same file runs in every round too, as the hash floor.
-  const clients = ['curl', 'tus', 'ferry', 'sha256'];
+  const clients = ['curl', 'tus', 'ferry', 'sha256', 'bare', 'bare-read'];
   const got = Object.fromEntries(clients.map((c) => [c, []]));
   for (let i = 0; i < runs; i++) for (const c of clients) got[c].push(await measured(c, file, size));
   const med = (c, key) => middle(got[c].map((r) => r[key]));
@@ -224,6 +278,8 @@ if (want('onegib')) {
     tus: 'tus-js-client (Node)',
     ferry: `Ferry (${requestBytes / MiB} MiB requests streamed in 4 MiB pieces, SHA-256 while reading)`,
     sha256: 'bare SHA-256 pass of the file (the hash floor; no upload)',
+    bare: 'curl to a bare Node receiver (HTTP + SHA-256 + file write, nothing else)',
+    'bare-read': 'curl to a bare Node receiver that only reads the body (Node\'s socket + HTTP floor)',
   };
   const ferryMs = med('ferry', 'ms');
   sections.push(
@@ -249,6 +305,12 @@ if (want('onegib')) {
     limit('receiver CPU per GiB, one 1 GiB upload (median over every client)', perGiB(receiverAll, size), 's', 1.3),
     verdict("Ferry's client CPU ÷ (curl's + the bare SHA-256's)", med('ferry', 'cpuMs') / floor, 1.1, false),
   );
+  const bareLine = `the built-in receiver's CPU ÷ the bare Node receiver's (same curl, same bytes): ${(perGiB(med('curl', 'receiverMs'), size) / perGiB(med('bare', 'receiverMs'), size)).toFixed(2)}× (${perGiB(med('curl', 'receiverMs'), size).toFixed(2)} vs ${perGiB(med('bare', 'receiverMs'), size).toFixed(2)} s per GiB)`;
+  const readFloor = perGiB(med('bare-read', 'receiverMs'), size);
+  const floorLine = `the receiver's floor in Node: reading the body ${readFloor.toFixed(2)} + the bare SHA-256 ${perGiB(med('sha256', 'cpuMs'), size).toFixed(2)} = ${(readFloor + perGiB(med('sha256', 'cpuMs'), size)).toFixed(2)} s per GiB before any file write; the built-in receiver (curl) ${perGiB(med('curl', 'receiverMs'), size).toFixed(2)}`;
+  console.log(bareLine);
+  console.log(floorLine);
+  results.push({ line: bareLine }, { line: floorLine });
 }
 
 // ---- peak RSS: 4 GiB vs 256 MiB -------------------------------------------------------------
@@ -466,6 +528,7 @@ if (want('kill')) {
   results.push(verdict('bytes re-sent ÷ one chunk', resent / (16 * MiB), 1, false), verdict('seconds to resume ÷ 2 s', (firstByteAfterRestart - restartedAt) / 2000, 1, false));
 }
 
+bareProcess?.child.kill('SIGTERM');
 receiverProcess.kill('SIGTERM');
 await new Promise((r) => receiverProcess.once('exit', r));
 cleanup();
