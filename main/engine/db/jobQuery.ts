@@ -151,3 +151,23 @@ function textClause(text: string, scope: 'all' | 'names', args: Record<string, u
   }
   return `(${any.join(' OR ')})`;
 }
+
+/**
+ * The same filter over the kept tally of jobs (job_tally: jobs per state, kind, destination,
+ * priority and partial completion), when it uses none but those columns: its total is then the
+ * sum of a few rows. Null when the filter has ids, times or text.
+ */
+export function tallyQuery(filter: JobFilter): { where: string; args: Record<string, unknown> } | null {
+  if (filter.ids || filter.text?.trim()) return null;
+  if ([filter.createdFrom, filter.createdTo, filter.finishedFrom, filter.finishedTo].some((t) => t !== undefined)) return null;
+  const where: string[] = [];
+  const args: Record<string, unknown> = {};
+  const states = (filter.state ?? []).filter((s): s is JobState => s !== 'partial');
+  const partial = filter.state?.includes('partial') ?? false;
+  if (partial) where.push(states.length ? `(${inList('state', states, 's', args)} OR partial = 1)` : 'partial = 1');
+  else if (states.length) where.push(inList('state', states, 's', args));
+  if (filter.kind?.length) where.push(inList('kind', filter.kind, 'k', args));
+  if (filter.priority?.length) where.push(inList('priority', filter.priority.map((p) => PRIORITY_RANK[p]), 'p', args));
+  if (filter.destinationId?.length) where.push(inList('destination', filter.destinationId, 'd', args));
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
+}

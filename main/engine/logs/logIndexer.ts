@@ -14,6 +14,11 @@ export interface LogIndexerOptions {
   blockBytes: number;
   /** Bytes indexed per turn of the event loop, so a burst of logs cannot stall it. */
   sliceBytes: number;
+  /**
+   * Time one turn may take at most (8 ms when not given): after a restart many small logs wait at
+   * once, and each costs a commit whatever its size.
+   */
+  sliceMs?: number;
 }
 
 export const DEFAULT_INDEXER: LogIndexerOptions = { headBytes: 256 * 1024, tailBytes: 32 * 1024, blockBytes: 16 * 1024, sliceBytes: 64 * 1024 };
@@ -91,8 +96,9 @@ export class LogIndexer {
 
   private slice(): void {
     let budget = this.options.sliceBytes;
-    for (const id of [...this.pending]) {
-      if (budget <= 0) break;
+    const deadline = performance.now() + (this.options.sliceMs ?? 8);
+    for (const id of this.pending) {
+      if (budget <= 0 || performance.now() >= deadline) break;
       try {
         const used = this.indexSome(id);
         if (used === 0) this.pending.delete(id);
