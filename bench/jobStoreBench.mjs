@@ -85,7 +85,7 @@ async function seedJobs(dataDir) {
         order: i + 1,
         run,
       });
-      if (!finished) unfinished.push(Number(info.lastInsertRowid));
+      if (!finished) unfinished.push([Number(info.lastInsertRowid), created]);
     }
   })();
   db.exec(`INSERT INTO jobs_fts(jobs_fts) VALUES ('rebuild')`);
@@ -93,11 +93,11 @@ async function seedJobs(dataDir) {
   db.exec('ANALYZE');
   db.close();
   // Unfinished jobs have their logs, as in any real data directory.
-  for (const id of unfinished) {
+  for (const [id, created] of unfinished) {
     const dir = join(dataDir, 'jobs', String(id));
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'job.log'), `# Ferry job ${id}\n<log>\n`);
-    writeFileSync(join(dir, 'events.jsonl'), JSON.stringify({ seq: 1, ts: 0, type: 'created', state: 'queued', stage: null, message: 'created' }) + '\n');
+    writeFileSync(join(dir, 'events.jsonl'), JSON.stringify({ seq: 1, ts: created, type: 'created', state: 'queued', stage: null, message: 'created' }) + '\n');
   }
 }
 
