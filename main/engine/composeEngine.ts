@@ -241,7 +241,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
     },
     start: () => {
       jobs.start();
-      indexer.start(repo.idsToIndex(Date.now() - 24 * 60 * 60 * 1000));
+      indexer.start(() => repo.idsToIndex(Date.now() - 24 * 60 * 60 * 1000));
       retention.start();
       watch.start();
       pipelines.start();

@@ -85,7 +85,7 @@ function inList(column: string, values: readonly (string | number)[], prefix: st
  * of the plan: the planner then walks the sort's index and stops after a page, which beats
  * sorting every match when most rows match (the caller decides from the count).
  */
-export function jobQuery(filter: JobFilter, scanSortIndex = false): SqlParts {
+export function jobQuery(filter: JobFilter, scanSortIndex = false, orderTerms?: (terms: string[]) => string[]): SqlParts {
   const where: string[] = [];
   const args: Record<string, unknown> = {};
   const sort = filter.sort ?? 'created';
@@ -114,7 +114,7 @@ export function jobQuery(filter: JobFilter, scanSortIndex = false): SqlParts {
   range('created_at', filter.createdFrom, filter.createdTo, 'created');
   range('finished_at', filter.finishedFrom, filter.finishedTo, 'finished');
   const text = filter.text?.trim();
-  if (text) where.push(textClause(text, filter.textScope ?? 'all', args));
+  if (text) where.push(textClause(text, filter.textScope ?? 'all', args, orderTerms));
   return {
     where: where.length ? `WHERE ${where.join(' AND ')}` : '',
     orderBy: `ORDER BY ${orderBy(sort, filter.order ?? 'desc')}`,
@@ -129,14 +129,14 @@ export function jobQuery(filter: JobFilter, scanSortIndex = false): SqlParts {
  * through the trigram index, or by words of its log lines. Words under three characters cannot
  * use trigrams: then the name is searched with LIKE, which reads every row.
  */
-function textClause(text: string, scope: 'all' | 'names', args: Record<string, unknown>): string {
+function textClause(text: string, scope: 'all' | 'names', args: Record<string, unknown>, orderTerms?: (terms: string[]) => string[]): string {
   const any: string[] = [];
   const id = /^#?(\d{1,15})$/.exec(text);
   if (id) {
     any.push('id = @exactId');
     args.exactId = Number(id[1]);
   }
-  const tri = trigramQuery(text);
+  const tri = trigramQuery(text, orderTerms);
   if (tri) {
     any.push('id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH @names)');
     args.names = scope === 'names' ? `name : (${tri})` : tri;
@@ -150,4 +150,24 @@ function textClause(text: string, scope: 'all' | 'names', args: Record<string, u
     args.fts = fts;
   }
   return `(${any.join(' OR ')})`;
+}
+
+/**
+ * The same filter over the kept tally of jobs (job_tally: jobs per state, kind, destination,
+ * priority and partial completion), when it uses none but those columns: its total is then the
+ * sum of a few rows. Null when the filter has ids, times or text.
+ */
+export function tallyQuery(filter: JobFilter): { where: string; args: Record<string, unknown> } | null {
+  if (filter.ids || filter.text?.trim()) return null;
+  if ([filter.createdFrom, filter.createdTo, filter.finishedFrom, filter.finishedTo].some((t) => t !== undefined)) return null;
+  const where: string[] = [];
+  const args: Record<string, unknown> = {};
+  const states = (filter.state ?? []).filter((s): s is JobState => s !== 'partial');
+  const partial = filter.state?.includes('partial') ?? false;
+  if (partial) where.push(states.length ? `(${inList('state', states, 's', args)} OR partial = 1)` : 'partial = 1');
+  else if (states.length) where.push(inList('state', states, 's', args));
+  if (filter.kind?.length) where.push(inList('kind', filter.kind, 'k', args));
+  if (filter.priority?.length) where.push(inList('priority', filter.priority.map((p) => PRIORITY_RANK[p]), 'p', args));
+  if (filter.destinationId?.length) where.push(inList('destination', filter.destinationId, 'd', args));
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
-import type { JobKind, JobResult, JobState, Priority } from '../../../shared/model';
+import { isFinished, JOB_STATES, type JobKind, type JobResult, type JobState, type Priority } from '../../../shared/model';
 import type { Db } from './database';
-import { jobQuery, PRIORITY_RANK, type JobFilter } from './jobQuery';
+import { jobQuery, PRIORITY_RANK, tallyQuery, type JobFilter } from './jobQuery';
 
 export { PRIORITY_RANK };
 export type { JobFilter };
@@ -174,8 +174,20 @@ export interface JobsTable {
 }
 
 const FINISHED_SQL = `state IN ('completed', 'failed', 'canceled')`;
-/** A filter that matches at least this share of all jobs is cheaper to apply while walking the sort index. */
+/** The states not yet final, spelled out so that the state indexes answer (a `NOT IN` reads every row). */
+const UNFINISHED_SQL = `state IN (${JOB_STATES.filter((s) => !isFinished(s))
+  .map((s) => `'${s}'`)
+  .join(', ')})`;
+/**
+ * A filter that matches at least this share of all jobs is cheaper to apply while walking the sort
+ * index; so is one whose walk to the end of the page (about (offset + limit) × all ÷ matches
+ * entries, when matches are spread over the sort order) reads fewer entries than it matches.
+ */
 const SCAN_SORT_INDEX_FRACTION = 0.05;
+/** Matches of each word read to tell rare words of a text search from common ones (rarestFirst). */
+const PROBE = 200;
+const walkSortIndex = (total: number, all: number, offset: number, limit: number): boolean =>
+  total >= SCAN_SORT_INDEX_FRACTION * all || total * total >= (offset + limit) * all;
 
 /** The jobs table behind typed methods; statements are prepared once (dynamic ones by shape). */
 export class JobsRepo implements JobsTable {
@@ -295,9 +307,10 @@ export class JobsRepo implements JobsTable {
 
   /** Jobs whose logs may still need indexing: unfinished ones and those finished since `since`. */
   idsToIndex(since: number): number[] {
-    return (
-      this.stmt(`SELECT id FROM jobs WHERE NOT ${FINISHED_SQL} UNION SELECT id FROM jobs WHERE finished_at >= ?`).all(since) as { id: number }[]
-    ).map((r) => r.id);
+    // Two index searches merged here: as one UNION, SQLite walked the whole table to merge in id order.
+    const ids = new Set((this.stmt(`SELECT id FROM jobs WHERE ${UNFINISHED_SQL}`).all() as { id: number }[]).map((r) => r.id));
+    for (const r of this.stmt('SELECT id FROM jobs WHERE finished_at >= ?').all(since) as { id: number }[]) ids.add(r.id);
+    return [...ids].sort((a, b) => a - b);
   }
 
   setLogIndexed(id: number, offset: number): void {
@@ -313,19 +326,55 @@ export class JobsRepo implements JobsTable {
 
   /** Jobs in a final state whose log footer may not be on disk yet (see `sealed`). */
   unsealed(): JobRow[] {
-    return this.stmt(`SELECT * FROM jobs WHERE sealed = 0 AND ${FINISHED_SQL} ORDER BY id`).all() as JobRow[];
+    // `+state`: by the small partial index of unsealed rows, not the state index (every finished job).
+    return this.stmt(`SELECT * FROM jobs WHERE sealed = 0 AND +${FINISHED_SQL} ORDER BY id`).all() as JobRow[];
   }
 
   /** A page of a filtered, sorted list with the number of jobs that match. */
   list(filter: JobFilter & { limit: number; offset: number }): { rows: JobSummaryRow[]; total: number } {
-    const q = jobQuery(filter);
-    const total = q.statesOnly ? this.countStates(filter.state as JobState[] | undefined) : (this.stmt(`SELECT COUNT(*) AS n FROM jobs ${q.where}`).get(q.args) as { n: number }).n;
+    const q = this.query(filter);
+    const total = this.total(filter, q);
     return { rows: this.pageOf(filter, q, total, filter.limit, filter.offset), total };
+  }
+
+  /** The SQL of a filter, the words of its text search put rarest first for the trigram index. */
+  private query(filter: JobFilter, scanSortIndex = false): ReturnType<typeof jobQuery> {
+    return jobQuery(filter, scanSortIndex, (terms) => this.rarestFirst(terms, filter.textScope ?? 'all'));
+  }
+
+  /**
+   * The words of a text search, rarest first: FTS5 walks an AND of words in the order given, and
+   * a word in every name first (`dataset`) reads a million entries where a rare one reads a few.
+   * How rare is estimated from where the index finds a word's PROBE-th match (matches come in
+   * job order): PROBE ÷ that job's id is about the share of jobs holding the word, and a word with
+   * fewer matches is rarer still. Each probe reads at most PROBE matches.
+   */
+  private rarestFirst(terms: string[], scope: 'all' | 'names'): string[] {
+    if (terms.length < 2) return terms;
+    const share = new Map<string, number>();
+    for (const t of terms) {
+      const hit = this.stmt(`SELECT rowid AS id FROM jobs_fts WHERE jobs_fts MATCH ? LIMIT 1 OFFSET ${PROBE - 1}`).get(scope === 'names' ? `name : "${t}"` : `"${t}"`) as
+        | { id: number }
+        | undefined;
+      share.set(t, hit ? PROBE / hit.id : 0);
+    }
+    return [...terms].sort((a, b) => share.get(a)! - share.get(b)!);
+  }
+
+  /**
+   * The number of jobs a filter matches: from the kept per-state counts, else from the kept tally
+   * when the filter uses only its columns, else counted (by an index where one serves).
+   */
+  private total(filter: JobFilter, q: ReturnType<typeof jobQuery>): number {
+    if (q.statesOnly) return this.countStates(filter.state as JobState[] | undefined);
+    const tally = tallyQuery(filter);
+    if (tally) return (this.stmt(`SELECT COALESCE(SUM(n), 0) AS n FROM job_tally ${tally.where}`).get(tally.args) as { n: number }).n;
+    return (this.stmt(`SELECT COUNT(*) AS n FROM jobs ${q.where}`).get(q.args) as { n: number }).n;
   }
 
   /** One page of a filtered list by offset, for streaming an export in bounded memory. */
   page(filter: JobFilter, limit: number, offset: number): JobSummaryRow[] {
-    return this.pageOf(filter, jobQuery(filter), null, limit, offset);
+    return this.pageOf(filter, this.query(filter), null, limit, offset);
   }
 
   /**
@@ -335,7 +384,7 @@ export class JobsRepo implements JobsTable {
    */
   private pageOf(filter: JobFilter, q: ReturnType<typeof jobQuery>, total: number | null, limit: number, offset: number): JobSummaryRow[] {
     let idQuery = q;
-    if (q.sortIndexed && q.where && total !== null && total >= SCAN_SORT_INDEX_FRACTION * this.count()) idQuery = jobQuery(filter, true);
+    if (q.sortIndexed && q.where && total !== null && walkSortIndex(total, this.count(), offset, limit)) idQuery = this.query(filter, true);
     const ids = (this.stmt(`SELECT id FROM jobs ${idQuery.where} ${idQuery.orderBy} LIMIT @limit OFFSET @offset`).all({ ...idQuery.args, limit, offset }) as { id: number }[]).map(
       (r) => r.id,
     );

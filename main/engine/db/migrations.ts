@@ -72,4 +72,47 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX event_feed_job ON event_feed(job_id, last_gid);`,
   // 8: the stages of a job's runs with their times (jobs/stageTimes.ts), for getJob.
   `ALTER TABLE jobs ADD COLUMN stages TEXT;`,
+  // 9: a history of a million jobs. The back of the queue is read at every start (MAX of
+  // queue_order, which no index gave: every row was read). Jobs per state, kind, destination,
+  // priority and partial completion, kept exact by triggers like job_counts: the total of a list
+  // filtered by any of these alone is a sum of a few hundred rows instead of a count of the
+  // matching jobs (100 000 index entries and more, or as many row reads when no index covers the
+  // filter). `destination` is '' for jobs without one. The name index carries the finish time, so
+  // that a list by name of jobs finished in a window walks the index alone (it read a row per entry).
+  `CREATE INDEX jobs_queue_order ON jobs(queue_order);
+   DROP INDEX jobs_name;
+   CREATE INDEX jobs_name ON jobs(name COLLATE NOCASE, finished_at);
+   CREATE TABLE job_tally (
+     state TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     destination TEXT NOT NULL,
+     priority INTEGER NOT NULL,
+     partial INTEGER NOT NULL,
+     n INTEGER NOT NULL,
+     PRIMARY KEY (state, kind, destination, priority, partial)
+   ) WITHOUT ROWID;
+   INSERT INTO job_tally (state, kind, destination, priority, partial, n)
+     SELECT state, kind, COALESCE(destination_id, ''), priority, state = 'completed' AND result IS 'partial', COUNT(*)
+     FROM jobs GROUP BY 1, 2, 3, 4, 5;
+   CREATE TRIGGER job_tally_insert AFTER INSERT ON jobs BEGIN
+     INSERT INTO job_tally (state, kind, destination, priority, partial, n)
+       VALUES (new.state, new.kind, COALESCE(new.destination_id, ''), new.priority, new.state = 'completed' AND new.result IS 'partial', 1)
+       ON CONFLICT DO UPDATE SET n = n + 1;
+   END;
+   CREATE TRIGGER job_tally_delete AFTER DELETE ON jobs BEGIN
+     UPDATE job_tally SET n = n - 1
+       WHERE state = old.state AND kind = old.kind AND destination = COALESCE(old.destination_id, '') AND priority = old.priority
+         AND partial = (old.state = 'completed' AND old.result IS 'partial');
+   END;
+   CREATE TRIGGER job_tally_update AFTER UPDATE OF state, kind, destination_id, priority, result ON jobs
+     WHEN old.state IS NOT new.state OR old.kind IS NOT new.kind OR old.destination_id IS NOT new.destination_id
+       OR old.priority IS NOT new.priority OR (old.result IS 'partial') IS NOT (new.result IS 'partial')
+   BEGIN
+     UPDATE job_tally SET n = n - 1
+       WHERE state = old.state AND kind = old.kind AND destination = COALESCE(old.destination_id, '') AND priority = old.priority
+         AND partial = (old.state = 'completed' AND old.result IS 'partial');
+     INSERT INTO job_tally (state, kind, destination, priority, partial, n)
+       VALUES (new.state, new.kind, COALESCE(new.destination_id, ''), new.priority, new.state = 'completed' AND new.result IS 'partial', 1)
+       ON CONFLICT DO UPDATE SET n = n + 1;
+   END;`,
 ];

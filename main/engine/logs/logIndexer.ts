@@ -14,6 +14,16 @@ export interface LogIndexerOptions {
   blockBytes: number;
   /** Bytes indexed per turn of the event loop, so a burst of logs cannot stall it. */
   sliceBytes: number;
+  /**
+   * Time one turn may take at most (8 ms when not given): after a restart many small logs wait at
+   * once, and each costs a commit whatever its size.
+   */
+  sliceMs?: number;
+  /**
+   * How long after start the logs left to index from before (`start`'s backlog) are looked up
+   * (2 s when not given): at start-up the first page and the recovery come first.
+   */
+  backlogDelayMs?: number;
 }
 
 export const DEFAULT_INDEXER: LogIndexerOptions = { headBytes: 256 * 1024, tailBytes: 32 * 1024, blockBytes: 16 * 1024, sliceBytes: 64 * 1024 };
@@ -35,6 +45,7 @@ export class LogIndexer {
   private readonly pending = new Set<number>();
   private readonly offsets = new Map<number, number>();
   private scheduled: NodeJS.Immediate | undefined;
+  private backlogTimer: NodeJS.Timeout | undefined;
   private stopListening: () => void = () => {};
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
@@ -46,15 +57,27 @@ export class LogIndexer {
     private readonly options: LogIndexerOptions = DEFAULT_INDEXER,
   ) {}
 
-  start(initial: Iterable<number>): void {
+  /** Indexes logs as they are flushed and, a little later, the `backlog` of logs left from before. */
+  start(backlog: () => Iterable<number>): void {
     this.stopListening = this.store.onAnyFlush((id) => this.enqueue(id));
-    for (const id of initial) this.enqueue(id);
+    this.backlogTimer = setTimeout(() => {
+      this.backlogTimer = undefined;
+      if (this.stopped) return;
+      try {
+        for (const id of backlog()) this.enqueue(id);
+      } catch (err) {
+        log.warn(`listing the logs left to index failed: ${(err as Error).message}`);
+      }
+      if (this.idle) for (const w of this.idleWaiters.splice(0)) w();
+    }, this.options.backlogDelayMs ?? 2000);
+    this.backlogTimer.unref();
   }
 
   stop(): void {
     this.stopped = true;
     this.stopListening();
     if (this.scheduled) clearImmediate(this.scheduled);
+    if (this.backlogTimer) clearTimeout(this.backlogTimer);
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
@@ -72,7 +95,7 @@ export class LogIndexer {
 
   /** True when nothing waits to be indexed. */
   get idle(): boolean {
-    return this.pending.size === 0;
+    return this.pending.size === 0 && this.backlogTimer === undefined;
   }
 
   /** Resolves once nothing waits to be indexed (tests and benchmarks wait on this). */
@@ -91,8 +114,9 @@ export class LogIndexer {
 
   private slice(): void {
     let budget = this.options.sliceBytes;
-    for (const id of [...this.pending]) {
-      if (budget <= 0) break;
+    const deadline = performance.now() + (this.options.sliceMs ?? 8);
+    for (const id of this.pending) {
+      if (budget <= 0 || performance.now() >= deadline) break;
       try {
         const used = this.indexSome(id);
         if (used === 0) this.pending.delete(id);
@@ -103,7 +127,7 @@ export class LogIndexer {
       }
     }
     if (this.pending.size > 0) this.schedule();
-    else for (const w of this.idleWaiters.splice(0)) w();
+    else if (this.idle) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   /** Indexes at most one block of a job; answers the bytes consumed (0 when there is nothing to do). */
