@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ResolvedDestination } from '../destinations/protocolFactory';
 import { MANIFEST_NAME } from '../kinds/datasetFiles';
 import type { UploadProtocol } from '../upload/protocol';
@@ -75,7 +75,7 @@ async function localDataset(root: string): Promise<HeldDataset> {
   };
 }
 
-/** An S3 prefix: the manifest object, and the sizes from one listing of the prefix (pages of 1000 keys). */
+/** An S3 prefix: the manifest object, and each object's size from a HEAD. */
 async function s3Dataset(client: S3Client, bucket: string, prefix: string, signal: AbortSignal): Promise<HeldDataset> {
   const key = `${prefix}${MANIFEST_NAME}`;
   const op = `plan(GET s3://${bucket}/${key})`;
@@ -91,30 +91,23 @@ async function s3Dataset(client: S3Client, bucket: string, prefix: string, signa
     if (status === undefined) throw networkError(op, err, signal);
     throw remoteError(`${op}: server answered ${status}: ${(err as Error).message}`, { status, retriable: retriableStatus(status) });
   }
-  let sizes: Promise<Map<string, number>> | undefined;
   return {
     readable: true,
     found: true,
     files: parseManifest(text),
-    sizeOf: async (rel) => (await (sizes ??= listSizes(client, bucket, prefix, signal))).get(rel),
+    // One HEAD per file the source and the manifest share (the manifest says which keys to ask about);
+    // a listing of the prefix would be fewer requests, but gateways and s3rver sign it differently.
+    sizeOf: async (rel) => {
+      const where = `s3://${bucket}/${prefix}${rel}`;
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${prefix}${rel}` }), { abortSignal: signal });
+        return head.ContentLength;
+      } catch (err) {
+        const status = statusOf(err);
+        if (status === 404) return undefined;
+        if (status === undefined) throw networkError(`plan(HEAD ${where})`, err, signal);
+        throw remoteError(`plan(HEAD ${where}): server answered ${status}: ${(err as Error).message}`, { status, retriable: retriableStatus(status) });
+      }
+    },
   };
-}
-
-async function listSizes(client: S3Client, bucket: string, prefix: string, signal: AbortSignal): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>();
-  const op = `plan(ListObjectsV2 s3://${bucket}/${prefix})`;
-  let token: string | undefined;
-  do {
-    let page;
-    try {
-      page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }), { abortSignal: signal });
-    } catch (err) {
-      const status = statusOf(err);
-      if (status === undefined) throw networkError(op, err, signal);
-      throw remoteError(`${op}: server answered ${status}: ${(err as Error).message}`, { status, retriable: retriableStatus(status) });
-    }
-    for (const o of page.Contents ?? []) if (o.Key) sizes.set(o.Key.slice(prefix.length), o.Size ?? 0);
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return sizes;
 }

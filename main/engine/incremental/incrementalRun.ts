@@ -27,7 +27,7 @@ export interface IncrementalState {
 
 export interface IncrementalDeps {
   destinations: DestinationService;
-  items: Pick<ItemsTable, 'unfinished' | 'doneAll'>;
+  items: Pick<ItemsTable, 'page' | 'doneAll'>;
   lastSent?: (destinationId: string, dataset: string, exceptJobId: number) => Map<string, SentRecord>;
   receiverDir?: () => string | undefined;
 }
@@ -63,13 +63,18 @@ export async function compareWithDestination(ctx: Ctx, deps: IncrementalDeps): P
     const records = params.rehash ? new Map<string, SentRecord>() : (deps.lastSent?.(params.destinationId, params.dataset, jobId) ?? new Map());
     const gone = new Map(held.files);
     const stale = staleRemover(dest, params, receiverDir, ctx.signal);
-    for (let after = -1; ; ) {
-      const page = deps.items.unfinished(jobId, after, PAGE);
+    // Every file of the job is walked, those judged by an attempt cut short too: a file the
+    // destination lists is gone from the source only if no item has its place.
+    for (let offset = 0; ; offset += PAGE) {
+      const page = deps.items.page(jobId, offset, PAGE);
       if (page.length === 0) break;
-      after = page[page.length - 1]!.seq;
       const skipped: (ItemDone & { seq: number })[] = [];
       for (const it of page) {
         gone.delete(it.relative_path);
+        if (it.state === 'done') {
+          if (it.verified === 'unchanged') state.counts.unchanged++;
+          continue;
+        }
         const verdict = await judgeFile({ path: it.path, relativePath: it.relative_path, size: it.size, mtimeMs: it.mtime_ms }, held, records, params.rehash === true, ctx.signal);
         if (verdict.kind === 'unchanged') {
           state.counts.unchanged++;
