@@ -42,23 +42,12 @@ export function UploadPlanPanel(): ReactElement | null {
     );
   }
   const p = plan.plan;
-  if (!p) {
-    return (
-      <section className="upload-plan" aria-label="What the destination holds" aria-busy="true" data-testid="upload-plan">
-        <p className="muted">Comparing with the destination…</p>
-      </section>
-    );
-  }
+  // Until the first answer there is nothing to show: most uploads are of datasets not sent before.
+  if (!p) return null;
   const busy = plan.status === 'loading';
-  if (!p.readable || !p.found) {
-    return (
-      <section className="upload-plan" aria-label="What the destination holds" data-testid="upload-plan" aria-busy={busy}>
-        <p className="muted" data-testid="upload-plan-note">
-          {p.readable ? `${p.destination} holds no dataset named ${p.dataset} yet: every file is sent.` : `${p.destination} cannot be compared: ${p.why ?? ''}`}
-        </p>
-      </section>
-    );
-  }
+  // A dataset the destination does not hold yet (or a destination that cannot be compared, tus)
+  // is simply sent whole, as any upload: nothing to show.
+  if (!p.readable || !p.found) return null;
   const c = p.counts;
   const differing = p.files.filter((f) => f.change !== 'unchanged');
   return (
