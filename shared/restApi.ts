@@ -39,6 +39,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   q('GET', '/jobs/{id}/pipeline', 'getPipeline', "The pipeline a job belongs to: its steps in order and those still to come"),
   q('GET', '/jobs/{id}/events/page', 'listEvents', "A job's events after `since` (the polling twin of the event stream)", 'events'),
   b('POST', '/jobs/uploads', 'createUpload', 'Creates an upload job'),
+  b('POST', '/uploads/plan', 'planUpload', 'What an incremental upload would send: local files compared with what the destination holds (new, changed, unchanged, removed)'),
   b('POST', '/jobs/downloads', 'createDownloadJob', 'Creates a download job'),
   b('POST', '/jobs/verifications', 'createVerifyJob', 'Creates a verify job'),
   b('POST', '/jobs/commands', 'createCommandJob', 'Creates a command job (when the user allows command jobs)'),

@@ -147,6 +147,20 @@ const jobItemSchema = z.object({
   error: nullable(z.string()),
 });
 
+const uploadPlanSchema = z.object({
+  dataset: z.string(),
+  destinationId: z.string(),
+  destination: z.string(),
+  readable: z.boolean(),
+  found: z.boolean(),
+  why: nullable(z.string()),
+  counts: z.object({ new: count, changed: count, unchanged: count, removed: count }),
+  bytesToSend: count,
+  bytesUnchanged: count,
+  files: z.array(z.object({ path: z.string(), change: z.enum(['new', 'changed', 'unchanged', 'removed']), size: nullable(count), why: nullable(z.string()) })),
+  truncated: z.boolean(),
+});
+
 const pipelineSchema = z.object({
   steps: z.array(z.object({ id: int.positive(), kind: jobKind, name: z.string(), state: jobState, result: nullable(jobResult) })),
   planned: z.array(jobKind),
@@ -180,6 +194,7 @@ export const RESULT_SCHEMAS = {
   getPipeline: pipelineSchema,
   listEvents: z.object({ events: z.array(jobEventSchema), nextSince: count, gap: z.object({ from: count, to: count }).optional() }),
   createUpload: jobViewSchema,
+  planUpload: uploadPlanSchema,
   createDownloadJob: jobViewSchema,
   createVerifyJob: jobViewSchema,
   createCommandJob: jobViewSchema,
@@ -208,6 +223,7 @@ export const NAMED_SCHEMAS = new Map<z.ZodType, string>([
   [jobItemSchema, 'JobItem'],
   [pipelineSchema, 'Pipeline'],
   [searchSchema, 'SearchResults'],
+  [uploadPlanSchema, 'UploadPlan'],
 ]);
 
 /** Every optional key made required, at every depth: a key one side lacks then breaks the match. */
@@ -224,6 +240,7 @@ export const RESULTS_MATCH_THE_CONTRACT: { [K in RestCommand]: Same<z.output<(ty
   getPipeline: true,
   listEvents: true,
   createUpload: true,
+  planUpload: true,
   createDownloadJob: true,
   createVerifyJob: true,
   createCommandJob: true,

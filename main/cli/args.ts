@@ -32,9 +32,22 @@ export const COMMANDS: Record<string, CommandSpec> = {
     positionals: ID,
   },
   upload: {
-    usage: 'ferry upload <paths...> [--to DESTINATION] [--name NAME] [--priority high|normal|low] [--wait [--allow-partial]] [--json]',
-    summary: 'upload files and folders as one dataset job; --wait follows it (exit 1 if it failed or some files failed, unless --allow-partial)',
-    options: { to: { type: 'string' }, name: { type: 'string' }, priority: { type: 'string' }, wait: { type: 'boolean' }, 'allow-partial': { type: 'boolean' }, json: { type: 'boolean' } },
+    usage:
+      'ferry upload <paths...> [--to DESTINATION] [--name NAME] [--priority high|normal|low] [--incremental [--delete-removed] [--rehash]] [--plan] [--wait [--allow-partial]] [--json]',
+    summary:
+      'upload files and folders as one dataset job; --wait follows it (exit 1 if it failed or some files failed, unless --allow-partial); --incremental sends only what differs from what the destination holds (--delete-removed also deletes there the files gone from the source); --plan only prints what an incremental upload would send',
+    options: {
+      to: { type: 'string' },
+      name: { type: 'string' },
+      priority: { type: 'string' },
+      wait: { type: 'boolean' },
+      'allow-partial': { type: 'boolean' },
+      json: { type: 'boolean' },
+      incremental: { type: 'boolean' },
+      'delete-removed': { type: 'boolean' },
+      rehash: { type: 'boolean' },
+      plan: { type: 'boolean' },
+    },
     positionals: [1, 10_000],
   },
   pause: idCommand('pause', 'pause a job (a running one stops at its next checkpoint)'),

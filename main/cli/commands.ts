@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FerryError } from '../../shared/errors';
+import type { UploadPlan } from '../../shared/contract';
 import type { DestinationView } from '../../shared/destinations';
+import { formatBytes } from '../../shared/format';
 import { JOB_KINDS, JOB_STATES, PRIORITIES, type JobEvent, type JobKind, type JobState, type JobView, type Priority } from '../../shared/model';
 import { jobIdArg, listArg, type CommandLine } from './args';
 import { CliError, EXIT, usageError } from './cliError';
@@ -140,13 +142,40 @@ async function upload(ctx: Ctx): Promise<number> {
   const { values, positionals } = ctx.line;
   const priority = priorityArg(values.priority, 'upload');
   const destinationId = typeof values.to === 'string' ? (await findDestination(ctx, values.to, 'upload')).id : undefined;
-  const job = await ctx.conn.call('createUpload', {
+  const target = {
     paths: positionals.map((p) => resolve(ctx.cwd, p)),
     ...(destinationId ? { destinationId } : {}),
     ...(typeof values.name === 'string' ? { name: values.name } : {}),
+    ...(values.rehash === true ? { rehash: true } : {}),
+  };
+  if (values.plan === true) return printPlan(ctx, await ctx.conn.call('planUpload', target));
+  if ((values['delete-removed'] === true || values.rehash === true) && values.incremental !== true) {
+    throw usageError(`ferry upload: --${values.rehash === true ? 'rehash' : 'delete-removed'} goes with --incremental`);
+  }
+  const job = await ctx.conn.call('createUpload', {
+    ...target,
     ...(priority ? { priority } : {}),
+    ...(values.incremental === true ? { incremental: true } : {}),
+    ...(values['delete-removed'] === true ? { deleteRemoved: true } : {}),
   });
   return createdJob(ctx, job);
+}
+
+/** `ferry upload --plan`: the plan as JSON, or a summary line and one line per listed file. */
+async function printPlan(ctx: Ctx, plan: UploadPlan): Promise<number> {
+  if (ctx.line.values.json) {
+    await write(ctx.io.stdout, `${JSON.stringify(plan, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const c = plan.counts;
+  const lines = [
+    `Plan for ${plan.dataset} on ${plan.destination}: ${c.new} new, ${c.changed} changed, ${c.unchanged} unchanged, ${c.removed} removed; ${formatBytes(plan.bytesToSend)} to send`,
+    ...(plan.readable ? (plan.found ? [] : [`${plan.destination} holds no manifest of ${plan.dataset}: every file is new`]) : [`${plan.destination} cannot be read back: ${plan.why ?? ''}`]),
+    ...plan.files.map((f) => `  ${f.change.padEnd(9)}  ${f.path}${f.size === null ? '' : `  ${formatBytes(f.size)}`}${f.why ? `  (${f.why})` : ''}`),
+    ...(plan.truncated ? [`  … the first ${plan.files.length} files are listed`] : []),
+  ];
+  await write(ctx.io.stdout, `${lines.join('\n')}\n`);
+  return EXIT.ok;
 }
 
 const ACTIONS: Record<string, string> = { pause: 'pauseJob', resume: 'resumeJob', cancel: 'cancelJob', retry: 'retryJob', approve: 'approveJob', reject: 'rejectJob' };

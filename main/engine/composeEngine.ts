@@ -24,6 +24,8 @@ import { demoRunner } from './kinds/demoRunner';
 import { createDownloadRunner, type DownloadParams } from './kinds/downloadRunner';
 import { dropSecretHeaders, loadSecretHeaders } from './kinds/downloadSecrets';
 import { createUploadRunner } from './kinds/uploadRunner';
+import { SentRecordsRepo } from './db/sentRecordsRepo';
+import { UploadPlanner } from './incremental/uploadPlanner';
 import { UploadService } from './kinds/uploadService';
 import { createVerifyRunner } from './kinds/verifyRunner';
 import { headBytes } from './logs/logCap';
@@ -69,6 +71,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
   const search = new SearchRepo(db, repo);
   const engineState = new EngineStateRepo(db);
   const items = new ItemsRepo(db);
+  const sentRecords = new SentRecordsRepo(db);
   const receiverAddress = new ReceiverAddress(items, engineState);
   const settings = new SettingsService(db);
   const host = options.host ?? HEADLESS_HOST;
@@ -99,7 +102,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
   const commandJobs = new CommandJobsGate(dataDir, options.allowCommandJobs === true);
   const builtIn = [
     demoRunner,
-    createUploadRunner({ destinations, items, jobDir: (id) => logs.paths(id).dir, receiverDir }),
+    createUploadRunner({ destinations, items, jobDir: (id) => logs.paths(id).dir, receiverDir, lastSent: (d, name, except) => sentRecords.lastSent(d, name, except) }),
     createDownloadRunner({ secretHeaders: (ref) => loadSecretHeaders(secrets, ref), destProblem: (dest) => dataDirProblem(dataDir, dest) }),
     createCommandRunner(commandJobs),
     createVerifyRunner({ destinations, items, receiverDir }),
@@ -188,6 +191,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
   });
   const pipelines = new PipelineService(repo, jobs, () => commandJobs.allowed());
   const uploads = new UploadService({ jobs, destinations, settings, pipelines, items });
+  const planner = new UploadPlanner({ destinations, receiverDir, lastSent: (d, name) => sentRecords.lastSent(d, name) });
   const watch = new WatchService({
     db,
     items,
@@ -234,6 +238,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
       webhooks,
       pipelines,
       uploads,
+      planner,
       host,
       commandJobs,
       indexer,

@@ -44,27 +44,84 @@ export interface JobItemPage {
   place?: DatasetPlace | null;
 }
 
+/** How one file of a dataset compares with what the destination holds. */
+export type PlanChange = 'new' | 'changed' | 'unchanged' | 'removed';
+
+/** One file of an upload plan. */
+export interface PlannedFile {
+  path: string;
+  change: PlanChange;
+  /** Its size here (null for a file gone from the source). */
+  size: number | null;
+  /** Why it is changed or unchanged, in words. */
+  why: string | null;
+}
+
+/** What an incremental upload of a dataset to a destination would send (the planUpload command). */
+export interface UploadPlan {
+  dataset: string;
+  /** The destination's id and name. */
+  destinationId: string;
+  destination: string;
+  /** Whether the destination's holdings could be read back; when not, `why` says why and every file counts as new. */
+  readable: boolean;
+  /** Whether the destination holds a manifest of the dataset. */
+  found: boolean;
+  why: string | null;
+  counts: { new: number; changed: number; unchanged: number; removed: number };
+  /** Bytes of the new and changed files (what will be sent), and of the unchanged ones. */
+  bytesToSend: number;
+  bytesUnchanged: number;
+  /** Files that differ first (removed, changed, new), then unchanged ones; at most `PLAN_LIST_CAP`. */
+  files: PlannedFile[];
+  /** Whether `files` was cut to its cap. */
+  truncated: boolean;
+}
+
+/** The most files a plan lists (the counts cover every file). */
+export const PLAN_LIST_CAP = 1000;
+
+/** What an upload is asked with that decides where it goes (shared by createUpload and planUpload). */
+const uploadTarget = {
+  paths: localPaths,
+  /**
+   * The folder the files' places in the dataset are taken from (it must hold every path): a file
+   * at `<base>/a/b/c.tif` lands at `a/b/c.tif`. Without it a single folder is the dataset's root
+   * and several items land by their names.
+   */
+  base: localPath.optional(),
+  destinationId: destinationId.optional(),
+  name: z.string().trim().min(1).max(MAX_NAME).optional(),
+  /** Hash every local file the destination lists, even one whose size and modification time match the last send. */
+  rehash: z.boolean().optional(),
+};
+
 export const transferCommands = {
   /** Counts what a set of local paths amounts to (files, bytes, skipped) before uploading. */
   previewUpload: command<UploadPreview>()(z.strictObject({ paths: localPaths })),
   /** Creates a dataset upload job from local files and folders. */
   createUpload: command<JobView>()(
     z.strictObject({
-      paths: localPaths,
+      ...uploadTarget,
       /**
-       * The folder the files' places in the dataset are taken from (it must hold every path): a file
-       * at `<base>/a/b/c.tif` lands at `a/b/c.tif`. Without it a single folder is the dataset's root
-       * and several items land by their names.
+       * Send only what differs from what the destination holds of the dataset (its own manifest
+       * decides): new and changed files are sent, unchanged ones skipped, and the new manifest
+       * replaces the old one once every file is in place.
        */
-      base: localPath.optional(),
-      destinationId: destinationId.optional(),
-      name: z.string().trim().min(1).max(MAX_NAME).optional(),
+      incremental: z.boolean().optional(),
+      /** With `incremental`: delete at the destination the files gone from the source (each one logged). */
+      deleteRemoved: z.boolean().optional(),
       metadata: datasetMetadata.default(datasetMetadata.parse({})),
       priority: priority.default('normal'),
       /** Steps to run after the upload completes (verify, command), each optionally gated. */
       then: pipelineSteps.optional(),
     }),
   ),
+  /**
+   * Compares local files with what a destination holds of the dataset (its manifest-sha256.txt,
+   * sizes, and SHA-256s where they must decide) and says what an incremental upload would send.
+   */
+  planUpload: command<UploadPlan>()(z.strictObject(uploadTarget)),
   /** The files of a dataset job with per-file state, bytes and SHA-256, in pages. */
   listJobItems: command<JobItemPage>()(
     z.strictObject({

@@ -11,6 +11,7 @@ import type { JobManager } from '../jobs/jobManager';
 import type { Retention } from '../jobs/retention';
 import type { CommandJobsGate } from '../kinds/commandJobsGate';
 import type { UploadService } from '../kinds/uploadService';
+import type { UploadPlanner } from '../incremental/uploadPlanner';
 import type { EventFeed } from '../logs/eventFeed';
 import type { LogStore } from '../logs/logStore';
 import type { WebhookService } from '../notify/webhookService';
@@ -47,6 +48,8 @@ export interface EngineServices {
   readonly webhooks: WebhookService;
   readonly pipelines: PipelineService;
   readonly uploads: UploadService;
+  /** What an incremental upload would send (the planUpload command). */
+  readonly planner: UploadPlanner;
   readonly host: HostServices;
   /** Whether command jobs may run: the user's decision at the host, never a setting of the API. */
   readonly commandJobs: CommandJobsGate;

@@ -7,7 +7,7 @@ import { datasetPlace, itemPlace } from '../kinds/datasetPlace';
 import type { UploadParams } from '../kinds/uploadRunner';
 import type { CommandHandlers, EngineServices } from './engineServices';
 
-type TransferCommandNames = 'previewUpload' | 'createUpload' | 'listJobItems' | 'resendFailed';
+type TransferCommandNames = 'previewUpload' | 'createUpload' | 'planUpload' | 'listJobItems' | 'resendFailed';
 
 const PREVIEW_FILES = 100_000;
 
@@ -38,7 +38,7 @@ function itemView(r: ItemRow, where: string | null): JobItemView {
 }
 
 /** Commands for uploads: what a set of paths amounts to, creating the job, and its files. */
-export function transferCommands(services: Pick<EngineServices, 'uploads' | 'jobs' | 'items' | 'destinations' | 'receiver'>): Pick<CommandHandlers, TransferCommandNames> {
+export function transferCommands(services: Pick<EngineServices, 'uploads' | 'planner' | 'jobs' | 'items' | 'destinations' | 'receiver'>): Pick<CommandHandlers, TransferCommandNames> {
   const { uploads, jobs, items } = services;
   return {
     previewUpload: async ({ paths }) => {
@@ -53,6 +53,7 @@ export function transferCommands(services: Pick<EngineServices, 'uploads' | 'job
       };
     },
     createUpload: (input) => uploads.create(input),
+    planUpload: (input) => services.planner.plan(input),
     listJobItems: ({ id, offset, limit, state }) => {
       const target = uploadTarget(services, jobs.get(id));
       const receiverDir = services.receiver.current()?.dir ?? undefined;

@@ -17,6 +17,8 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../util/privateFiles';
 import { DATASET_FILE_NAME, datasetDescription, MANIFEST_NAME, manifestLine, OWN_FILES, remotePath, uploadMetadata } from './datasetFiles';
 import { storedFor } from './storedSha256';
 import type { UploadParams, UploadRunnerDeps } from './uploadRunner';
+import { deleteRemoved, type IncrementalState } from '../incremental/incrementalRun';
+import { ownFileSwap } from '../incremental/ownFileSwap';
 
 /**
  * Resume state of the runner itself (the files' states live in their items): the sessions of the
@@ -27,6 +29,8 @@ export interface UploadRunState {
   own?: Record<string, { sha256: string; state: UploadState }>;
   /** Set while the scan writes the items: a scan cut short is started over, not taken as the list. */
   scanning?: boolean;
+  /** An incremental upload's comparison with the destination (engine/incremental/). */
+  incremental?: IncrementalState;
 }
 
 const PAUSED = Symbol('paused');
@@ -383,17 +387,38 @@ export class UploadAttempt {
     mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const runState: UploadRunState = ctx.restore() ?? {};
     const listed = await writeManifest(deps.items, jobId, join(dir, `${MANIFEST_NAME}.new`));
-    const sent = await this.sendOwn(dir, runState, MANIFEST_NAME, listed);
-    ctx.log(`OK    ${MANIFEST_NAME}  ${listed.files} ${plural(listed.files, 'file')}  sha256 ${sent.sha256}`);
+    // An incremental upload replaces what the destination holds: the old manifest stays whole until the new one is in place.
+    const swap = params.incremental ? ownFileSwap(this.dest, params.dataset, jobId, deps.receiverDir?.()) : undefined;
+    const sent = await this.sendOwn(dir, runState, MANIFEST_NAME, listed, swap?.sendAs(MANIFEST_NAME));
     // After the manifest: its presence says the dataset is complete and names the manifest's bytes.
     const description = datasetDescription(params, listed, sent.sha256);
-    const described = await this.sendOwn(dir, runState, DATASET_FILE_NAME, { sha256: createHash('sha256').update(description).digest('hex'), content: description });
+    const describedSha = createHash('sha256').update(description).digest('hex');
+    const described = await this.sendOwn(dir, runState, DATASET_FILE_NAME, { sha256: describedSha, content: description }, swap?.sendAs(DATASET_FILE_NAME));
+    if (swap) {
+      await swap.promote(MANIFEST_NAME, sent.location, sent.sha256);
+      await swap.promote(DATASET_FILE_NAME, described.location, described.sha256);
+    }
+    ctx.log(`OK    ${MANIFEST_NAME}  ${listed.files} ${plural(listed.files, 'file')}  sha256 ${sent.sha256}`);
     ctx.log(`OK    ${DATASET_FILE_NAME}  sha256 ${described.sha256}`);
+    const incremental = ctx.restore()?.incremental;
+    const deleted = incremental ? await deleteRemoved(ctx, deps, this.protocol) : 0;
     const failed = this.failedFiles;
-    ctx.log(`Sent ${this.doneFiles} ${plural(this.doneFiles, 'file')} (${formatBytes(this.doneBytes)}) to ${deps.destinations.get(params.destinationId).name}${failed ? `; ${failed} failed` : ''}`);
+    const skipped = incremental?.counts.unchanged ?? 0;
+    ctx.log(
+      `Sent ${this.doneFiles - skipped} ${plural(this.doneFiles - skipped, 'file')} (${formatBytes(this.doneBytes - (incremental ? this.totals.bytes - incremental.bytesToSend : 0))}) to ${deps.destinations.get(params.destinationId).name}` +
+        `${incremental ? `; ${skipped} unchanged, skipped` : ''}${deleted ? `; ${deleted} removed from the destination` : ''}${failed ? `; ${failed} failed` : ''}`,
+    );
     return {
       result: failed > 0 ? 'partial' : 'success',
-      summary: { files: this.totals.files, bytes: this.totals.bytes, failedFiles: failed, destination: params.destinationId, dataset: params.dataset, manifestSha256: sent.sha256 },
+      summary: {
+        files: this.totals.files,
+        bytes: this.totals.bytes,
+        failedFiles: failed,
+        destination: params.destinationId,
+        dataset: params.dataset,
+        manifestSha256: sent.sha256,
+        ...(incremental ? { incremental: { ...incremental.counts, bytesToSend: incremental.bytesToSend, deleted, readable: incremental.readable } } : {}),
+      },
     };
   }
 
@@ -401,12 +426,12 @@ export class UploadAttempt {
    * Sends a file Ferry writes beside the data (from the job's own folder), resuming the session a
    * crash left. Its content comes as text, or already written to `<name>.new` (the manifest).
    */
-  private async sendOwn(dir: string, runState: UploadRunState, name: string, made: { sha256: string; content?: string }): Promise<UploadResult> {
+  private async sendOwn(dir: string, runState: UploadRunState, name: string, made: { sha256: string; content?: string }, as = name): Promise<UploadResult> {
     const path = join(dir, name);
     const { sha256 } = made;
     const own = (runState.own ??= {});
     // Sent before with other content: an earlier attempt's manifest, before failed files were sent again.
-    if (own[name] && own[name].sha256 !== sha256) await this.removeEarlierOwn(name, own[name].state);
+    if (own[name] && own[name].sha256 !== sha256) await this.removeEarlierOwn(as, own[name].state);
     const saved = own[name]?.sha256 === sha256 && existsSync(path) ? own[name]!.state : undefined;
     // A session under way reads the file it began with: rewriting it (same bytes, new mtime)
     // would look like a source that changed while it was sent.
@@ -417,7 +442,7 @@ export class UploadAttempt {
     return uploadFile({
       protocol: this.protocol,
       path,
-      relativePath: remotePath(this.protocol, this.params, name),
+      relativePath: remotePath(this.protocol, this.params, as),
       metadata: this.metadata,
       sha256,
       signal: this.ctx.signal,

@@ -8,6 +8,7 @@ import { scanInBatches } from '../files/scan';
 import { datasetTaker, type DatasetFilter } from '../watch/ruleFilter';
 import type { JobRunner, RunnerContext } from '../jobs/runner';
 import type { UploadState } from '../upload/uploadFile';
+import { compareWithDestination, type IncrementalDeps } from '../incremental/incrementalRun';
 import { shown, UploadAttempt, type UploadRunState } from './uploadAttempt';
 
 export interface UploadParams {
@@ -23,6 +24,12 @@ export interface UploadParams {
   onSourceChange: 'fail' | 'restart';
   /** The patterns of the watch rule that made the job: the scan takes only the files they take. */
   filter?: DatasetFilter;
+  /** Send only what differs from what the destination holds of the dataset (see engine/incremental/). */
+  incremental?: boolean;
+  /** With `incremental`: delete at the destination the files gone from the source, once the new manifest is in place. */
+  deleteRemoved?: boolean;
+  /** With `incremental`: hash every local file the destination lists, even one whose size and time match the last send. */
+  rehash?: boolean;
 }
 
 export interface UploadRunnerDeps {
@@ -32,6 +39,8 @@ export interface UploadRunnerDeps {
   jobDir: (jobId: number) => string;
   /** Where the built-in receiver files datasets on this computer (undefined while it does not run here). */
   receiverDir?: () => string | undefined;
+  /** What this computer last sent of a dataset to a destination (spares hashing unchanged files). */
+  lastSent?: IncrementalDeps['lastSent'];
 }
 
 /**
@@ -46,6 +55,7 @@ export function createUploadRunner(deps: UploadRunnerDeps): JobRunner<UploadPara
     async run(ctx) {
       if (ctx.restore()?.scanning || deps.items.count(ctx.jobId) === 0) await scan(ctx, deps);
       await deps.destinations.checkStorable(ctx.params.destinationId);
+      if (ctx.params.incremental && !ctx.restore()?.incremental) await compareWithDestination(ctx, deps);
       return new UploadAttempt(ctx, deps).run();
     },
     async discard({ jobId, params, signal, log }) {

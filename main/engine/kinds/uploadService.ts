@@ -60,6 +60,8 @@ export class UploadService {
     // receiver's storage rule refuses would fail the whole job later, so it is refused now.
     const nameProblem = storedPathProblem(dataset, process.platform) ?? reservedNameProblem(dataset);
     if (nameProblem) throw invalidInput(`createUpload: the dataset name ${JSON.stringify(dataset)} ${nameProblem}`);
+    if (input.deleteRemoved && !input.incremental) throw invalidInput('createUpload: deleteRemoved needs incremental: only an incremental upload knows which files are gone from the source');
+    if (input.rehash && !input.incremental) throw invalidInput('createUpload: rehash needs incremental: only an incremental upload compares files with the destination');
     const params: UploadParams = {
       paths,
       ...(base !== undefined ? { base } : {}),
@@ -69,6 +71,7 @@ export class UploadService {
       parallelFiles: current.parallelFiles,
       onSourceChange: current.onSourceChange,
       ...(filter ? { filter } : {}),
+      ...(input.incremental ? { incremental: true, deleteRemoved: input.deleteRemoved === true, rehash: input.rehash === true } : {}),
     };
     const steps = pipelines.check(input.then);
     const job = jobs.create(

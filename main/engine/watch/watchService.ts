@@ -207,6 +207,9 @@ export class WatchService {
       name: datasetName(rule.metadata.nameTemplate, names),
       metadata: renderMetadata(rule.metadata, names),
       priority: 'normal',
+      // A dataset folder that grows is sent again as the same dataset: only what changed goes,
+      // instead of a copy beside the first one.
+      ...(rule.mode === 'dataset' ? { incremental: true } : {}),
     }, request.filtered ? datasetFilter(rule, this.deps.dataDir) : undefined);
   }
 

@@ -5,6 +5,7 @@
 import type { StateCreator } from 'zustand';
 import { datasetMetadata } from '../../../shared/destinations';
 import type { DatasetMetadata } from '../../../shared/destinations';
+import type { UploadPlan } from '../../../shared/contract';
 import type { UploadPreview } from '../../../shared/files';
 import type { Priority } from '../../../shared/model';
 import type { FerryState } from './store';
@@ -32,6 +33,19 @@ export interface UploadForm {
   priority: Priority;
   metadata: DatasetMetadata;
   after: AfterUpload;
+  /** Send only what differs from what the destination holds of the dataset. */
+  incremental: boolean;
+  /** With `incremental`: delete at the destination the files gone from the source. */
+  deleteRemoved: boolean;
+}
+
+/** What the destination holds of the dataset compared with the files (local paths only). */
+export interface UploadPlanState {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  plan: UploadPlan | null;
+  error: string | null;
+  /** The destination and name the plan was made for. */
+  key: string;
 }
 
 export interface StagingProgress {
@@ -53,6 +67,7 @@ export interface UploadState {
   submitting: boolean;
   staging: StagingProgress | null;
   error: string | null;
+  plan: UploadPlanState;
 }
 
 export interface UploadSlice {
@@ -64,6 +79,7 @@ export interface UploadSlice {
   patchUploadMetadata(patch: Partial<DatasetMetadata>): void;
   setUploadSubmitting(submitting: boolean, error?: string | null): void;
   setStaging(staging: StagingProgress | null): void;
+  setUploadPlan(plan: UploadPlanState): void;
 }
 
 export const emptyUploadForm = (): UploadForm => ({
@@ -72,6 +88,8 @@ export const emptyUploadForm = (): UploadForm => ({
   priority: 'normal',
   metadata: datasetMetadata.parse({}),
   after: { verify: false, program: '', args: '', approval: false, onTimeout: 'wait', timeoutHours: '24' },
+  incremental: false,
+  deleteRemoved: false,
 });
 
 const closed = (): UploadState => ({
@@ -85,6 +103,7 @@ const closed = (): UploadState => ({
   submitting: false,
   staging: null,
   error: null,
+  plan: { status: 'idle', plan: null, error: null, key: '' },
 });
 
 export const createUploadSlice: StateCreator<FerryState, [], [], UploadSlice> = (set) => ({
@@ -108,4 +127,16 @@ export const createUploadSlice: StateCreator<FerryState, [], [], UploadSlice> = 
   patchUploadMetadata: (patch) => set((s) => ({ upload: { ...s.upload, form: { ...s.upload.form, metadata: { ...s.upload.form.metadata, ...patch } } } })),
   setUploadSubmitting: (submitting, error = null) => set((s) => ({ upload: { ...s.upload, submitting, error } })),
   setStaging: (staging) => set((s) => ({ upload: { ...s.upload, staging } })),
+  setUploadPlan: (plan) =>
+    set((s) => ({
+      upload: {
+        ...s.upload,
+        plan,
+        // A dataset the destination already holds is sent incrementally unless the user says otherwise.
+        form:
+          plan.status === 'ready' && plan.key !== s.upload.plan.key
+            ? { ...s.upload.form, incremental: plan.plan?.found === true && plan.plan.readable, deleteRemoved: false }
+            : s.upload.form,
+      },
+    })),
 });

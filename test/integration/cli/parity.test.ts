@@ -217,6 +217,23 @@ describe('ferry download, command, verify', () => {
   });
 });
 
+describe('ferry upload --plan and --incremental', () => {
+  it('prints what the destination holds of a dataset sent before, then sends only the changed file', async () => {
+    const dir = dataset('to-grow');
+    expect((await cli(['upload', 'to-grow', '--wait'])).code).toBe(0);
+    writeFileSync(join(dir, 'f1.bin'), 'rewritten');
+    const plan = await cli(['upload', 'to-grow', '--plan']);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/^Plan for to-grow on .+: 0 new, 1 changed, 2 unchanged, 0 removed; 9 B to send\n/);
+    expect(plan.stdout).toMatch(/\n {2}changed {4}f1\.bin {2}9 B {2}\(.+\)\n/);
+    const sent = await cli(['upload', 'to-grow', '--incremental', '--wait']);
+    expect(sent.code).toBe(0);
+    expect(readFileSync(join(dataDir, 'received', 'to-grow', 'f1.bin'), 'utf8')).toBe('rewritten');
+    expect((await cli(['upload', 'to-grow', '--plan'])).stdout).toMatch(/: 0 new, 0 changed, 3 unchanged, 0 removed; 0 B to send\n/);
+    expect((await cli(['upload', 'to-grow', '--rehash'])).code).toBe(2);
+  });
+});
+
 describe('ferry delete, priority, search, stats', () => {
   it('delete --files removes the job and what it uploaded; a running job is refused with exit 4', async () => {
     dataset('to-delete');

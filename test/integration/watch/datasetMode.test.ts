@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitForJob } from '../../helpers/engineFixture';
@@ -160,5 +160,32 @@ describe('watched folders: dataset mode', () => {
     expect(files[0]!.sha256).toBe(sha256Of(well));
     await waitForStatus(fx.engine, rule.id, (s) => idle(s) && s.uploaded === 2);
     expect(fx.jobs.jobs()).toHaveLength(1);
+  });
+
+  it('grows the same dataset at the destination when a file is added to a sent folder, sending only that file', async () => {
+    const fx = await watchFixture();
+    const rule = await saveRule(fx.engine, { name: 'Growing', path: fx.src, mode: 'dataset', datasetQuietMs: 800 });
+    await waitForStatus(fx.engine, rule.id, watching);
+    mkdirSync(join(fx.src, 'run-9'));
+    writeFileSync(join(fx.src, 'run-9', 'frame-1.raw'), randomBytes(30_000));
+    writeFileSync(join(fx.src, 'run-9', 'frame-2.raw'), randomBytes(20_000));
+    const first = await fx.jobs.next();
+    await waitForJob(fx.engine, first.id, finished);
+    await waitForStatus(fx.engine, rule.id, (s) => idle(s) && s.uploaded === 2);
+
+    writeFileSync(join(fx.src, 'run-9', 'frame-3.raw'), randomBytes(25_000));
+    const second = await fx.jobs.next();
+    expect(await waitForJob(fx.engine, second.id, finished)).toMatchObject({ state: 'completed', result: 'success' });
+    expect(second.name).toBe(first.name);
+    // The two files sent before were skipped as unchanged; only the new one went.
+    const files = fx.engine.services.items.page(second.id, 0, 100);
+    expect(files.filter((f) => f.verified === 'unchanged').map((f) => f.relative_path)).toEqual(['frame-1.raw', 'frame-2.raw']);
+    expect(files.find((f) => f.relative_path === 'frame-3.raw')?.verified).not.toBe('unchanged');
+    // One dataset at the destination, grown: no copy beside it, a manifest that lists every file.
+    const received = join(fx.ferry.dataDir, 'received');
+    expect(readdirSync(received).filter((n) => !n.startsWith('.'))).toEqual(['run-9']);
+    expect(readdirSync(join(received, 'run-9')).sort()).toEqual(['dataset.json', 'frame-1.raw', 'frame-2.raw', 'frame-3.raw', 'manifest-sha256.txt']);
+    const manifest = readFileSync(join(received, 'run-9', 'manifest-sha256.txt'), 'utf8');
+    for (const f of ['frame-1.raw', 'frame-2.raw', 'frame-3.raw']) expect(manifest).toContain(`${sha256Of(join(fx.src, 'run-9', f))}  ${f}\n`);
   });
 });

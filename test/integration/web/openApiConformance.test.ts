@@ -136,6 +136,12 @@ describe('every route of the OpenAPI document against ferry serve', () => {
     const upload = await call<JobView>('POST', '/jobs/uploads', { body: { paths: [dataset], name: 'openapi-upload', then: [{ kind: 'verify', gate: {} }] } });
     expect(upload.status).toBe(201);
     await waitState(upload.body.id, ['completed']);
+    // The same dataset planned again: every file is unchanged at the receiver.
+    const plan = await call<{ counts: { unchanged: number; new: number } }>('POST', '/uploads/plan', { body: { paths: [dataset], name: 'openapi-upload' } });
+    expect(plan.status).toBe(200);
+    expect(plan.body.counts.new).toBe(0);
+    expect(plan.body.counts.unchanged).toBeGreaterThan(0);
+    expect((await call('POST', '/uploads/plan', { body: { paths: [join(tmp.dir, 'missing')] } })).status).toBe(400);
     const gated = await waitUntil('the gated verify step', async () => (await ferry.call<{ jobs: JobView[] }>('listJobs', { state: ['awaiting_approval'] })).jobs[0]);
     expect((await call('POST', `/jobs/${gated.id}/approve`)).status).toBe(200);
     await waitState(gated.id, ['completed']);

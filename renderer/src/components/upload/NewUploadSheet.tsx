@@ -11,6 +11,7 @@ import { useFerryStore } from '../../store/store';
 import { Modal } from '../common/Modal';
 import { UploadForm } from './UploadForm';
 import { UploadSourceStep } from './UploadSourceStep';
+import { UploadPlanPanel } from './UploadPlanPanel';
 import { UploadSummary } from './UploadSummary';
 import './NewUploadSheet.css';
 
@@ -37,7 +38,7 @@ function StagingBar(): ReactElement | null {
 }
 
 export function NewUploadSheet(): ReactElement | null {
-  const { open, step, submitting, previewStatus, files, error } = useFerryStore(
+  const { open, step, submitting, previewStatus, files, error, toSend } = useFerryStore(
     useShallow((s) => ({
       open: s.upload.open,
       step: s.upload.step,
@@ -45,6 +46,8 @@ export function NewUploadSheet(): ReactElement | null {
       previewStatus: s.upload.previewStatus,
       files: s.upload.preview?.files ?? 0,
       error: s.upload.error,
+      // An incremental send names the files it sends: the new and changed ones.
+      toSend: s.upload.form.incremental && s.upload.plan.plan ? s.upload.plan.plan.counts.new + s.upload.plan.plan.counts.changed : null,
     })),
   );
   if (!open) return null;
@@ -85,12 +88,19 @@ export function NewUploadSheet(): ReactElement | null {
               void submitUpload();
             }}
           >
-            {submitting ? 'Uploading…' : `Upload ${formatCount(files)} ${files === 1 ? 'file' : 'files'}`}
+            {submitting
+              ? 'Uploading…'
+              : toSend === null
+                ? `Upload ${formatCount(files)} ${files === 1 ? 'file' : 'files'}`
+                : toSend === 0
+                  ? 'Update the manifest'
+                  : `Send ${formatCount(toSend)} new or changed ${toSend === 1 ? 'file' : 'files'}`}
           </button>
         </>
       }
     >
       <UploadSummary />
+      <UploadPlanPanel />
       <StagingBar />
       <UploadForm />
     </Modal>

@@ -161,6 +161,7 @@ export async function submitUpload(): Promise<void> {
       priority: form.priority,
       ...(form.destinationId ? { destinationId: form.destinationId } : {}),
       ...(followUps(form.after).length ? { then: followUps(form.after) } : {}),
+      ...(form.incremental ? { incremental: true, ...(form.deleteRemoved ? { deleteRemoved: true } : {}) } : {}),
     });
     store().upsertJobs([job]);
     store().setView('jobs');
