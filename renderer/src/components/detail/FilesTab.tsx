@@ -39,6 +39,12 @@ function FileRow({ item, jobId, local, download }: { item: JobItemView; jobId: n
             {item.error}
           </span>
         ) : null}
+        {/* A download says what its bytes were checked against (the manifest, the store's checksum, the ETag, or the size alone). */}
+        {download && item.verified ? (
+          <span className="file-check" data-testid="file-check">
+            checked by {item.verified}
+          </span>
+        ) : null}
         {item.where ? (
           <span className="file-where" data-testid="file-where">
             {/* Right to left so that a long location loses its start, not the file's name. */}
@@ -62,12 +68,6 @@ function FileRow({ item, jobId, local, download }: { item: JobItemView; jobId: n
             <button type="button" className="btn btn-icon btn-ghost btn-tiny" aria-label={`Copy SHA-256 of ${item.relativePath}`} onClick={() => void copyHash(item)}>
               <CopyIcon />
             </button>
-            {/* A download says what its bytes were checked against (the manifest, the store's checksum, the ETag, or the size alone). */}
-            {download && item.verified ? (
-              <span className="file-check muted" data-testid="file-check">
-                checked by {item.verified}
-              </span>
-            ) : null}
           </span>
         ) : (
           <span className="muted">—</span>

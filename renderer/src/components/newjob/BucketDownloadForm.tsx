@@ -31,6 +31,11 @@ export function BucketDownloadForm(): ReactElement {
   const [browsing, setBrowsing] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  /** A new folder clears what was said about the old one. */
+  const setFolder = (path: string) => {
+    setDest(path);
+    setErrors(({ dest: _gone, ...rest }) => rest);
+  };
   const folderName = preset ? preset.dataset : lastSegment(prefix) || (buckets.find((b) => b.id === destinationId)?.name ?? '');
   const from = buckets.find((b) => b.id === (preset?.destinationId ?? destinationId));
 
@@ -41,7 +46,7 @@ export function BucketDownloadForm(): ReactElement {
     }
     try {
       const [picked] = await ferry.pickPaths({ kind: 'folders' });
-      if (picked) setDest(inside(picked, folderName));
+      if (picked) setFolder(inside(picked, folderName));
     } catch (err) {
       showError('Could not open the folder dialog', err);
     }
@@ -131,7 +136,7 @@ export function BucketDownloadForm(): ReactElement {
       )}
       <div className="newjob-path-row">
         <Field label="Save to folder" error={errors.dest} hint="A new or empty folder: nothing already on this computer is overwritten." className="newjob-path-field">
-          <input className="input input-mono" value={dest} onChange={(e) => setDest(e.target.value)} placeholder={`/data/incoming/${folderName || 'dataset'}`} spellCheck={false} />
+          <input className="input input-mono" value={dest} onChange={(e) => setFolder(e.target.value)} placeholder={`/data/incoming/${folderName || 'dataset'}`} spellCheck={false} />
         </Field>
         <button type="button" className="btn newjob-path-choose" onClick={() => void choose()}>
           Choose…
@@ -143,7 +148,7 @@ export function BucketDownloadForm(): ReactElement {
           onCancel={() => setBrowsing(false)}
           onPick={(path) => {
             setBrowsing(false);
-            setDest(inside(path, folderName));
+            setFolder(inside(path, folderName));
           }}
         />
       ) : null}
