@@ -21,7 +21,7 @@ test.describe('download from an S3 bucket', () => {
   });
 
   test('"Download back" from a completed S3 upload, and a prefix from the New download sheet, land byte for byte', async ({ page, ferry, temp }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(420_000);
     s3 = await startS3Server(temp.make('ferry-e2e-s3-'));
     const bucket = await ferry.call<{ id: string }>('saveDestination', {
       name: 'Lab archive',
