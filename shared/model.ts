@@ -46,7 +46,7 @@ export function nextState(from: JobState, action: JobAction): JobState | undefin
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export const JOB_KINDS = ['demo', 'upload', 'command', 'download', 'verify'] as const;
+export const JOB_KINDS = ['demo', 'upload', 'command', 'download', 'verify', 's3download'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** How a job ended, as its log footer says. */

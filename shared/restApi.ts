@@ -42,6 +42,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   b('POST', '/uploads/plan', 'planUpload', 'What an incremental upload would send: local files compared with what the destination holds (new, changed, unchanged, removed)'),
   b('POST', '/jobs/downloads', 'createDownloadJob', 'Creates a download job'),
   b('POST', '/jobs/verifications', 'createVerifyJob', 'Creates a verify job'),
+  b('POST', '/jobs/s3-downloads', 'createBucketDownload', 'Creates a job that downloads an S3 prefix (or an uploaded dataset) to a local folder'),
   b('POST', '/jobs/commands', 'createCommandJob', 'Creates a command job (when the user allows command jobs)'),
   b('POST', '/jobs/{id}/pause', 'pauseJob', 'Pauses a queued or running job'),
   b('POST', '/jobs/{id}/resume', 'resumeJob', 'Resumes a paused job from where it stood'),

@@ -99,8 +99,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
     positionals: [1, 2],
   },
   download: {
-    usage: 'ferry download <url> --to PATH [--sha256 HEX] [--header NAME:VALUE]... [--headers-file FILE|-] [--name NAME] [--priority high|normal|low] [--wait [--allow-partial]] [--json]',
-    summary: 'download a URL to a file as a job; credentials (Authorization, Cookie...) come from --headers-file (- for stdin), never the command line',
+    usage: [
+      'ferry download <url> --to PATH [--sha256 HEX] [--header NAME:VALUE]... [--headers-file FILE|-] [--name NAME] [--priority high|normal|low] [--wait [--allow-partial]] [--json]',
+      'ferry download s3://<destination>/<prefix> --to DIR [--name NAME] [--priority P] [--wait [--allow-partial]] [--json]',
+      'ferry download <upload-job-id> --to DIR [--name NAME] [--priority P] [--wait [--allow-partial]] [--json]',
+    ].join('\n       '),
+    summary:
+      "download a URL to a file, an S3 destination's prefix to a folder, or an S3 upload's dataset back, as a job; credentials (Authorization, Cookie...) come from --headers-file (- for stdin), never the command line",
     options: { to: { type: 'string' }, sha256: { type: 'string' }, header: { type: 'string', multiple: true }, 'headers-file': { type: 'string' }, name: { type: 'string' }, priority: { type: 'string' }, wait: { type: 'boolean' }, 'allow-partial': { type: 'boolean' }, json: { type: 'boolean' } },
     positionals: [1, 1],
   },

@@ -1,14 +1,39 @@
 /** `ferry download`, `ferry command`, `ferry verify` (new jobs) and `ferry priority`. */
 import { resolve } from 'node:path';
 import { EXIT, usageError } from './cliError';
-import { createdJob, priorityArg, write, type Ctx } from './commands';
+import { createdJob, findDestination, priorityArg, write, type Ctx } from './commands';
 import { jobIdArg } from './args';
 import { stateText } from './format';
 import { headerArgs, parseHeaderLines, readTextArg } from './secretInput';
 
+/**
+ * `ferry download s3://<destination>/<prefix> --to DIR` (a prefix of a saved S3 destination) and
+ * `ferry download <upload-job-id> --to DIR` (that upload's dataset, back from S3).
+ */
+async function s3Download(ctx: Ctx, source: string, to: string): Promise<number> {
+  const { values } = ctx.line;
+  if (values.sha256 !== undefined || values.header !== undefined || values['headers-file'] !== undefined) {
+    throw usageError('ferry download: --sha256, --header and --headers-file apply to a URL; an S3 download checks each file against the manifest or the store');
+  }
+  const priority = priorityArg(values.priority, 'download');
+  const common = {
+    dest: resolve(ctx.cwd, to),
+    ...(typeof values.name === 'string' ? { name: values.name } : {}),
+    ...(priority ? { priority } : {}),
+  };
+  if (/^\d+$/.test(source)) return createdJob(ctx, await ctx.conn.call('createBucketDownload', { sourceJobId: jobIdArg(source, 'download'), ...common }));
+  const rest = source.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  const name = slash < 0 ? rest : rest.slice(0, slash);
+  if (!name) throw usageError('ferry download: write s3://<destination name>/<prefix>');
+  const destination = await findDestination(ctx, name, 'download');
+  return createdJob(ctx, await ctx.conn.call('createBucketDownload', { destinationId: destination.id, prefix: slash < 0 ? '' : rest.slice(slash + 1), ...common }));
+}
+
 export async function download(ctx: Ctx): Promise<number> {
   const { values, positionals } = ctx.line;
   if (typeof values.to !== 'string') throw usageError('ferry download: --to PATH (where the file goes) is required');
+  if (/^s3:\/\//i.test(positionals[0]!) || /^\d+$/.test(positionals[0]!)) return s3Download(ctx, positionals[0]!, values.to);
   const sha = values.sha256 as string | undefined;
   if (sha !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha)) throw usageError(`ferry download: --sha256 must be 64 hex digits, got ${JSON.stringify(sha)}`);
   const headers = headerArgs(values, 'download');

@@ -23,6 +23,7 @@ import { CommandJobsGate } from './kinds/commandJobsGate';
 import { demoRunner } from './kinds/demoRunner';
 import { createDownloadRunner, type DownloadParams } from './kinds/downloadRunner';
 import { dropSecretHeaders, loadSecretHeaders } from './kinds/downloadSecrets';
+import { createBucketDownloadRunner } from './kinds/s3DownloadRunner';
 import { createUploadRunner } from './kinds/uploadRunner';
 import { SentRecordsRepo } from './db/sentRecordsRepo';
 import { UploadPlanner } from './incremental/uploadPlanner';
@@ -106,6 +107,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
     createDownloadRunner({ secretHeaders: (ref) => loadSecretHeaders(secrets, ref), destProblem: (dest) => dataDirProblem(dataDir, dest) }),
     createCommandRunner(commandJobs),
     createVerifyRunner({ destinations, items, receiverDir }),
+    createBucketDownloadRunner({ destinations, items, destProblem: (dest) => dataDirProblem(dataDir, dest) }),
   ] as JobRunner[];
   const runners = new Map<JobKind, JobRunner>();
   for (const r of [...builtIn, ...(options.runners ?? [])]) runners.set(r.kind, r);
@@ -121,7 +123,7 @@ export function composeEngine(options: EngineOptions, version: string): Composed
       const origin = host.apiOrigin?.() ?? null;
       return origin ? monitorUrl(origin, id) : null;
     },
-    itemResults: (row) => (row.kind === 'upload' ? itemResultsOf(items.results(row.id, ITEM_RESULTS_CAP)) : undefined),
+    itemResults: (row) => (row.kind === 'upload' || row.kind === 's3download' ? itemResultsOf(items.results(row.id, ITEM_RESULTS_CAP)) : undefined),
     onDeleted: (id, row) => {
       index.of?.forget(id);
       if (row.kind === 'download') dropSecretHeaders(secrets, (JSON.parse(row.params) as DownloadParams).secretHeadersRef);

@@ -152,6 +152,24 @@ export const transferCommands = {
       priority: priority.default('normal'),
     }),
   ),
+  /**
+   * Downloads every object under a prefix of a saved S3 destination into a local folder (keys
+   * below the prefix kept as relative paths): resumable, parallel, each file checked against the
+   * dataset's manifest or the store's checksum. Give `destinationId` and `prefix`, or
+   * `sourceJobId` (a completed upload to S3) to download that dataset back.
+   */
+  createBucketDownload: command<JobView>()(
+    z.strictObject({
+      destinationId: destinationId.optional(),
+      /** Under the destination's own prefix; a trailing '/' is added when missing. */
+      prefix: z.string().max(1024).optional(),
+      sourceJobId: jobId.optional(),
+      /** The folder the files land in: new, or empty. */
+      dest: localPath,
+      name: z.string().trim().min(1).max(MAX_NAME).optional(),
+      priority: priority.default('normal'),
+    }),
+  ),
   /** Checks that a destination holds an upload job's files (size and SHA-256 against its manifest). */
   createVerifyJob: command<JobView>()(z.strictObject({ sourceJobId: jobId, priority: priority.default('normal') })),
 } as const;

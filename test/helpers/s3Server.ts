@@ -52,6 +52,7 @@ export function s3ProtocolOptions(server: S3ServerHandle, endpoint = server.endp
   };
 }
 
+const OBJECT = '._S3rver_object';
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function answer(res: http.ServerResponse, status: number, body = ''): void {
@@ -71,9 +72,10 @@ const noSuchUpload = (res: http.ServerResponse, id: string) =>
  * part that differs with 400 BadDigest as S3 does, so a wrong part fails loudly. `shim: false` is
  * the plain server, which stores whatever arrives (a wrong part then goes unnoticed by the
  * server; `checksumMismatches` still lists it). `listPage` caps ListParts pages so pagination is
- * exercised with few parts.
+ * exercised with few parts. The shim also answers ListObjectsV2 (which plain s3rver refuses with
+ * SignatureDoesNotMatch), `listObjectsPage` keys a page.
  */
-export async function startS3Server(dir: string, options: { shim?: boolean; listPage?: number } = {}): Promise<S3ServerHandle> {
+export async function startS3Server(dir: string, options: { shim?: boolean; listPage?: number; listObjectsPage?: number } = {}): Promise<S3ServerHandle> {
   const bucket = 'ferry';
   const s3rver = new S3rver({ directory: dir, silent: true, configureBuckets: [{ name: bucket }] });
   await s3rver.configureBuckets();
@@ -99,6 +101,7 @@ export async function startS3Server(dir: string, options: { shim?: boolean; list
   const inner = s3rver.callback();
   const uploadsDir = path.join(dir, bucket, '._S3rver_uploads');
   const listPage = options.listPage ?? 1;
+  const listObjectsPage = options.listObjectsPage ?? 1000;
   let inFlight = 0;
 
   const handle: S3ServerHandle = {
@@ -167,6 +170,49 @@ export async function startS3Server(dir: string, options: { shim?: boolean; list
     answer(res, 200, `<ListMultipartUploadsResult><Bucket>${bucket}</Bucket><IsTruncated>false</IsTruncated>${uploads.join('')}</ListMultipartUploadsResult>`);
   }
 
+  /** Every stored object of the bucket (s3rver's `<key>._S3rver_object` files), sorted by key. */
+  async function storedObjects(): Promise<Array<{ key: string; size: number; etag: string; modified: Date }>> {
+    const root = path.join(dir, bucket);
+    const out: Array<{ key: string; size: number; etag: string; modified: Date }> = [];
+    const visit = async (d: string): Promise<void> => {
+      for (const entry of await readdir(d, { withFileTypes: true })) {
+        const full = path.join(d, entry.name);
+        if (entry.isDirectory()) {
+          if (full !== uploadsDir) await visit(full);
+        } else if (entry.name.endsWith(OBJECT)) {
+          const info = await stat(full);
+          const md5 = (await readFile(`${full}.md5`, 'utf8').catch(() => '')).trim();
+          out.push({ key: path.relative(root, full).slice(0, -OBJECT.length).split(path.sep).join('/'), size: info.size, etag: `"${md5}"`, modified: info.mtime });
+        }
+      }
+    };
+    await visit(root);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /**
+   * ListObjectsV2: s3rver signs a bucket's path without the trailing '/' the SDK sends, so it
+   * refuses every listing; answered here from its files, with `encoding-type=url` (keys form-encoded
+   * as S3 does: a space is '+') and pages of `max-keys` continued after the last key.
+   */
+  async function listObjects(res: http.ServerResponse, query: URLSearchParams) {
+    const prefix = query.get('prefix') ?? '';
+    const after = query.get('continuation-token') ? Buffer.from(query.get('continuation-token')!, 'base64url').toString() : (query.get('start-after') ?? '');
+    const max = Math.min(Number(query.get('max-keys') ?? 1000), listObjectsPage);
+    const url = query.get('encoding-type') === 'url';
+    const enc = (k: string) => xml(url ? encodeURIComponent(k).replace(/%20/g, '+') : k);
+    const all = (await storedObjects()).filter((o) => o.key.startsWith(prefix) && o.key > after);
+    const page = all.slice(0, max);
+    const truncated = all.length > page.length;
+    const contents = page.map((o) => `<Contents><Key>${enc(o.key)}</Key><LastModified>${o.modified.toISOString()}</LastModified><ETag>${xml(o.etag)}</ETag><Size>${o.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`);
+    answer(
+      res,
+      200,
+      `<ListBucketResult><Name>${bucket}</Name><Prefix>${enc(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys>${url ? '<EncodingType>url</EncodingType>' : ''}` +
+        `<IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextContinuationToken>${Buffer.from(page.at(-1)!.key).toString('base64url')}</NextContinuationToken>` : ''}${contents.join('')}</ListBucketResult>`,
+    );
+  }
+
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const [, bucketName, ...keyParts] = url.pathname.split('/');
@@ -175,6 +221,7 @@ export async function startS3Server(dir: string, options: { shim?: boolean; list
     const partNumber = url.searchParams.get('partNumber');
     if (shim && bucketName === bucket) {
       if (req.method === 'GET' && !key && url.searchParams.has('uploads')) return listUploads(res, url.searchParams.get('prefix') ?? '');
+      if (req.method === 'GET' && !key && url.searchParams.get('list-type') === '2') return listObjects(res, url.searchParams);
       if (req.method === 'GET' && key && id) return listParts(res, key, id, url.searchParams);
       if (req.method === 'DELETE' && key && id) {
         if (!(await uploadExists(id))) return noSuchUpload(res, id);

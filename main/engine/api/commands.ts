@@ -3,6 +3,7 @@ import { destinationCommands } from './destinationCommands';
 import type { CommandHandlers, EngineServices } from './engineServices';
 import { fileCommands } from './fileCommands';
 import { jobCommands } from './jobCommands';
+import { s3DownloadCommands } from './s3DownloadCommands';
 import { settingsCommands } from './settingsCommands';
 import { transferCommands } from './transferCommands';
 import { watchCommands } from './watchCommands';
@@ -17,5 +18,6 @@ export function buildCommands(services: EngineServices): CommandHandlers {
     ...settingsCommands(services),
     ...watchCommands(services),
     ...automationCommands(services),
+    ...s3DownloadCommands(services),
   };
 }

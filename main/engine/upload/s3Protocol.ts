@@ -72,7 +72,7 @@ function s3Metadata(file: UploadFileInfo): Record<string, string> {
 }
 
 /** Maps an SDK failure to a FerryError: status and S3 code in details, 5xx/throttling retriable. */
-function s3Error(op: string, err: unknown, signal: AbortSignal): FerryError {
+export function s3Error(op: string, err: unknown, signal: AbortSignal): FerryError {
   if (err instanceof FerryError) return err;
   if (signal.aborted) return canceledError(op);
   const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedEvent, JobPage, SearchHit } from '../../../shared/contract';
 import type { DestinationTest, DestinationView } from '../../../shared/destinations';
 import type { JobEvent, JobStats, JobView } from '../../../shared/model';
+import { startS3Server, type S3ServerHandle } from '../../helpers/s3Server';
 import { startServedFerry, waitUntil, type ServedFerry } from '../../helpers/servedFerry';
 import { makeTmpDir } from '../../helpers/tmpDir';
 import { runCli, startCli } from './cliFixture';
@@ -231,6 +232,50 @@ describe('ferry upload --plan and --incremental', () => {
     expect(readFileSync(join(dataDir, 'received', 'to-grow', 'f1.bin'), 'utf8')).toBe('rewritten');
     expect((await cli(['upload', 'to-grow', '--plan'])).stdout).toMatch(/: 0 new, 0 changed, 3 unchanged, 0 removed; 0 B to send\n/);
     expect((await cli(['upload', 'to-grow', '--rehash'])).code).toBe(2);
+  });
+});
+
+describe('ferry download from S3', () => {
+  let s3: S3ServerHandle;
+
+  beforeAll(async () => {
+    s3 = await startS3Server(join(work, 's3-server'));
+    await ferry.call('saveDestination', {
+      name: 'lab bucket',
+      kind: 's3',
+      config: { endpoint: s3.endpoint, bucket: s3.bucket, accessKeyId: 'S3RVER', forcePathStyle: true },
+      secret: { secretAccessKey: 'S3RVER' },
+    });
+  });
+  afterAll(() => s3?.close());
+
+  it('<upload-id> --to DIR downloads an S3 upload\'s dataset back; s3://<destination>/<prefix> a prefix; --wait exits by the result', async () => {
+    const source = dataset('to-s3', 4);
+    const upload = await cli(['upload', 'to-s3', '--to', 'lab bucket', '--wait', '--json']);
+    expect(upload.code, upload.stderr).toBe(0);
+    const uploadId = (JSON.parse(upload.stdout.slice(0, upload.stdout.indexOf('\n}') + 2)) as JobView).id;
+    const back = await cli(['download', String(uploadId), '--to', 'back', '--wait']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toMatch(/^Job (\d+) (queued|running): Download to-s3\n(.|\n)*Job \1 completed\n$/);
+    for (let i = 0; i < 4; i++) expect(readFileSync(join(work, 'back', `f${i}.bin`)).equals(readFileSync(join(source, `f${i}.bin`)))).toBe(true);
+    expect(existsSync(join(work, 'back', 'manifest-sha256.txt'))).toBe(true);
+
+    const prefix = await cli(['download', 's3://LAB BUCKET/to-s3/', '--to', 'prefix', '--wait', '--json']);
+    expect(prefix.code, prefix.stderr).toBe(0);
+    expect(JSON.parse(prefix.stdout.slice(0, prefix.stdout.indexOf('\n}') + 2))).toMatchObject({ kind: 's3download' });
+    expect(readFileSync(join(work, 'prefix', 'f2.bin')).equals(readFileSync(join(source, 'f2.bin')))).toBe(true);
+  });
+
+  it.each([
+    [['download', 's3://no such bucket/x', '--to', 'nowhere'], 2, /no destination "no such bucket"/],
+    [['download', 's3:///x', '--to', 'nowhere'], 2, /write s3:\/\/<destination name>\/<prefix>/],
+    [['download', 's3://lab bucket/x', '--to', 'nowhere', '--sha256', 'ab'.repeat(32)], 2, /apply to a URL/],
+    [['download', 's3://lab bucket/x', '--to', 'back'], 4, /CONFLICT: .*already holds files/],
+    [['download', '987654', '--to', 'nowhere'], 4, /NOT_FOUND/],
+  ])('refuses %j with exit %i', async (args, code, message) => {
+    const run = await cli(args as string[]);
+    expect(run.code).toBe(code);
+    expect(run.stderr).toMatch(message);
   });
 });
 

@@ -17,6 +17,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../../shared/model';
 import { matchPath } from '../../../shared/restApi';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { startS3Server } from '../../helpers/s3Server';
 import { startServedFerry, waitUntil, type ServedFerry } from '../../helpers/servedFerry';
 import { readSse, type SseEvent } from '../../helpers/sseReader';
 import { makeTmpDir } from '../../helpers/tmpDir';
@@ -161,6 +163,20 @@ describe('every route of the OpenAPI document against ferry serve', () => {
     const download = await call<JobView>('POST', '/jobs/downloads', { body: { url: `http://127.0.0.1:${(files.address() as AddressInfo).port}/file.txt`, dest: join(tmp.dir, 'file.txt') } });
     expect(download.status).toBe(201);
     await waitState(download.body.id, ['completed']);
+    // An S3 prefix to a local folder, from a saved S3 destination; and a refusal (an upload not to S3).
+    const s3 = await startS3Server(join(tmp.dir, 's3'));
+    cleanups.push(() => s3.close());
+    await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'runs/one.txt', Body: 'from the bucket\n' }));
+    const bucket = await ferry.call<{ id: string }>('saveDestination', {
+      name: 'bucket',
+      kind: 's3',
+      config: { endpoint: s3.endpoint, bucket: s3.bucket, accessKeyId: 'S3RVER', forcePathStyle: true },
+      secret: { secretAccessKey: 'S3RVER' },
+    });
+    const fromBucket = await call<JobView>('POST', '/jobs/s3-downloads', { body: { destinationId: bucket.id, prefix: 'runs', dest: join(tmp.dir, 'runs') } });
+    expect(fromBucket.status).toBe(201);
+    await waitState(fromBucket.body.id, ['completed']);
+    expect((await call('POST', '/jobs/s3-downloads', { body: { sourceJobId: upload.body.id, dest: join(tmp.dir, 'back') } })).status).toBe(400);
 
     // A job to control: pause, resume, priority, stop after the current item, cancel, retry, delete.
     const demo = await ferry.call<JobView>('createDemoJob', { items: 100_000, itemDelayMs: 500, failRate: 0 });

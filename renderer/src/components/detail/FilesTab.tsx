@@ -25,7 +25,7 @@ async function copyHash(item: JobItemView): Promise<void> {
   if (item.sha256) await copyAndTell(item.sha256, 'SHA-256 copied', item.relativePath);
 }
 
-function FileRow({ item, jobId, local }: { item: JobItemView; jobId: number; local: boolean }): ReactElement {
+function FileRow({ item, jobId, local, download }: { item: JobItemView; jobId: number; local: boolean; download: boolean }): ReactElement {
   const fraction = item.state === 'done' ? 1 : progressFraction(item.bytesDone, item.size);
   return (
     <tr className="file-row" data-testid="file-row" data-state={item.state}>
@@ -37,6 +37,12 @@ function FileRow({ item, jobId, local }: { item: JobItemView; jobId: number; loc
         {item.error ? (
           <span className="file-error" title={item.error}>
             {item.error}
+          </span>
+        ) : null}
+        {/* A download says what its bytes were checked against (the manifest, the store's checksum, the ETag, or the size alone). */}
+        {download && item.verified ? (
+          <span className="file-check" data-testid="file-check">
+            checked by {item.verified}
           </span>
         ) : null}
         {item.where ? (
@@ -87,7 +93,7 @@ export function FilesTab({ job }: { job: JobView }): ReactElement {
         <div className="filter-group" role="group" aria-label="File state">
           {FILTERS.map((f) => (
             <button key={f} type="button" className={`chip state-${f}`} aria-pressed={items.filter === f} onClick={() => setItemsFilter(f)}>
-              {f === 'all' ? `All ${mine ? formatCount(items.total) : ''}` : f}
+              {f === 'all' ? `All ${mine ? formatCount(items.total) : ''}` : f === 'uploading' && job.kind === 's3download' ? 'downloading' : f}
             </button>
           ))}
         </div>
@@ -125,7 +131,7 @@ export function FilesTab({ job }: { job: JobView }): ReactElement {
             </thead>
             <tbody>
               {items.items.map((item) => (
-                <FileRow key={item.seq} item={item} jobId={job.id} local={local} />
+                <FileRow key={item.seq} item={item} jobId={job.id} local={local} download={job.kind === 's3download'} />
               ))}
             </tbody>
           </table>

@@ -9,10 +9,10 @@ import type { JobView } from '../../../../shared/model';
 import { isControlAllowed, JOB_CONTROLS, OFFLINE_REASON } from '../../jobControls';
 import type { JobControl } from '../../jobControls';
 import { deleteJobs, runJobControl } from '../../store/actions/jobs';
-import { createVerify } from '../../store/actions/newJobs';
+import { createVerify, openDownloadBack } from '../../store/actions/newJobs';
 import { selectOnline } from '../../store/selectors';
 import { useFerryStore } from '../../store/store';
-import { CancelIcon, CheckIcon, CloseIcon, PauseIcon, PlayIcon, RetryIcon, StopAfterIcon, TrashIcon } from '../common/icons';
+import { CancelIcon, CheckIcon, CloseIcon, DownloadIcon, PauseIcon, PlayIcon, RetryIcon, StopAfterIcon, TrashIcon } from '../common/icons';
 
 const ICONS: Record<JobControl, typeof PauseIcon> = {
   pause: PauseIcon,
@@ -25,12 +25,14 @@ const ICONS: Record<JobControl, typeof PauseIcon> = {
 };
 
 interface JobControlsProps {
-  job: Pick<JobView, 'id' | 'state' | 'stopAfterCurrent' | 'name' | 'kind'>;
+  job: Pick<JobView, 'id' | 'state' | 'stopAfterCurrent' | 'name' | 'kind' | 'destinationId'>;
 }
 
 export function JobControls({ job }: JobControlsProps): ReactElement {
   const [pending, setPending] = useState<JobControl | null>(null);
   const online = useFerryStore(selectOnline);
+  // Only a dataset in an S3 bucket can be downloaded back; elsewhere the button is not offered.
+  const fromS3 = useFerryStore((s) => job.destinationId !== null && s.destinations.list.some((d) => d.id === job.destinationId && d.kind === 's3'));
   return (
     <div className="job-controls" role="toolbar" aria-label={`Controls for job ${job.id}`} data-offline={online ? undefined : 'true'}>
       {JOB_CONTROLS.map((spec) => {
@@ -68,6 +70,18 @@ export function JobControls({ job }: JobControlsProps): ReactElement {
         >
           <CheckIcon />
           Verify
+        </button>
+      ) : null}
+      {job.kind === 'upload' && job.state === 'completed' && fromS3 ? (
+        <button
+          type="button"
+          className="btn btn-small"
+          title={online ? 'Download this dataset from its bucket to a folder on this computer, as a new job' : OFFLINE_REASON}
+          disabled={!online || pending !== null}
+          onClick={() => openDownloadBack({ sourceJobId: job.id, dataset: job.name, destinationId: job.destinationId! })}
+        >
+          <DownloadIcon />
+          Download back
         </button>
       ) : null}
       {online ? null : (

@@ -23,10 +23,13 @@ import { PrioritySelect } from './PrioritySelect';
 import { ResultFooter } from './ResultFooter';
 import './JobDetail.css';
 
-const TABS: ReadonlyArray<{ tab: DetailTab; label: string; uploadsOnly?: boolean }> = [
+/** Jobs with per-file items: uploads, and downloads of an S3 prefix. */
+const hasFiles = (job: Pick<JobView, 'kind'>) => job.kind === 'upload' || job.kind === 's3download';
+
+const TABS: ReadonlyArray<{ tab: DetailTab; label: string; datasetsOnly?: boolean }> = [
   { tab: 'log', label: 'Log' },
   { tab: 'events', label: 'Events' },
-  { tab: 'files', label: 'Files', uploadsOnly: true },
+  { tab: 'files', label: 'Files', datasetsOnly: true },
   { tab: 'details', label: 'Details' },
 ];
 
@@ -63,7 +66,7 @@ function Progress({ job }: { job: JobView }): ReactElement {
 }
 
 function Tabs({ job, tab }: { job: JobView; tab: DetailTab }): ReactElement {
-  const tabs = TABS.filter((t) => !t.uploadsOnly || job.kind === 'upload');
+  const tabs = TABS.filter((t) => !t.datasetsOnly || hasFiles(job));
   return (
     <div className="detail-tabs" role="tablist" aria-label={`Views of job ${job.id}`}>
       {tabs.map((t) => (
@@ -101,7 +104,7 @@ export function JobDetail(): ReactElement {
   const storedTab = useFerryStore(selectDetailTab);
   if (activeId === null) return <EmptyState title="No job selected" hint="Select a job to see its progress, log and files." testId="job-detail-empty" />;
   if (!job) return <EmptyState title={`Job #${activeId} is not loaded`} hint="It may have been removed." testId="job-detail-empty" />;
-  const tab = storedTab === 'files' && job.kind !== 'upload' ? 'log' : storedTab;
+  const tab = storedTab === 'files' && !hasFiles(job) ? 'log' : storedTab;
   return (
     <div className="job-detail" data-testid="job-detail" data-state={job.state} data-job-id={job.id}>
       <header className="job-detail-header">

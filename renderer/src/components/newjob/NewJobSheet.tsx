@@ -1,4 +1,4 @@
-/** New download job (URL → local file) and new command job (a program run as a job). */
+/** New download job (URL → local file, or an S3 prefix → local folder) and new command job (a program run as a job). */
 import { useState } from 'react';
 import type { ReactElement } from 'react';
 import { goTo } from '../../store/actions/navigation';
@@ -6,6 +6,8 @@ import { closeNewJob, createCommand, createDownload } from '../../store/actions/
 import { useFerryStore } from '../../store/store';
 import { Field } from '../common/Field';
 import { Modal } from '../common/Modal';
+import { BucketDownloadForm } from './BucketDownloadForm';
+import { DownloadSource, Sheet } from './JobSheet';
 import './NewJobSheet.css';
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l.length > 0);
@@ -38,8 +40,9 @@ function DownloadForm(): ReactElement {
 
   return (
     <Sheet title="New download" subtitle="Fetches one http(s) URL to a file here: resumed after network loss and restarts, checked against a SHA-256 when you give one." busy={busy} onStart={start} testId="new-download">
+      <DownloadSource current="url" />
       <Field label="URL" error={errors.url}>
-        <input className="input input-mono" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://data.example.org/run-42/volume.tif" spellCheck={false} autoFocus />
+        <input className="input input-mono" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://data.example.org/run-42/volume.tif" spellCheck={false} />
       </Field>
       <Field label="Save as" error={errors.dest} hint="A full path on this computer; missing folders are created.">
         <input className="input input-mono" value={dest} onChange={(e) => setDest(e.target.value)} placeholder="/data/incoming/volume.tif" spellCheck={false} />
@@ -149,41 +152,10 @@ function CommandForm(): ReactElement {
   );
 }
 
-function Sheet({ title, subtitle, busy, onStart, testId, children }: { title: string; subtitle: string; busy: boolean; onStart(): Promise<void>; testId: string; children: ReactElement[] }): ReactElement {
-  return (
-    <Modal
-      title={title}
-      subtitle={subtitle}
-      onClose={closeNewJob}
-      testId={testId}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={closeNewJob}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn-primary" onClick={() => void onStart()} disabled={busy}>
-            {busy ? 'Starting…' : 'Start'}
-          </button>
-        </>
-      }
-    >
-      <form
-        className="newjob-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void onStart();
-        }}
-      >
-        {children}
-        <button type="submit" hidden />
-      </form>
-    </Modal>
-  );
-}
-
 export function NewJobSheet(): ReactElement | null {
   const kind = useFerryStore((s) => s.newJob.kind);
   if (kind === 'download') return <DownloadForm />;
+  if (kind === 's3download') return <BucketDownloadForm />;
   if (kind === 'command') return <CommandForm />;
   return null;
 }

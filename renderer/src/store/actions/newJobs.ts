@@ -1,7 +1,7 @@
-/** New download, command and verify jobs: open the sheet, create the job, then show it. */
+/** New download (URL or S3 bucket), command and verify jobs: open the sheet, create the job, then show it. */
 import type { JobView } from '../../../../shared/model';
 import { ferry } from '../../transport';
-import type { NewJobKind } from '../newJobSlice';
+import type { DownloadBackPreset, NewJobKind } from '../newJobSlice';
 import { useFerryStore } from '../store';
 import { goTo } from './navigation';
 import { showJob } from './selection';
@@ -11,6 +11,8 @@ import { asFerryError, showError, showToast } from './toasts';
 const store = useFerryStore.getState;
 
 export const openNewJob = (kind: NewJobKind): void => store().setNewJobSheet(kind);
+/** The bucket download sheet for a completed upload's dataset: only the local folder is left to choose. */
+export const openDownloadBack = (preset: DownloadBackPreset): void => store().setNewJobSheet('s3download', preset);
 export const closeNewJob = (): void => store().setNewJobSheet(null);
 
 type Created = { job: JobView | null; errors: Record<string, string> };
@@ -33,6 +35,8 @@ async function create(label: string, make: () => Promise<JobView>): Promise<Crea
 }
 
 export const createDownload = (input: Parameters<typeof ferry.createDownloadJob>[0]): Promise<Created> => create('Download', () => ferry.createDownloadJob(input));
+
+export const createBucketDownload = (input: Parameters<typeof ferry.createBucketDownload>[0]): Promise<Created> => create('Download', () => ferry.createBucketDownload(input));
 
 export const createCommand = (input: Parameters<typeof ferry.createCommandJob>[0]): Promise<Created> => create('Command', () => ferry.createCommandJob(input));
 
