@@ -213,7 +213,7 @@ try {
   const table = page.getByTestId('job-list');
   const box = await table.boundingBox();
   const linesAt = async () => Number(await page.getByTestId('log-tail').getAttribute('data-line-count'));
-  await linesAt();
+  await table.getAttribute('role');
   await table.evaluate((el) => el.scrollTop);
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
 
