@@ -52,7 +52,7 @@ async function someJobs(ferry: ServedFerry): Promise<{ done: number; partial: nu
 
 test.describe('accessibility (axe-core, both themes, 1400 and 800 px)', () => {
   test('jobs and the detail tabs', async ({ page, ferry, temp }) => {
-    test.setTimeout(420_000);
+    test.setTimeout(900_000);
     const run = new AxeRun(page);
     const jobs = new JobsPage(page);
     await jobs.open(ferry.url);
@@ -64,7 +64,7 @@ test.describe('accessibility (axe-core, both themes, 1400 and 800 px)', () => {
     const upload = await ferry.call<{ id: number }>('createUpload', { paths: [join(source, 'Grid 14')], metadata: { sensorType: 'TIFF', team: 'Structural biology' } });
     const ids = await someJobs(ferry);
     await waitForState(ferry, upload.id, ['completed']);
-    const running = await ferry.call<{ id: number }>('createDemoJob', { name: 'Thermal drone flight 22', items: 5000, itemDelayMs: 50, linesPerItem: 2 });
+    const running = await ferry.call<{ id: number }>('createDemoJob', { name: 'Thermal drone flight 22', items: 50_000, itemDelayMs: 50, linesPerItem: 2 });
 
     await jobs.select(running.id);
     await expect.poll(() => jobs.panel.lineCount(), { timeout: 30_000 }).toBeGreaterThan(5);
@@ -90,7 +90,7 @@ test.describe('accessibility (axe-core, both themes, 1400 and 800 px)', () => {
   });
 
   test('menus, dialogs and sheets', async ({ page, ferry }) => {
-    test.setTimeout(420_000);
+    test.setTimeout(900_000);
     const run = new AxeRun(page);
     const jobs = new JobsPage(page);
     const ids = await someJobs(ferry);
@@ -131,7 +131,7 @@ test.describe('accessibility (axe-core, both themes, 1400 and 800 px)', () => {
   });
 
   test('browse, destinations and watched folders', async ({ page, ferry, temp }) => {
-    test.setTimeout(420_000);
+    test.setTimeout(900_000);
     const run = new AxeRun(page);
     const jobs = new JobsPage(page);
     await someJobs(ferry);
@@ -170,7 +170,7 @@ test.describe('accessibility (axe-core, both themes, 1400 and 800 px)', () => {
   });
 
   test('webhooks, stats and settings', async ({ page, ferry }) => {
-    test.setTimeout(420_000);
+    test.setTimeout(900_000);
     const run = new AxeRun(page);
     const jobs = new JobsPage(page);
     await someJobs(ferry);
