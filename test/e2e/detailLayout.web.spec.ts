@@ -85,6 +85,11 @@ test.describe('detail pane layout', () => {
       });
       expect(spill).toBe(0);
       await expect(jobs.detail.getByRole('button', { name: 'Close job detail' })).toBeInViewport();
+      // The log's header keeps to one line: search, Wrap, Raw, copy and save side by side (at 800 px
+      // copy and save once took a line of their own).
+      const logTop = (name: string) => jobs.detail.getByRole('button', { name, exact: true }).evaluate((el) => Math.round(el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2));
+      expect(await logTop('Copy log')).toBe(await logTop('Wrap'));
+      expect(await logTop('Save log')).toBe(await logTop('Wrap'));
       await expect(jobs.row(job.id)).toBeInViewport();
       await shootBothThemes(page, `detail-${viewport}`, { currentSize: true });
       expect(await axeBothThemes(page, `detail-${viewport}`)).toEqual([]);

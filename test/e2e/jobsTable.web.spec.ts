@@ -3,6 +3,7 @@ import { JobsPage } from './pages/jobsPage';
 import { UploadSheet } from './pages/uploadSheet';
 import type { BrowserGlobals } from './support/browserGlobals';
 import { createDemoJobs, waitForState } from './support/jobs';
+import { shootBothThemes } from './support/screens';
 
 /** Long-running demo jobs: 4 run (the default concurrency), the rest queue. */
 const SLOW = { items: 2000, itemDelayMs: 400 };
@@ -193,5 +194,60 @@ test.describe('jobs table', () => {
     await page.keyboard.press('Home');
     await expect(jobs.row(1200)).toBeVisible();
     await waitForState(ferry, 1200, ['completed']);
+  });
+
+  test('at 800 px beside the detail the filters keep to one line: the states move into a menu', async ({ page, ferry }) => {
+    // Two themes' pictures and a resize take a while on a busy machine.
+    test.setTimeout(120_000);
+    const done = await ferry.call<{ id: number }>('createDemoJob', { name: 'Calibration batch 1', items: 3, itemDelayMs: 0, failRate: 0 });
+    await waitForState(ferry, done.id, ['completed']);
+    const [slow] = await createDemoJobs(ferry, 1, { ...SLOW, name: () => 'Thermal drone flight 22' }, 1);
+    const jobs = new JobsPage(page);
+    await page.setViewportSize({ width: 800, height: 720 });
+    await jobs.open(ferry.url);
+    await jobs.select(slow!.id);
+    await expect(jobs.detail).toBeVisible();
+
+    /** The filter bar's height, and how far apart the tops of its visible controls are (0 on one line). */
+    const shape = () =>
+      jobs.filterBar.evaluate((bar) => {
+        type Box = { getBoundingClientRect(): { top: number; height: number; width: number } };
+        const tops = Array.from((bar as unknown as { querySelectorAll(s: string): ArrayLike<Box> }).querySelectorAll('button'))
+          .map((b) => b.getBoundingClientRect())
+          .filter((r) => r.width > 0)
+          .map((r) => r.top);
+        return { height: (bar as unknown as Box).getBoundingClientRect().height, spread: Math.max(...tops) - Math.min(...tops) };
+      });
+    // One line of 22–24 px controls in 8 px of padding each side (the chips took five lines before).
+    expect((await shape()).height).toBeLessThanOrEqual(44);
+    expect((await shape()).spread).toBeLessThan(11);
+    await expect(jobs.stateMenuButton).toBeVisible();
+    await expect(jobs.stateMenuButton).toHaveText('Any state');
+    await expect(jobs.filterBar.locator('[data-filter-state]').first()).toBeHidden();
+
+    // The menu filters as the chips do, says what it filters by, and Clear stays on the same line.
+    await jobs.filterState('running');
+    await expect(jobs.rows).toHaveCount(1);
+    await expect(jobs.row(slow!.id)).toBeVisible();
+    await expect(jobs.stateMenuButton).toHaveText('Running');
+    await expect(jobs.stateMenuButton).toHaveAttribute('aria-pressed', 'true');
+    await expect(jobs.filterBar.getByRole('button', { name: 'Clear filters' })).toBeVisible();
+    expect((await shape()).height).toBeLessThanOrEqual(44);
+    expect((await shape()).spread).toBeLessThan(11);
+    await jobs.stateMenuButton.click();
+    await expect(page.getByTestId('state-menu').getByRole('menuitemcheckbox', { name: 'running', exact: true })).toHaveAttribute('aria-checked', 'true');
+    await shootBothThemes(page, 'filters-800-menu', { currentSize: true, keepMouse: true });
+    await page.keyboard.press('Escape');
+    await shootBothThemes(page, 'filters-800', { currentSize: true });
+    await jobs.filterBar.getByRole('button', { name: 'Clear filters' }).click();
+    await expect(jobs.rows).toHaveCount(2);
+
+    // A wide window without the detail has room for the chips themselves.
+    await jobs.detail.getByRole('button', { name: 'Close job detail' }).click();
+    await page.setViewportSize({ width: 1400, height: 720 });
+    await expect(jobs.detail).toBeHidden();
+    await expect(jobs.filterBar.locator('[data-filter-state="running"]')).toBeVisible();
+    await expect(jobs.stateMenuButton).toBeHidden();
+    expect((await shape()).spread).toBeLessThan(11);
   });
 });

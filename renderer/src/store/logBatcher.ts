@@ -9,13 +9,40 @@ import type { LogChunk } from '../../../shared/model';
 /** At most this many log updates a second reach the store while a log streams. */
 export const LOG_UPDATES_PER_SECOND = 10;
 
+/**
+ * At most this much text reaches the store in one task. A log opened while its job writes fast
+ * arrives as megabytes of backlog within the first interval; applied at once, splitting and laying
+ * out that many lines took one task of 60–100 ms. Larger batches go in slices, one task each.
+ */
+export const LOG_SLICE_CHARS = 128 * 1024;
+
+const encoder = new TextEncoder();
+
 export interface LogBatcher {
   push(chunk: LogChunk): void;
   /** Drops what is pending (the stream was closed). */
   cancel(): void;
 }
 
-export function batchLogChunks(apply: (chunk: LogChunk) => void, intervalMs = 1000 / LOG_UPDATES_PER_SECOND, now: () => number = () => performance.now()): LogBatcher {
+/**
+ * The first slice of a chunk longer than `max` characters (cut after its last newline within them
+ * when there is one) and the rest, with the byte offset between them. Answers null for a short chunk.
+ */
+export function sliceLogChunk(chunk: LogChunk, max: number): { head: LogChunk; rest: LogChunk } | null {
+  if (chunk.text.length <= max) return null;
+  let cut = chunk.text.lastIndexOf('\n', max - 1) + 1;
+  if (cut === 0) {
+    // No line end within: cut at the limit, never between the halves of a surrogate pair.
+    cut = max;
+    const c = chunk.text.charCodeAt(cut - 1);
+    if (c >= 0xd800 && c <= 0xdbff) cut -= 1;
+  }
+  const text = chunk.text.slice(0, cut);
+  const at = chunk.offset + encoder.encode(text).length;
+  return { head: { ...chunk, nextOffset: at, text, eof: false }, rest: { ...chunk, offset: at, text: chunk.text.slice(cut) } };
+}
+
+export function batchLogChunks(apply: (chunk: LogChunk) => void, intervalMs = 1000 / LOG_UPDATES_PER_SECOND, now: () => number = () => performance.now(), sliceChars = LOG_SLICE_CHARS): LogBatcher {
   let pending: LogChunk | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastApplied = -Infinity;
@@ -23,8 +50,26 @@ export function batchLogChunks(apply: (chunk: LogChunk) => void, intervalMs = 10
   const flush = (): void => {
     timer = null;
     if (!pending) return;
+    let chunk = pending;
+    pending = null;
+    const sliced = sliceLogChunk(chunk, sliceChars);
+    if (sliced) {
+      // The rest waits for a task of its own (what arrives meanwhile joins it).
+      chunk = sliced.head;
+      pending = sliced.rest;
+      timer = setTimeout(flush, 0);
+    }
+    lastApplied = now();
+    apply(chunk);
+  };
+
+  /** Applies all that is pending at once. */
+  const drain = (): void => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
     const chunk = pending;
     pending = null;
+    if (!chunk) return;
     lastApplied = now();
     apply(chunk);
   };
@@ -34,8 +79,8 @@ export function batchLogChunks(apply: (chunk: LogChunk) => void, intervalMs = 10
       if (pending && pending.jobId === chunk.jobId && pending.epoch === chunk.epoch && pending.nextOffset === chunk.offset) {
         pending = { ...chunk, offset: pending.offset, text: pending.text + chunk.text };
       } else {
-        // Not a continuation (another epoch, a re-opened stream): what came before goes first.
-        if (pending) flush();
+        // Not a continuation (another epoch, a re-opened stream): what came before goes first, whole.
+        if (pending) drain();
         pending = chunk;
       }
       const wait = lastApplied + intervalMs - now();

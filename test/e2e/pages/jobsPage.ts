@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, type Locator, type Page } from '@playwright/test';
+import { formatState } from '../../../shared/format';
 import { DetailPanel } from './detailPanel';
 import { Shell } from './shell';
 
@@ -15,6 +16,9 @@ export class JobsPage {
   readonly bulkBar: Locator;
   readonly contextMenu: Locator;
   readonly count: Locator;
+  /** The row of filters over the table, and its state menu (shown instead of the chips when narrow). */
+  readonly filterBar: Locator;
+  readonly stateMenuButton: Locator;
 
   constructor(readonly page: Page) {
     this.shell = new Shell(page);
@@ -27,6 +31,8 @@ export class JobsPage {
     this.bulkBar = page.getByTestId('bulk-bar');
     this.contextMenu = page.getByTestId('job-context-menu');
     this.count = page.getByTestId('job-count');
+    this.filterBar = page.getByRole('toolbar', { name: 'Filters' });
+    this.stateMenuButton = this.filterBar.getByRole('button', { name: /^State filter:/ });
   }
 
   async open(url: string): Promise<void> {
@@ -67,8 +73,15 @@ export class JobsPage {
     return this.page.getByRole('button', { name: `${name} job ${id}` });
   }
 
+  /** The state filter's chip, or where the pane is too narrow for the chips, its entry in the state menu. */
   async filterState(state: string): Promise<void> {
-    await this.page.locator(`[data-filter-state="${state}"]`).click();
+    const chip = this.page.locator(`[data-filter-state="${state}"]`);
+    if (await chip.isVisible()) {
+      await chip.click();
+      return;
+    }
+    await this.stateMenuButton.click();
+    await this.page.getByTestId('state-menu').getByRole('menuitemcheckbox', { name: formatState(state), exact: true }).click();
   }
 
   async filterKind(kind: string): Promise<void> {

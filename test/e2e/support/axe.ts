@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import { plural } from '../../../shared/plural';
-import { showTheme, type ThemeName } from './screens';
+import { NARROW, resizeTo, showTheme, WIDE, type ThemeName } from './screens';
 
 /** One axe finding, short enough to read in a test failure. */
 export interface AxeFinding {
@@ -54,4 +54,27 @@ export async function axeBothThemes(page: Page, screen: string): Promise<AxeFind
   const width = page.viewportSize()?.width;
   console.log(`axe ${screen}${width ? ` at ${width} px` : ''}: ${light.length} ${plural(light.length, 'violation')} in the light theme, ${dark.length} in the dark`);
   return [...light, ...dark];
+}
+
+/**
+ * axe on the current screen in both themes at 1400 px and at 800 px (`<screen>-800`), then the
+ * window's size back. `reopen` brings back what a resize closes (a menu) before the check at each
+ * width. Answers the findings with the violation count per screen and width.
+ */
+export async function axeBothWidths(page: Page, screen: string, reopen?: () => Promise<void>): Promise<{ findings: AxeFinding[]; counts: Record<string, number> }> {
+  const size = page.viewportSize();
+  const findings: AxeFinding[] = [];
+  const counts: Record<string, number> = {};
+  for (const width of [WIDE, NARROW]) {
+    const name = width === NARROW ? `${screen}-${NARROW}` : screen;
+    if (page.viewportSize()?.width !== width) {
+      await resizeTo(page, width);
+      if (reopen) await reopen();
+    }
+    const found = await axeBothThemes(page, name);
+    counts[name] = found.length;
+    findings.push(...found);
+  }
+  if (size) await resizeTo(page, size.width);
+  return { findings, counts };
 }

@@ -33,6 +33,14 @@ async function settled(page: Page): Promise<void> {
   );
 }
 
+/** Gives the window a width (its height kept) and waits until the page has laid itself out for it. */
+export async function resizeTo(page: Page, width: number): Promise<void> {
+  const size = page.viewportSize();
+  if (size?.width === width) return;
+  await page.setViewportSize({ width, height: size?.height ?? 860 });
+  await settled(page);
+}
+
 async function shootThemes(page: Page, name: string): Promise<void> {
   const first = shown.get(page) ?? 'light';
   for (const theme of first === 'light' ? (['light', 'dark'] as const) : (['dark', 'light'] as const)) {
